@@ -1,0 +1,56 @@
+package org.csmh.agent;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Map;
+import org.csmh.agent.config.AgentConfig;
+import org.csmh.agent.config.EndpointResolver;
+import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.provision.DatabaseProvisioner;
+import org.csmh.agent.server.AgentServer;
+import org.csmh.agent.server.CsmhAgentService;
+import org.csmh.agent.settings.LmsSettingsEditor;
+import org.csmh.agent.status.StatusChecker;
+
+/** Wires the agent's parts from a config; used by {@link AgentMain} and by tests that run a real agent. */
+public final class Agent {
+    public static final String VERSION = "0.1.0";
+    private final AgentServer server;
+
+    public Agent(AgentConfig config) {
+        ConnectionFactory connections = new ConnectionFactory(5000);
+        LmsSettingsEditor settings = new LmsSettingsEditor(config.lmsYml(), config.cmsYml(), Clock.systemUTC());
+        EndpointResolver endpoints = new EndpointResolver(config.endpoints(),
+                () -> config.lmsYml() == null ? Map.of() : settings.read(config.lmsYml()));
+        StatusChecker status = new StatusChecker(settings, endpoints, connections);
+        DatabaseProvisioner provisioner = new DatabaseProvisioner(connections);
+        CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, VERSION, hostname());
+        this.server = new AgentServer(config.listenHost(), config.listenPort(), service);
+    }
+
+    public Agent start() throws IOException {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public void stop() throws InterruptedException {
+        server.shutdown(10);
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.csmh.agent;
+
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.csmh.agent.config.AgentConfig;
+import org.csmh.agent.config.AgentConfigLoader;
+import org.csmh.agent.config.ConfigException;
+import org.csmh.agent.util.LogSetup;
+
+/** {@code java -jar csmh-agent.jar --config /etc/csmh-agent/agent.yml} */
+public final class AgentMain {
+    private static final Logger LOG = Logger.getLogger(AgentMain.class.getName());
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LogSetup.install(Level.INFO);
+        Path configPath = Path.of("/etc/csmh-agent/agent.yml");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--config needs a path");
+                    }
+                    configPath = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> usage(null);
+                default -> usage("unknown argument " + args[i]);
+            }
+        }
+        AgentConfig config;
+        try {
+            config = AgentConfigLoader.load(configPath);
+        } catch (ConfigException e) {
+            System.err.println("csmh-agent: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (!isLoopback(config.listenHost())) {
+            // TLS and tokens are not built yet, so the API only listens where just this host can reach it.
+            System.err.println("csmh-agent: listen address " + config.listenAddress()
+                    + " is not a loopback address; plain-text gRPC is only allowed on loopback");
+            System.exit(2);
+        }
+        Agent agent = new Agent(config).start();
+        LOG.info("event=started version=" + Agent.VERSION + " config=" + configPath + " port=" + agent.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                agent.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown"));
+        agent.awaitTermination();
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    }
+
+    private static void usage(String error) {
+        if (error != null) {
+            System.err.println("csmh-agent: " + error);
+        }
+        System.err.println("usage: csmh-agent [--config /etc/csmh-agent/agent.yml]");
+        System.exit(error == null ? 0 : 2);
+    }
+}

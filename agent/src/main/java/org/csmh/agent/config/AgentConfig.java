@@ -1,0 +1,17 @@
+package org.csmh.agent.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The agent's configuration, validated once at start and immutable after. */
+public record AgentConfig(String listenHost, int listenPort, Path lmsYml, Path cmsYml, Map<String, EndpointConfig> endpoints) {
+    public static final int DEFAULT_PORT = 7443;
+
+    public AgentConfig {
+        endpoints = Map.copyOf(endpoints);
+    }
+
+    public String listenAddress() {
+        return listenHost + ":" + listenPort;
+    }
+}

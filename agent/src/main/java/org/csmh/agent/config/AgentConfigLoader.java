@@ -1,0 +1,151 @@
+package org.csmh.agent.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads agent.yml. Unknown keys are errors (a typo must not silently fall back to a default), and every
+ * problem names the key it is about.
+ *
+ * <pre>
+ * listen: 127.0.0.1:7443
+ * lms_yml: /edx/etc/lms.yml
+ * cms_yml: /edx/etc/cms.yml
+ * endpoints:
+ *   admin: {host: 127.0.0.1, port: 3306, user: root, password_file: /etc/csmh-agent/admin.pass}
+ *   source: {lms_alias: default}
+ *   target: {lms_alias: student_module_history}
+ * </pre>
+ */
+public final class AgentConfigLoader {
+    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints");
+    private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias");
+
+    private AgentConfigLoader() {
+    }
+
+    public static AgentConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config " + file + ": " + e.getMessage());
+        }
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (YAMLException e) {
+            throw new ConfigException("config " + file + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null) {
+            root = Map.of();
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new ConfigException("config " + file + ": top level must be a mapping");
+        }
+        return fromMap(map, file.toAbsolutePath().getParent());
+    }
+
+    static AgentConfig fromMap(Map<?, ?> map, Path baseDir) {
+        unknownKeys(map, TOP, "config");
+        String listen = string(map, "listen", "127.0.0.1:" + AgentConfig.DEFAULT_PORT);
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("listen: expected host:port, got '" + listen + "'");
+        }
+        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+        int port = port(listen.substring(colon + 1), "listen");
+        Path lms = path(map, "lms_yml", baseDir);
+        Path cms = path(map, "cms_yml", baseDir);
+        Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
+        Object eps = map.get("endpoints");
+        if (eps != null && !(eps instanceof Map<?, ?>)) {
+            throw new ConfigException("endpoints: expected a mapping of name -> endpoint");
+        }
+        if (eps instanceof Map<?, ?> e) {
+            for (Map.Entry<?, ?> entry : e.entrySet()) {
+                String name = String.valueOf(entry.getKey());
+                if (!(entry.getValue() instanceof Map<?, ?> ep)) {
+                    throw new ConfigException("endpoints." + name + ": expected a mapping");
+                }
+                endpoints.put(name, endpoint(name, ep, baseDir));
+            }
+        }
+        endpoints.putIfAbsent("source", new EndpointConfig("source", null, 0, null, null, null, "default"));
+        endpoints.putIfAbsent("target", new EndpointConfig("target", null, 0, null, null, null, "student_module_history"));
+        return new AgentConfig(host, port, lms, cms, endpoints);
+    }
+
+    private static EndpointConfig endpoint(String name, Map<?, ?> ep, Path baseDir) {
+        String where = "endpoints." + name;
+        unknownKeys(ep, ENDPOINT, where);
+        if (ep.containsKey("lms_alias")) {
+            if (ep.size() > 1) {
+                throw new ConfigException(where + ": lms_alias cannot be combined with other keys");
+            }
+            return new EndpointConfig(name, null, 0, null, null, null, string(ep, "lms_alias", null));
+        }
+        String host = string(ep, "host", "127.0.0.1");
+        int port = port(string(ep, "port", "3306"), where + ".port");
+        String user = string(ep, "user", null);
+        if (user == null) {
+            throw new ConfigException(where + ".user is required");
+        }
+        if (ep.containsKey("password") && ep.containsKey("password_file")) {
+            throw new ConfigException(where + ": give password or password_file, not both");
+        }
+        String password = string(ep, "password", null);
+        Path file = path(ep, "password_file", baseDir);
+        if (file != null) {
+            try {
+                password = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ConfigException(where + ".password_file: cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        return new EndpointConfig(name, host, port, user, password == null ? "" : password, string(ep, "database", null), null);
+    }
+
+    private static void unknownKeys(Map<?, ?> map, Set<String> allowed, String where) {
+        for (Object k : map.keySet()) {
+            if (!allowed.contains(String.valueOf(k))) {
+                throw new ConfigException(where + ": unknown key '" + k + "' (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String string(Map<?, ?> map, String key, String fallback) {
+        Object v = map.get(key);
+        return v == null ? fallback : v.toString();
+    }
+
+    private static Path path(Map<?, ?> map, String key, Path baseDir) {
+        String v = string(map, key, null);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        Path p = Path.of(v);
+        return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    private static int port(String text, String where) {
+        try {
+            int p = Integer.parseInt(text.trim());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(where + ": invalid port '" + text + "'");
+    }
+}

@@ -1,0 +1,96 @@
+package org.csmh.agent.mysql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Read-only facts about a database: never writes. */
+public final class Inspector {
+    private static final Pattern AUTO_INCREMENT = Pattern.compile("AUTO_INCREMENT=(\\d+)");
+    private final Connection connection;
+
+    public Inspector(Connection connection) {
+        this.connection = connection;
+    }
+
+    public boolean schemaExists(String database) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public boolean tableExists(String database, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * The next AUTO_INCREMENT value from SHOW CREATE TABLE: MySQL 8 caches information_schema.TABLES.AUTO_INCREMENT
+     * for up to a day, SHOW CREATE TABLE is current on both servers. Empty when the table has no rows yet and
+     * the counter was never moved (the clause is then omitted, meaning 1).
+     */
+    public long nextAutoIncrement(String database, String table) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
+            rs.next();
+            Matcher m = AUTO_INCREMENT.matcher(rs.getString(2));
+            return m.find() ? Long.parseLong(m.group(1)) : 1L;
+        }
+    }
+
+    /** max(id) through the primary key: one index dive, cheap on any size. */
+    public OptionalLong maxId(String database, String table) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MAX(id) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
+            rs.next();
+            long v = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+    }
+
+    public long estimatedRows(String database, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
+    public long exactRows(String database, String table) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** SHOW GRANTS for the connected account. */
+    public List<String> ownGrants() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}

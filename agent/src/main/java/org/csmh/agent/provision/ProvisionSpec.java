@@ -1,0 +1,58 @@
+package org.csmh.agent.provision;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.csmh.agent.mysql.SqlNames;
+import org.csmh.agent.util.InvalidInputException;
+
+/** A validated provisioning request: every name in it is safe to quote into SQL. */
+public record ProvisionSpec(String database, String charset, String collation, List<UserSpec> users,
+                            boolean alwaysUpdatePassword, boolean dryRun) {
+
+    public static final String DEFAULT_DATABASE = "edxapp_csmh";
+    public static final String DEFAULT_CHARSET = "utf8";
+
+    public record UserSpec(String name, String host, String password, PrivSpec priv) {
+        @Override
+        public String toString() {
+            return "UserSpec[" + name + "@" + host + ", priv=" + priv.privilegesByDatabase() + "]";
+        }
+    }
+
+    public record RawUser(String name, String host, String password, String priv) {
+    }
+
+    public static ProvisionSpec validate(String database, String charset, String collation, List<RawUser> users,
+                                         boolean alwaysUpdatePassword, boolean dryRun) {
+        String db = SqlNames.database(blankTo(database, DEFAULT_DATABASE));
+        String cs = SqlNames.charset(blankTo(charset, DEFAULT_CHARSET).toLowerCase(), "charset");
+        String coll = collation == null || collation.isBlank() ? null : SqlNames.charset(collation.toLowerCase(), "collation");
+        if (coll != null && !coll.startsWith(normalizeCharset(cs) + "_") && !coll.startsWith(cs + "_")) {
+            throw new InvalidInputException("collation '" + coll + "' does not belong to charset '" + cs + "'");
+        }
+        if (users.size() > 32) {
+            throw new InvalidInputException("too many users: " + users.size() + " (at most 32)");
+        }
+        Set<String> seen = new HashSet<>();
+        List<UserSpec> out = users.stream().map(u -> {
+            String name = SqlNames.user(u.name());
+            String host = SqlNames.host(blankTo(u.host(), "%"));
+            if (!seen.add(name + "@" + host)) {
+                throw new InvalidInputException("user '" + name + "'@'" + host + "' is listed twice");
+            }
+            String password = SqlNames.password(u.password(), name);
+            return new UserSpec(name, host, password, PrivSpec.parse(u.priv()));
+        }).toList();
+        return new ProvisionSpec(db, cs, coll, out, alwaysUpdatePassword, dryRun);
+    }
+
+    /** MySQL 8 and MariaDB 10.6+ report utf8 as utf8mb3. */
+    public static String normalizeCharset(String cs) {
+        return "utf8".equals(cs) ? "utf8mb3" : cs;
+    }
+
+    private static String blankTo(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+}

@@ -1,0 +1,56 @@
+package org.csmh.agent.server;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.csmh.proto.v1.CsmhAgentGrpc;
+
+/** The gRPC server: the agent service plus standard health and reflection. */
+public final class AgentServer {
+    private static final Logger LOG = Logger.getLogger(AgentServer.class.getName());
+    private final Server server;
+    private final HealthStatusManager health = new HealthStatusManager();
+
+    public AgentServer(String host, int port, BindableService agent) {
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .addService(agent)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .maxInboundMessageSize(4 * 1024 * 1024)
+                .build();
+    }
+
+    public AgentServer start() throws IOException {
+        server.start();
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(CsmhAgentGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        LOG.info("event=listening address=" + server.getListenSockets());
+        return this;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Stops taking calls, lets running ones finish for up to {@code graceSeconds}, then cancels the rest. */
+    public void shutdown(long graceSeconds) throws InterruptedException {
+        health.enterTerminalState();
+        server.shutdown();
+        if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        LOG.info("event=stopped");
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+}

@@ -1,0 +1,142 @@
+package org.csmh.agent.server;
+
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.function.Supplier;
+import org.csmh.agent.config.EndpointResolver;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.provision.DatabaseProvisioner;
+import org.csmh.agent.provision.ProvisionResult;
+import org.csmh.agent.provision.ProvisionSpec;
+import org.csmh.agent.settings.LmsSettingsEditor;
+import org.csmh.agent.settings.SettingsChange;
+import org.csmh.agent.settings.SettingsResult;
+import org.csmh.agent.status.Check;
+import org.csmh.agent.status.StatusChecker;
+import org.csmh.agent.util.InvalidInputException;
+import org.csmh.proto.v1.CheckState;
+import org.csmh.proto.v1.CsmhAgentGrpc;
+import org.csmh.proto.v1.FileChange;
+import org.csmh.proto.v1.Flag;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.csmh.proto.v1.GetStatusResponse;
+import org.csmh.proto.v1.Login;
+import org.csmh.proto.v1.PasswordUpdate;
+import org.csmh.proto.v1.ProvisionDatabaseRequest;
+import org.csmh.proto.v1.ProvisionDatabaseResponse;
+import org.csmh.proto.v1.UpdateSettingsRequest;
+import org.csmh.proto.v1.UpdateSettingsResponse;
+
+/** Translates csmh.v1 messages to domain calls and back; no logic of its own. */
+public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
+    private final StatusChecker status;
+    private final DatabaseProvisioner provisioner;
+    private final LmsSettingsEditor settings;
+    private final EndpointResolver endpoints;
+    private final String version;
+    private final String hostname;
+
+    public CsmhAgentService(StatusChecker status, DatabaseProvisioner provisioner, LmsSettingsEditor settings,
+                            EndpointResolver endpoints, String version, String hostname) {
+        this.status = status;
+        this.provisioner = provisioner;
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.version = version;
+        this.hostname = hostname;
+    }
+
+    @Override
+    public void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> out) {
+        unary("GetStatus", out, () -> {
+            List<Check> checks = status.check(request.getExactRowCount());
+            GetStatusResponse.Builder b = GetStatusResponse.newBuilder().setAgentVersion(version).setHostname(hostname);
+            for (Check c : checks) {
+                b.addChecks(org.csmh.proto.v1.Check.newBuilder().setId(c.id()).setTitle(c.title())
+                        .setState(CheckState.valueOf("CHECK_STATE_" + c.state().name())).setDetail(c.detail()));
+            }
+            b.setComplete(checks.stream().noneMatch(c -> c.state() == Check.State.PENDING || c.state() == Check.State.FAILED));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void provisionDatabase(ProvisionDatabaseRequest request, StreamObserver<ProvisionDatabaseResponse> out) {
+        unary("ProvisionDatabase", out, () -> {
+            if (request.getPasswordUpdateValue() < 0 || PasswordUpdate.forNumber(request.getPasswordUpdateValue()) == null) {
+                throw new InvalidInputException("unknown password_update value " + request.getPasswordUpdateValue());
+            }
+            ProvisionSpec spec = ProvisionSpec.validate(request.getDatabase(), request.getCharset(), request.getCollation(),
+                    request.getUsersList().stream()
+                            .map(u -> new ProvisionSpec.RawUser(u.getName(), u.getHost(), u.getPassword(), u.getPriv())).toList(),
+                    request.getPasswordUpdate() == PasswordUpdate.PASSWORD_UPDATE_ALWAYS, request.getDryRun());
+            ProvisionResult r = provisioner.provision(admin(request.getLogin()), spec);
+            return ProvisionDatabaseResponse.newBuilder().setChanged(r.changed()).addAllStatements(r.statements())
+                    .addAllWarnings(r.warnings()).setDryRun(r.dryRun()).build();
+        });
+    }
+
+    @Override
+    public void updateSettings(UpdateSettingsRequest request, StreamObserver<UpdateSettingsResponse> out) {
+        unary("UpdateSettings", out, () -> {
+            SettingsChange.CsmhDatabase db = null;
+            if (request.hasDatabase()) {
+                var d = request.getDatabase();
+                db = SettingsChange.database(d.getName(), d.getUser(), d.getPassword(), d.getHost(), d.getPort(),
+                        d.getOptionsMap(), d.getConnMaxAge());
+            }
+            SettingsChange change = new SettingsChange(db, flag(request.getEnableCsmhExtendedValue(), "enable_csmh_extended"),
+                    flag(request.getEnableReadingFromMultipleHistoryTablesValue(), "enable_reading_from_multiple_history_tables"),
+                    !request.hasIncludeCms() || request.getIncludeCms(), request.getDryRun());
+            SettingsResult r = settings.apply(change);
+            UpdateSettingsResponse.Builder b = UpdateSettingsResponse.newBuilder().setChanged(r.changed()).setDryRun(r.dryRun())
+                    .putAllAnsibleOverrides(r.ansibleOverrides());
+            for (SettingsResult.FileResult f : r.files()) {
+                b.addFiles(FileChange.newBuilder().setPath(f.path()).setChanged(f.changed()).setDiff(f.diff()).setBackupPath(f.backupPath()));
+            }
+            return b.build();
+        });
+    }
+
+    private Endpoint admin(Login login) {
+        boolean explicit = !login.getHost().isEmpty() || !login.getUser().isEmpty();
+        if (explicit && !login.getEndpoint().isEmpty()) {
+            throw new InvalidInputException("login: give an endpoint name or host/user/password, not both");
+        }
+        if (!explicit) {
+            return endpoints.resolve(login.getEndpoint().isEmpty() ? "admin" : login.getEndpoint());
+        }
+        if (login.getUser().isEmpty() || login.getHost().isEmpty()) {
+            throw new InvalidInputException("login: host and user are both required");
+        }
+        if (login.getHost().length() > 255 || !login.getHost().matches("[A-Za-z0-9.:_\\-]+")) {
+            throw new InvalidInputException("login: invalid host");
+        }
+        if (login.getPort() > 65535) {
+            throw new InvalidInputException("login: invalid port " + login.getPort());
+        }
+        return new Endpoint("login", login.getHost(), login.getPort() == 0 ? 3306 : login.getPort(), login.getUser(),
+                login.getPassword(), null);
+    }
+
+    private static Boolean flag(int value, String field) {
+        return switch (value) {
+            case Flag.FLAG_UNSPECIFIED_VALUE -> null;
+            case Flag.FLAG_TRUE_VALUE -> Boolean.TRUE;
+            case Flag.FLAG_FALSE_VALUE -> Boolean.FALSE;
+            default -> throw new InvalidInputException("unknown value " + value + " for " + field);
+        };
+    }
+
+    private static <T> void unary(String rpc, StreamObserver<T> out, Supplier<T> call) {
+        T response;
+        try {
+            response = call.get();
+        } catch (RuntimeException e) {
+            out.onError(ErrorStatus.of(rpc, e));
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
+    }
+}

@@ -1,0 +1,104 @@
+package org.csmh.agent.settings;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import org.csmh.agent.util.PreconditionException;
+
+/**
+ * Replaces a file's content atomically: a timestamped backup first, then a temp file in the same directory
+ * (written, fsynced, given the original's owner, group and mode) renamed over the original. If anything fails
+ * the original is untouched and the temp file removed.
+ */
+final class AtomicFileReplacer {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private final Clock clock;
+
+    AtomicFileReplacer(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * @param expected the bytes the caller read and edited; if the file changed since, nothing is written.
+     * @return the backup's path
+     */
+    Path replace(Path file, byte[] expected, String content) throws IOException {
+        Path target = file.toRealPath();
+        Path dir = target.getParent();
+        PosixFileAttributes attrs = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!Arrays.equals(Files.readAllBytes(target), expected)) {
+            throw new PreconditionException(file + " changed while it was being edited; nothing written, try again");
+        }
+        Path backup = backupPath(target);
+        Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES);
+        keepOwnership(backup, attrs);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            keepOwnership(temp, attrs);
+            Files.setPosixFilePermissions(temp, attrs.permissions());
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot rename atomically in " + dir, e);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        syncDirectory(dir);
+        return backup;
+    }
+
+    private Path backupPath(Path target) throws IOException {
+        String base = target.getFileName() + "." + STAMP.format(clock.instant());
+        for (int i = 0; i < 100; i++) {
+            Path candidate = target.resolveSibling(base + (i == 0 ? "" : "." + i) + ".bak");
+            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                return candidate;
+            }
+        }
+        throw new FileAlreadyExistsException(target + ": too many backups within one second");
+    }
+
+    private static void keepOwnership(Path path, PosixFileAttributes attrs) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes now = view.readAttributes();
+        // chown needs privileges the agent may not have; only ask when something differs.
+        if (!now.owner().equals(attrs.owner())) {
+            view.setOwner(attrs.owner());
+        }
+        if (!now.group().equals(attrs.group())) {
+            view.setGroup(attrs.group());
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // Not every filesystem lets a directory be opened for fsync; the rename itself is already atomic.
+        }
+    }
+}

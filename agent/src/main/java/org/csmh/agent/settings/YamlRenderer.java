@@ -1,0 +1,104 @@
+package org.csmh.agent.settings;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Renders values the way Ansible's to_nice_yaml (PyYAML, indent 4, sorted keys) does for the value types lms.yml
+ * uses here: plain strings when they read back as the same string, single quotes otherwise, block mappings,
+ * '{}' for an empty mapping.
+ */
+final class YamlRenderer {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/][A-Za-z0-9_./@+-]*( [A-Za-z0-9_./@+-]+)*");
+    private static final Pattern RESERVED = Pattern.compile(
+            "(?i)y|n|yes|no|true|false|on|off|null|~|\\.nan|\\.inf|-\\.inf|[-+]?[0-9][0-9_.:eE+-]*");
+
+    private final int indentUnit;
+
+    YamlRenderer(int indentUnit) {
+        this.indentUnit = indentUnit;
+    }
+
+    int indentUnit() {
+        return indentUnit;
+    }
+
+    /** "KEY: value\n" or "KEY:\n" + nested block, every line starting at column {@code column}. */
+    String entry(String key, Object value, int column) {
+        StringBuilder out = new StringBuilder();
+        appendEntry(out, key, value, column);
+        return out.toString();
+    }
+
+    /** What follows "KEY" on its line: ": value\n" or ":\n" + nested block for a non-empty mapping. */
+    String afterKey(Object value, int column) {
+        StringBuilder out = new StringBuilder();
+        appendValue(out, value, column);
+        return out.toString();
+    }
+
+    private void appendEntry(StringBuilder out, String key, Object value, int column) {
+        out.append(" ".repeat(column)).append(scalar(key));
+        appendValue(out, value, column);
+    }
+
+    private void appendValue(StringBuilder out, Object value, int column) {
+        if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+            out.append(":\n");
+            for (Map.Entry<?, ?> e : new TreeMap<>(map).entrySet()) {
+                appendEntry(out, String.valueOf(e.getKey()), e.getValue(), column + indentUnit);
+            }
+        } else {
+            out.append(": ").append(inline(value)).append('\n');
+        }
+    }
+
+    static String inline(Object value) {
+        if (value instanceof Map<?, ?> map && map.isEmpty()) {
+            return "{}";
+        }
+        if (value instanceof Map<?, ?>) {
+            throw new IllegalArgumentException("non-empty mapping is not inline");
+        }
+        return scalar(value);
+    }
+
+    static String scalar(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+            return value.toString();
+        }
+        String s = value.toString();
+        if (PLAIN.matcher(s).matches() && !RESERVED.matcher(s).matches()) {
+            return s;
+        }
+        if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return doubleQuoted(s);
+        }
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static String doubleQuoted(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append(String.format("\\x%02x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

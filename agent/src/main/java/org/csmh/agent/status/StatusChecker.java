@@ -1,0 +1,170 @@
+package org.csmh.agent.status;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import org.csmh.agent.config.EndpointResolver;
+import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.GrantParser;
+import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.settings.LmsSettingsEditor;
+import org.csmh.agent.status.Check.State;
+
+/**
+ * Walks the procedure top to bottom and reports each step as a check. Read-only; a step that cannot be checked
+ * is FAILED with the reason, and the walk goes on so the operator sees the whole list.
+ */
+public final class StatusChecker {
+    static final Set<String> RUNTIME_PRIVS = Set.of("SELECT", "INSERT", "UPDATE", "DELETE");
+    private static final List<String> REQUIRED_KEYS = List.of("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT");
+
+    private final LmsSettingsEditor settings;
+    private final EndpointResolver endpoints;
+    private final ConnectionFactory connections;
+
+    public StatusChecker(LmsSettingsEditor settings, EndpointResolver endpoints, ConnectionFactory connections) {
+        this.settings = settings;
+        this.endpoints = endpoints;
+        this.connections = connections;
+    }
+
+    public List<Check> check(boolean exactRowCount) {
+        List<Check> out = new ArrayList<>();
+        settingsChecks(out);
+        Long oldMax = sourceChecks(out, exactRowCount);
+        targetChecks(out, oldMax);
+        return out;
+    }
+
+    private Map<String, Object> settingsChecks(List<Check> out) {
+        Map<String, Object> lms = fileCheck(out, "settings_lms", "lms.yml has DATABASES.student_module_history", settings.lmsYml());
+        if (settings.cmsYml() != null) {
+            fileCheck(out, "settings_cms", "cms.yml has DATABASES.student_module_history", settings.cmsYml());
+        }
+        Object extended = features(lms).get("ENABLE_CSMH_EXTENDED");
+        out.add(new Check("flag_csmh_extended", "FEATURES.ENABLE_CSMH_EXTENDED is true",
+                Boolean.TRUE.equals(extended) ? State.OK : State.PENDING, "value: " + extended));
+        Object multi = features(lms).get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES");
+        // edx-platform defaults the flag to true, so a missing key still means reads consult the old table.
+        boolean cutOver = Boolean.FALSE.equals(multi);
+        out.add(new Check("flag_read_multiple", "FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is false (cutover)",
+                cutOver ? State.OK : State.PENDING,
+                "value: " + (multi == null ? "absent (edx-platform default: true)" : multi)));
+        return lms;
+    }
+
+    private Map<String, Object> fileCheck(List<Check> out, String id, String title, Path file) {
+        if (file == null) {
+            out.add(new Check(id, title, State.FAILED, "no lms_yml configured for the agent"));
+            return Map.of();
+        }
+        try {
+            Map<String, Object> doc = settings.read(file);
+            Map<?, ?> smh = doc.get("DATABASES") instanceof Map<?, ?> dbs && dbs.get("student_module_history") instanceof Map<?, ?> m ? m : null;
+            if (smh == null) {
+                out.add(new Check(id, title, State.PENDING, file + ": not present"));
+            } else {
+                List<String> missing = REQUIRED_KEYS.stream().filter(k -> smh.get(k) == null).toList();
+                out.add(missing.isEmpty()
+                        ? new Check(id, title, State.OK, file + ": " + smh.get("USER") + "@" + smh.get("HOST") + ":" + smh.get("PORT") + "/" + smh.get("NAME"))
+                        : new Check(id, title, State.FAILED, file + ": missing " + String.join(", ", missing)));
+            }
+            return doc;
+        } catch (RuntimeException e) {
+            out.add(new Check(id, title, State.FAILED, e.getMessage()));
+            return Map.of();
+        }
+    }
+
+    private static Map<?, ?> features(Map<String, Object> lms) {
+        return lms.get("FEATURES") instanceof Map<?, ?> f ? f : Map.of();
+    }
+
+    /** Old table facts on the source (DATABASES.default); returns max(id) or null. */
+    private Long sourceChecks(List<Check> out, boolean exact) {
+        String title = "old table " + TableNames.CSMH;
+        try {
+            Endpoint source = endpoints.resolve("source");
+            try (Connection c = connections.open(source)) {
+                Inspector in = new Inspector(c);
+                if (!in.tableExists(source.database(), TableNames.CSMH)) {
+                    out.add(new Check("old_table", title, State.INFO, "not found in " + source.database()));
+                    return null;
+                }
+                OptionalLong max = in.maxId(source.database(), TableNames.CSMH);
+                long rows = exact ? in.exactRows(source.database(), TableNames.CSMH) : in.estimatedRows(source.database(), TableNames.CSMH);
+                out.add(new Check("old_table", title, State.INFO, (exact ? "rows: " : "rows (estimate): ") + rows
+                        + ", max(id): " + (max.isPresent() ? max.getAsLong() : "none (empty)")));
+                return max.isPresent() ? max.getAsLong() : 0L;
+            }
+        } catch (SQLException | RuntimeException e) {
+            out.add(new Check("old_table", title, State.FAILED, e.getMessage()));
+            return null;
+        }
+    }
+
+    private void targetChecks(List<Check> out, Long oldMax) {
+        Endpoint target;
+        try {
+            target = endpoints.resolve("target");
+        } catch (RuntimeException e) {
+            out.add(new Check("database_exists", "database for student_module_history exists", State.PENDING, e.getMessage()));
+            return;
+        }
+        String db = target.database();
+        try (Connection c = connections.open(target.withDatabase(null))) {
+            Inspector in = new Inspector(c);
+            if (!in.schemaExists(db)) {
+                out.add(new Check("database_exists", "database " + db + " exists", State.PENDING, "not found on " + target.describe()));
+                return;
+            }
+            out.add(new Check("database_exists", "database " + db + " exists", State.OK, "on " + target.describe()));
+            grantsCheck(out, in, target);
+            tableChecks(out, in, db, oldMax);
+        } catch (SQLException | RuntimeException e) {
+            out.add(new Check("database_exists", "database " + db + " exists", State.FAILED, e.getMessage()));
+        }
+    }
+
+    private static void grantsCheck(List<Check> out, Inspector in, Endpoint target) throws SQLException {
+        Map<String, Set<String>> privs = GrantParser.databasePrivileges(in.ownGrants());
+        Set<String> have = privs.getOrDefault(target.database(), Set.of());
+        Set<String> missing = new TreeSet<>(RUNTIME_PRIVS);
+        if (!have.contains("ALL PRIVILEGES")) {
+            missing.removeAll(have);
+        } else {
+            missing.clear();
+        }
+        String title = "runtime user " + target.user() + " has SELECT, INSERT, UPDATE, DELETE on " + target.database();
+        out.add(missing.isEmpty() ? new Check("user_grants", title, State.OK, "grants: " + new TreeSet<>(have))
+                : new Check("user_grants", title, State.FAILED, "missing: " + missing));
+    }
+
+    private static void tableChecks(List<Check> out, Inspector in, String db, Long oldMax) throws SQLException {
+        String t = TableNames.CSMHE;
+        if (!in.tableExists(db, t)) {
+            out.add(new Check("csmhe_table", "table " + t + " exists (migrations ran)", State.PENDING, "not found in " + db));
+            return;
+        }
+        out.add(new Check("csmhe_table", "table " + t + " exists (migrations ran)", State.OK, "in " + db));
+        long next = in.nextAutoIncrement(db, t);
+        String title = "AUTO_INCREMENT leaves room above max(old id)";
+        if (oldMax == null) {
+            out.add(new Check("auto_increment_gap", title, State.WARNING, "next id " + next + "; old table max(id) unknown"));
+        } else if (next > oldMax) {
+            out.add(new Check("auto_increment_gap", title, State.OK, "next id " + next + " > old max(id) " + oldMax
+                    + " (room for " + (next - oldMax - 1) + " more old rows)"));
+        } else {
+            out.add(new Check("auto_increment_gap", title, State.FAILED, "next id " + next + " <= old max(id) " + oldMax
+                    + ": new rows would collide with copied ids; set AUTO_INCREMENT above " + oldMax));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.csmh.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.concurrent.TimeUnit;
+import org.csmh.proto.v1.CsmhAgentGrpc;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.csmh.proto.v1.GetStatusResponse;
+import org.csmh.proto.v1.ProvisionDatabaseRequest;
+import org.csmh.proto.v1.ProvisionDatabaseResponse;
+import org.csmh.proto.v1.UpdateSettingsRequest;
+import org.csmh.proto.v1.UpdateSettingsResponse;
+
+/** A thin wrapper over the csmh.v1 stub: one channel, a deadline on every call. */
+public final class CsmhClient implements AutoCloseable {
+    private final ManagedChannel channel;
+    private final CsmhAgentGrpc.CsmhAgentBlockingStub stub;
+    private final long timeoutMillis;
+
+    public CsmhClient(ManagedChannel channel, long timeoutMillis) {
+        this.channel = channel;
+        this.stub = CsmhAgentGrpc.newBlockingStub(channel);
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Plain-text channel; the agent only serves plain text on loopback. */
+    public static CsmhClient connect(String target, long timeoutMillis) {
+        return new CsmhClient(NettyChannelBuilder.forTarget(target).usePlaintext().build(), timeoutMillis);
+    }
+
+    private CsmhAgentGrpc.CsmhAgentBlockingStub call() {
+        return stub.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public GetStatusResponse status(GetStatusRequest request) {
+        return call().getStatus(request);
+    }
+
+    public ProvisionDatabaseResponse provision(ProvisionDatabaseRequest request) {
+        return call().provisionDatabase(request);
+    }
+
+    public UpdateSettingsResponse updateSettings(UpdateSettingsRequest request) {
+        return call().updateSettings(request);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.csmh.client.cli;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.StatusRuntimeException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.csmh.client.CsmhClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** csmhctl: the command-line client of csmh-agent. */
+@Command(name = "csmhctl", mixinStandardHelpOptions = true, version = "csmhctl 0.1.0",
+        description = "Drive csmh-agent: provision the CSMH database, update lms.yml, show the procedure's status.",
+        subcommands = {StatusCommand.class, ProvisionCommand.class, SettingsCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:unexpected error", "2:bad input (usage or INVALID_ARGUMENT)",
+                "3:agent or database unreachable", "4:refused (FAILED_PRECONDITION)", "5:permission denied",
+                "6:status --require-complete found open steps"})
+public final class Csmhctl implements Callable<Integer> {
+    @Option(names = "--agent", description = "agent address host:port (env CSMH_AGENT, default ${DEFAULT-VALUE})",
+            defaultValue = "${env:CSMH_AGENT:-127.0.0.1:7443}")
+    String agent;
+
+    @Option(names = "--timeout", description = "seconds to wait for each call (default ${DEFAULT-VALUE})", defaultValue = "120")
+    long timeoutSeconds;
+
+    @Option(names = "--json", description = "print machine-readable JSON instead of text")
+    boolean json;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    InputStream in = System.in;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.in));
+    }
+
+    /** Runs one command line; returns the exit code. Used by main and by tests. */
+    public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
+        Csmhctl root = new Csmhctl();
+        root.out = out;
+        root.err = err;
+        root.in = in;
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.fail(e));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(out);
+        return ExitCodes.USAGE;
+    }
+
+    /**
+     * Connects, runs the call, prints the response as JSON or hands it to {@code human}, which prints text (only
+     * when not in JSON mode) and returns the exit code.
+     */
+    <T extends Message> int execute(Function<CsmhClient, T> call, Function<T, Integer> human) {
+        try (CsmhClient client = CsmhClient.connect(agent, timeoutSeconds * 1000)) {
+            T response = call.apply(client);
+            if (json) {
+                out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));
+            }
+            return human.apply(response);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int fail(Exception e) {
+        if (e instanceof UsageException) {
+            report("INVALID_ARGUMENT", e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (e instanceof StatusRuntimeException s) {
+            String message = s.getStatus().getDescription() == null ? s.getStatus().getCode().toString() : s.getStatus().getDescription();
+            if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && s.getStatus().getCause() != null) {
+                message = "cannot reach the agent at " + agent + ": " + s.getStatus().getCause().getMessage();
+            }
+            report(s.getStatus().getCode().name(), message);
+            return ExitCodes.of(s.getStatus().getCode());
+        }
+        report("INTERNAL", e.toString());
+        return ExitCodes.ERROR;
+    }
+
+    private void report(String code, String message) {
+        if (json) {
+            out.println("{\"error\": {\"code\": \"" + code + "\", \"message\": " + jsonString(message) + "}}");
+        }
+        err.println("csmhctl: " + message);
+    }
+
+    static String jsonString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** Merges a proto3-JSON request from a file or '-' (stdin): how scripts pass a whole request, secrets included. */
+    <B extends Message.Builder> B mergeRequest(Path request, B builder) {
+        if (request == null) {
+            return builder;
+        }
+        String text = request.toString().equals("-") ? Secrets.readStdin("--request", in) : readFile(request);
+        try {
+            JsonFormat.parser().merge(text, builder);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new UsageException("--request: not a valid " + builder.getDescriptorForType().getName() + " JSON: " + e.getMessage());
+        }
+        return builder;
+    }
+
+    private static String readFile(Path p) {
+        try {
+            return java.nio.file.Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new UsageException("--request: cannot read " + p + ": " + e.getMessage());
+        }
+    }
+}
