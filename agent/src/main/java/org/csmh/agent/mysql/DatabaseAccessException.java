@@ -20,7 +20,8 @@ public class DatabaseAccessException extends RuntimeException {
     /** Classifies a driver error: 1044/1045 are access denied, SQLSTATE 08 is the connection class. */
     public static DatabaseAccessException from(Endpoint endpoint, String action, SQLException e) {
         Kind kind;
-        if (e.getErrorCode() == 1045 || e.getErrorCode() == 1044 || e.getErrorCode() == 1227) {
+        if (e.getErrorCode() == 1045 || e.getErrorCode() == 1044 || e.getErrorCode() == 1227
+                || e.getErrorCode() == 1142 || e.getErrorCode() == 1143) {
             kind = Kind.ACCESS_DENIED;
         } else if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
             kind = Kind.UNREACHABLE;

@@ -1,5 +1,6 @@
 package org.csmh.agent.mysql;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,28 +10,47 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads SHOW GRANTS lines (MySQL 8 and MariaDB spellings) into privileges per database. */
+/** Reads SHOW GRANTS lines (MySQL 8 and MariaDB spellings) into database-level grants. */
 public final class GrantParser {
     private static final Pattern GRANT = Pattern.compile("^GRANT (.+?) ON (`(?:[^`]|``)+`|\\*)\\.\\* TO .*$");
+
+    /**
+     * One database-level grant. {@code object} is the object exactly as the server shows it (`edxapp\_csmh`.* or
+     * `edxapp_csmh`.*): MySQL keeps grants on the escaped and the unescaped name apart, so a REVOKE must name the
+     * same spelling the GRANT used.
+     */
+    public record DbGrant(String database, String object, Set<String> privileges) {
+    }
 
     private GrantParser() {
     }
 
-    public static Map<String, Set<String>> databasePrivileges(List<String> showGrantsLines) {
-        Map<String, Set<String>> out = new LinkedHashMap<>();
+    public static List<DbGrant> grants(List<String> showGrantsLines) {
+        List<DbGrant> out = new ArrayList<>();
         for (String line : showGrantsLines) {
             Matcher m = GRANT.matcher(line.trim());
             if (!m.matches() || m.group(2).equals("*") || m.group(1).startsWith("PROXY")) {
                 continue;
             }
-            String db = unescape(m.group(2).substring(1, m.group(2).length() - 1).replace("``", "`"));
-            Set<String> privs = out.computeIfAbsent(db, k -> new LinkedHashSet<>());
+            String quoted = m.group(2);
+            String db = unescape(quoted.substring(1, quoted.length() - 1).replace("``", "`"));
+            Set<String> privs = new LinkedHashSet<>();
             for (String p : m.group(1).split(",")) {
                 String norm = p.trim().toUpperCase(Locale.ROOT);
                 if (!norm.equals("USAGE")) {
                     privs.add(norm);
                 }
             }
+            out.add(new DbGrant(db, quoted + ".*", privs));
+        }
+        return out;
+    }
+
+    /** Privileges per database, whichever spelling granted them. */
+    public static Map<String, Set<String>> databasePrivileges(List<String> showGrantsLines) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (DbGrant g : grants(showGrantsLines)) {
+            out.computeIfAbsent(g.database(), k -> new LinkedHashSet<>()).addAll(g.privileges());
         }
         return out;
     }

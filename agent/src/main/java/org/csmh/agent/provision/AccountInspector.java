@@ -7,9 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.csmh.agent.mysql.GrantParser;
 import org.csmh.agent.mysql.SqlNames;
 
@@ -48,7 +46,7 @@ final class AccountInspector {
         }
     }
 
-    Map<String, Set<String>> grants(String user, String host) throws SQLException {
+    List<GrantParser.DbGrant> grants(String user, String host) throws SQLException {
         List<String> lines = new ArrayList<>();
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("SHOW GRANTS FOR " + SqlNames.account(user, host))) {
@@ -56,6 +54,6 @@ final class AccountInspector {
                 lines.add(rs.getString(1));
             }
         }
-        return GrantParser.databasePrivileges(lines);
+        return GrantParser.grants(lines);
     }
 }

@@ -37,7 +37,11 @@ public record PrivSpec(Map<String, Set<String>> privilegesByDatabase) {
                 throw new InvalidInputException("invalid priv object " + SqlNames.printable(object)
                         + ": only database-level objects 'db.*' are supported");
             }
-            String db = SqlNames.database(object.substring(0, object.length() - 2).replace("`", ""));
+            String name = object.substring(0, object.length() - 2);
+            if (name.length() > 2 && name.startsWith("`") && name.endsWith("`")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            String db = SqlNames.database(name);
             Set<String> privs = new LinkedHashSet<>();
             for (String p : part.substring(colon + 1).split(",")) {
                 String norm = p.trim().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);

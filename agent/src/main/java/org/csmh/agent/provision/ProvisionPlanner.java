@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.csmh.agent.mysql.GrantParser;
 import org.csmh.agent.mysql.SqlNames;
 
 /** Compares what the spec asks for with what the server has and lists the statements that close the gap. */
@@ -64,23 +65,32 @@ final class ProvisionPlanner {
             out.add(new PlannedStatement("ALTER USER " + account + identified + SqlNames.quoteString(user.password()),
                     "ALTER USER " + account + identified + PlannedStatement.MASK));
         }
-        Map<String, Set<String>> have = existing.isEmpty() ? Map.of() : inspector.grants(user.name(), user.host());
+        List<GrantParser.DbGrant> have = existing.isEmpty() ? List.of() : inspector.grants(user.name(), user.host());
         for (Map.Entry<String, Set<String>> want : user.priv().privilegesByDatabase().entrySet()) {
-            Set<String> current = have.getOrDefault(want.getKey(), Set.of());
-            String object = grantObject(want.getKey());
+            Set<String> current = new LinkedHashSet<>();
+            for (GrantParser.DbGrant g : have) {
+                if (!g.database().equals(want.getKey())) {
+                    continue;
+                }
+                current.addAll(g.privileges());
+                // Exact privileges, as community.mysql does without append_privs: a runtime user must not keep
+                // DDL rights. Revoked on the object as it was granted (escaped or not).
+                Set<String> extra = new LinkedHashSet<>(g.privileges());
+                extra.removeAll(want.getValue());
+                if (want.getValue().contains("ALL PRIVILEGES")) {
+                    extra.clear();
+                }
+                if (!extra.isEmpty()) {
+                    out.add(PlannedStatement.plain("REVOKE " + String.join(", ", extra) + " ON " + g.object() + " FROM " + account));
+                }
+            }
             if (current.contains("ALL PRIVILEGES") && want.getValue().contains("ALL PRIVILEGES")) {
                 continue;
             }
             Set<String> missing = new LinkedHashSet<>(want.getValue());
             missing.removeAll(current);
-            Set<String> extra = new LinkedHashSet<>(current);
-            extra.removeAll(want.getValue());
-            // Exact privileges, as community.mysql does without append_privs: a runtime user must not keep DDL rights.
-            if (!extra.isEmpty()) {
-                out.add(PlannedStatement.plain("REVOKE " + String.join(", ", extra) + " ON " + object + " FROM " + account));
-            }
             if (!missing.isEmpty()) {
-                out.add(PlannedStatement.plain("GRANT " + String.join(", ", missing) + " ON " + object + " TO " + account));
+                out.add(PlannedStatement.plain("GRANT " + String.join(", ", missing) + " ON " + grantObject(want.getKey()) + " TO " + account));
             }
         }
     }

@@ -1,0 +1,44 @@
+package org.csmh.agent.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.csmh.agent.mysql.Endpoint;
+
+/** Realistic lms.yml and agent.yml files pointing at a test server. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static String lmsYml(Endpoint source, String database) throws IOException {
+        String text;
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/lms.yml")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return text.replace("        HOST: localhost\n        NAME: edxapp\n        OPTIONS: {}\n        PASSWORD: default-db-secret\n        PORT: '3306'\n        USER: edxapp001\n",
+                "        HOST: " + source.host() + "\n        NAME: " + database + "\n        OPTIONS: {}\n        PASSWORD: '" + source.password()
+                        + "'\n        PORT: '" + source.port() + "'\n        USER: " + source.user() + "\n");
+    }
+
+    /** Writes lms.yml, cms.yml, an admin password file and agent.yml into dir; returns agent.yml. */
+    public static Path agentConfig(Path dir, Endpoint admin, String sourceDatabase) throws IOException {
+        Files.writeString(dir.resolve("lms.yml"), lmsYml(admin, sourceDatabase));
+        Files.writeString(dir.resolve("cms.yml"), lmsYml(admin, sourceDatabase));
+        Files.writeString(dir.resolve("admin.pass"), admin.password() + "\n");
+        Path config = dir.resolve("agent.yml");
+        Files.writeString(config, """
+                listen: 127.0.0.1:0
+                lms_yml: lms.yml
+                cms_yml: cms.yml
+                endpoints:
+                  admin:
+                    host: %s
+                    port: %d
+                    user: %s
+                    password_file: admin.pass
+                """.formatted(admin.host(), admin.port(), admin.user()));
+        return config;
+    }
+}

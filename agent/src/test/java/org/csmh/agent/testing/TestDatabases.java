@@ -1,0 +1,60 @@
+package org.csmh.agent.testing;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.sandbox.MariaDbSandbox;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The database server the integration tests run against, chosen once per JVM:
+ * CSMH_TEST_MYSQL=host:port:user (password in CSMH_TEST_MYSQL_PASSWORD) for an external server, otherwise a
+ * throwaway MariaDB sandbox started from the local mariadbd and killed when the JVM exits.
+ */
+public final class TestDatabases {
+    private static Endpoint root;
+    private static MariaDbSandbox sandbox;
+
+    private TestDatabases() {
+    }
+
+    public static synchronized Endpoint root() {
+        if (root == null) {
+            String external = System.getenv("CSMH_TEST_MYSQL");
+            if (external != null && !external.isBlank()) {
+                String[] p = external.split(":");
+                String pw = System.getenv().getOrDefault("CSMH_TEST_MYSQL_PASSWORD", "");
+                root = new Endpoint("external", p[0], Integer.parseInt(p[1]), p.length > 2 ? p[2] : "root", pw, null);
+            } else {
+                Assumptions.assumeTrue(MariaDbSandbox.findServerBinary().isPresent(), "no mariadbd on this machine");
+                try {
+                    sandbox = MariaDbSandbox.start(Path.of("target", "sandboxes").toAbsolutePath());
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not start the MariaDB sandbox", e);
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+                root = sandbox.rootEndpoint();
+            }
+        }
+        return root;
+    }
+
+    /** The sandbox, when the tests run on one (kill/restart tests need it). */
+    public static synchronized MariaDbSandbox sandbox() {
+        root();
+        return sandbox;
+    }
+
+    public static void execute(Endpoint endpoint, String... sql) {
+        try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
