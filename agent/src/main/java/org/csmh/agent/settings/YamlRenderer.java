@@ -3,6 +3,9 @@ package org.csmh.agent.settings;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Renders values the way Ansible's to_nice_yaml (PyYAML, indent 4, sorted keys) does for the value types lms.yml
@@ -10,9 +13,10 @@ import java.util.regex.Pattern;
  * '{}' for an empty mapping.
  */
 final class YamlRenderer {
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z_/][A-Za-z0-9_./@+-]*( [A-Za-z0-9_./@+-]+)*");
-    private static final Pattern RESERVED = Pattern.compile(
-            "(?i)y|n|yes|no|true|false|on|off|null|~|\\.nan|\\.inf|-\\.inf|[-+]?[0-9][0-9_.:eE+-]*");
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/][A-Za-z0-9_./@+-]*( [A-Za-z0-9_./@+-]+)*");
+    // YAML 1.1's implicit types, as both SnakeYAML and PyYAML resolve them: a plain scalar that resolves to
+    // anything but a string (3306, 1:20, yes, null) must be quoted to stay a string.
+    private static final Resolver RESOLVER = new Resolver();
 
     private final int indentUnit;
 
@@ -72,7 +76,7 @@ final class YamlRenderer {
             return value.toString();
         }
         String s = value.toString();
-        if (PLAIN.matcher(s).matches() && !RESERVED.matcher(s).matches()) {
+        if (PLAIN.matcher(s).matches() && Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, s, true))) {
             return s;
         }
         if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

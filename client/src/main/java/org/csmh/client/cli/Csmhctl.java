@@ -35,7 +35,7 @@ public final class Csmhctl implements Callable<Integer> {
 
     PrintStream out = System.out;
     PrintStream err = System.err;
-    InputStream in = System.in;
+    Secrets secrets = new Secrets(System.in);
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err, System.in));
@@ -46,7 +46,7 @@ public final class Csmhctl implements Callable<Integer> {
         Csmhctl root = new Csmhctl();
         root.out = out;
         root.err = err;
-        root.in = in;
+        root.secrets = new Secrets(in);
         CommandLine cl = new CommandLine(root);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
@@ -124,7 +124,7 @@ public final class Csmhctl implements Callable<Integer> {
         if (request == null) {
             return builder;
         }
-        String text = request.toString().equals("-") ? Secrets.readStdin("--request", in) : readFile(request);
+        String text = request.toString().equals("-") ? secrets.readStdin("--request") : readFile(request);
         try {
             JsonFormat.parser().merge(text, builder);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {

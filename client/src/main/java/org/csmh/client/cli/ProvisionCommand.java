@@ -79,7 +79,7 @@ final class ProvisionCommand implements Callable<Integer> {
         if (loginUser != null) {
             login.setUser(loginUser);
         }
-        String loginPw = new PasswordOptions("admin login password", loginPwFile, loginPwEnv, loginPwStdin).read(root.in);
+        String loginPw = new PasswordOptions("admin login password", loginPwFile, loginPwEnv, loginPwStdin).read(root.secrets);
         if (loginPw != null) {
             login.setPassword(loginPw);
         }
@@ -112,7 +112,7 @@ final class ProvisionCommand implements Callable<Integer> {
     }
 
     private void addUser(ProvisionDatabaseRequest.Builder b, String user, PasswordOptions pw, String db, String privs) {
-        String password = pw.read(root.in);
+        String password = pw.read(root.secrets);
         if (user == null) {
             if (password != null) {
                 throw new UsageException(pw.what() + " given without its user");

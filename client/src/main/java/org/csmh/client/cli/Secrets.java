@@ -11,12 +11,14 @@ import java.nio.file.Path;
  * every user of the host could read it in the process list.
  */
 final class Secrets {
-    private static boolean stdinUsed;
+    private final InputStream in;
+    private boolean stdinUsed;
 
-    private Secrets() {
+    Secrets(InputStream in) {
+        this.in = in;
     }
 
-    static String read(String what, Path file, String env, boolean stdin, InputStream in) {
+    String read(String what, Path file, String env, boolean stdin) {
         int given = (file != null ? 1 : 0) + (env != null ? 1 : 0) + (stdin ? 1 : 0);
         if (given > 1) {
             throw new UsageException(what + ": give only one of the -file, -env and -stdin options");
@@ -36,12 +38,12 @@ final class Secrets {
             return v;
         }
         if (stdin) {
-            return stripNewline(readStdin(what, in));
+            return stripNewline(readStdin(what));
         }
         return null;
     }
 
-    static synchronized String readStdin(String what, InputStream in) {
+    synchronized String readStdin(String what) {
         if (stdinUsed) {
             throw new UsageException(what + ": standard input was already read for another value");
         }

@@ -49,7 +49,7 @@ final class SettingsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         UpdateSettingsRequest.Builder b = root.mergeRequest(request, UpdateSettingsRequest.newBuilder());
-        String password = new PasswordOptions("database password", pwFile, pwEnv, pwStdin).read(root.in);
+        String password = new PasswordOptions("database password", pwFile, pwEnv, pwStdin).read(root.secrets);
         if (user != null || password != null || host != null || name != null || port != null || options != null || connMaxAge != null) {
             CsmhDatabaseSettings.Builder d = b.getDatabaseBuilder();
             if (name != null) {

@@ -1,0 +1,105 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.csmh.agent.mysql.HistoryTables;
+import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.proto.v1.Check;
+import org.csmh.proto.v1.CheckState;
+import org.csmh.proto.v1.CsmhDatabaseSettings;
+import org.csmh.proto.v1.Flag;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.csmh.proto.v1.GetStatusResponse;
+import org.csmh.proto.v1.UpdateSettingsRequest;
+import org.csmh.proto.v1.UpdateSettingsResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole foundation through gRPC: provision, settings, then the checklist at each step. */
+class StatusIT {
+    @TempDir
+    Path dir;
+    AgentHarness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new AgentHarness(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    Map<String, Check> status() {
+        GetStatusResponse r = h.client.status(GetStatusRequest.newBuilder().setExactRowCount(true).build());
+        return r.getChecksList().stream().collect(Collectors.toMap(Check::getId, c -> c, (a, b) -> a, java.util.LinkedHashMap::new));
+    }
+
+    @Test
+    void checklistFollowsTheProcedure() throws Exception {
+        Map<String, Check> fresh = status();
+        assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("settings_lms").getState());
+        assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("settings_cms").getState());
+        assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("flag_csmh_extended").getState());
+        assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("database_exists").getState());
+        assertTrue(fresh.get("old_table").getDetail().startsWith("not found"), fresh.get("old_table").toString());
+
+        TestDatabases.execute(h.root, HistoryTables.createCsmh(h.sourceDb),
+                "INSERT INTO " + h.sourceDb + "." + TableNames.CSMH + " (id, version, created, state, grade, max_grade, student_module_id) VALUES "
+                        + "(1, NULL, NOW(6), '{}', 1, 2, 7), (2, 'v', NOW(6), NULL, NULL, NULL, 7), (500, NULL, NOW(6), '{\"a\":1}', 0, 1, 8)");
+        String db = AgentHarness.unique("csmh_s");
+        String runtime = AgentHarness.unique("rt");
+        h.client.provision(ProvisionIT.request(db, runtime, AgentHarness.unique("mg"), "rt-pass").build());
+        UpdateSettingsResponse settings = h.client.updateSettings(UpdateSettingsRequest.newBuilder()
+                .setDatabase(CsmhDatabaseSettings.newBuilder().setName(db).setUser(runtime).setPassword("rt-pass")
+                        .setHost(h.root.host()).setPort(h.root.port()))
+                .setEnableCsmhExtended(Flag.FLAG_TRUE).setEnableReadingFromMultipleHistoryTables(Flag.FLAG_TRUE).build());
+        assertTrue(settings.getChanged());
+        assertEquals(2, settings.getFilesCount());
+        assertEquals(db, settings.getAnsibleOverridesMap().get("EDXAPP_MYSQL_CSMH_DB_NAME"));
+
+        Map<String, Check> configured = status();
+        assertEquals(CheckState.CHECK_STATE_OK, configured.get("settings_lms").getState(), configured.toString());
+        assertEquals(CheckState.CHECK_STATE_OK, configured.get("settings_cms").getState());
+        assertEquals(CheckState.CHECK_STATE_OK, configured.get("flag_csmh_extended").getState());
+        assertEquals(CheckState.CHECK_STATE_PENDING, configured.get("flag_read_multiple").getState());
+        assertEquals("rows: 3, max(id): 500", configured.get("old_table").getDetail());
+        assertEquals(CheckState.CHECK_STATE_OK, configured.get("database_exists").getState());
+        assertEquals(CheckState.CHECK_STATE_OK, configured.get("user_grants").getState(), configured.get("user_grants").toString());
+        assertEquals(CheckState.CHECK_STATE_PENDING, configured.get("csmhe_table").getState());
+
+        TestDatabases.execute(h.root, HistoryTables.createCsmhe(db), "ALTER TABLE " + db + "." + TableNames.CSMHE + " AUTO_INCREMENT = 400");
+        Check gap = status().get("auto_increment_gap");
+        assertEquals(CheckState.CHECK_STATE_FAILED, gap.getState());
+        assertTrue(gap.getDetail().contains("next id 400 <= old max(id) 500"), gap.getDetail());
+
+        TestDatabases.execute(h.root, "ALTER TABLE " + db + "." + TableNames.CSMHE + " AUTO_INCREMENT = 10500");
+        h.client.updateSettings(UpdateSettingsRequest.newBuilder().setEnableReadingFromMultipleHistoryTables(Flag.FLAG_FALSE).build());
+        GetStatusResponse done = h.client.status(GetStatusRequest.getDefaultInstance());
+        assertTrue(done.getComplete(), done.toString());
+        assertEquals(CheckState.CHECK_STATE_OK, status().get("auto_increment_gap").getState());
+    }
+
+    @Test
+    void wrongRuntimePasswordInLmsYmlIsReported() throws Exception {
+        String db = AgentHarness.unique("csmh_x");
+        String runtime = AgentHarness.unique("rt");
+        h.client.provision(ProvisionIT.request(db, runtime, AgentHarness.unique("mg"), "right").build());
+        h.client.updateSettings(UpdateSettingsRequest.newBuilder()
+                .setDatabase(CsmhDatabaseSettings.newBuilder().setName(db).setUser(runtime).setPassword("wrong")
+                        .setHost(h.root.host()).setPort(h.root.port())).build());
+        Check c = status().get("database_exists");
+        assertEquals(CheckState.CHECK_STATE_FAILED, c.getState());
+        assertTrue(c.getDetail().contains("Access denied"), c.getDetail());
+        assertFalse(c.getDetail().contains("wrong"), "password not echoed: " + c.getDetail());
+    }
+}
