@@ -6,6 +6,13 @@ import java.time.Clock;
 import java.util.Map;
 import org.csmh.agent.config.AgentConfig;
 import org.csmh.agent.config.EndpointResolver;
+import org.csmh.agent.copy.CopyRunner;
+import org.csmh.agent.copy.JobEnvironment;
+import org.csmh.agent.copy.JobLauncher;
+import org.csmh.agent.copy.VerifyRunner;
+import org.csmh.agent.job.JobManager;
+import org.csmh.agent.job.JobStore;
+import org.csmh.agent.server.JobService;
 import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.provision.DatabaseProvisioner;
 import org.csmh.agent.server.AgentServer;
@@ -17,6 +24,7 @@ import org.csmh.agent.status.StatusChecker;
 public final class Agent {
     public static final String VERSION = "0.1.0";
     private final AgentServer server;
+    private final JobManager jobs;
 
     public Agent(AgentConfig config) {
         ConnectionFactory connections = new ConnectionFactory(5000);
@@ -25,13 +33,27 @@ public final class Agent {
                 () -> config.lmsYml() == null ? Map.of() : settings.read(config.lmsYml()));
         StatusChecker status = new StatusChecker(settings, endpoints, connections);
         DatabaseProvisioner provisioner = new DatabaseProvisioner(connections);
-        CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, VERSION, hostname());
+        JobEnvironment env = new JobEnvironment(connections, endpoints);
+        long retryMillis = config.jobRetrySeconds() * 1000L;
+        this.jobs = new JobManager(new JobStore(config.stateDir()), record -> switch (record.getSpecCase()) {
+            case COPY -> new CopyRunner(env, retryMillis);
+            case VERIFY -> new VerifyRunner(env, retryMillis);
+            default -> throw new IllegalStateException("job " + record.getJob().getId() + " has no spec");
+        });
+        JobLauncher launcher = new JobLauncher(jobs, env, Thread::sleep);
+        CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, new JobService(launcher, jobs),
+                VERSION, hostname());
         this.server = new AgentServer(config.listenHost(), config.listenPort(), service);
     }
 
     public Agent start() throws IOException {
+        jobs.restore();
         server.start();
         return this;
+    }
+
+    public JobManager jobs() {
+        return jobs;
     }
 
     public int port() {
@@ -40,6 +62,7 @@ public final class Agent {
 
     public void stop() throws InterruptedException {
         server.shutdown(10);
+        jobs.close();
     }
 
     public void awaitTermination() throws InterruptedException {

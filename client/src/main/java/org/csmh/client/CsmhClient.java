@@ -2,8 +2,17 @@ package org.csmh.client;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import org.csmh.proto.v1.ControlJobRequest;
 import org.csmh.proto.v1.CsmhAgentGrpc;
+import org.csmh.proto.v1.GetJobRequest;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.ListJobsRequest;
+import org.csmh.proto.v1.ListJobsResponse;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import org.csmh.proto.v1.WatchJobRequest;
 import org.csmh.proto.v1.GetStatusRequest;
 import org.csmh.proto.v1.GetStatusResponse;
 import org.csmh.proto.v1.ProvisionDatabaseRequest;
@@ -42,6 +51,31 @@ public final class CsmhClient implements AutoCloseable {
 
     public UpdateSettingsResponse updateSettings(UpdateSettingsRequest request) {
         return call().updateSettings(request);
+    }
+
+    public Job startCopy(StartCopyRequest request) {
+        return call().startCopy(request);
+    }
+
+    public Job startVerify(StartVerifyRequest request) {
+        return call().startVerify(request);
+    }
+
+    public Job getJob(String id) {
+        return call().getJob(GetJobRequest.newBuilder().setId(id).build());
+    }
+
+    public ListJobsResponse listJobs() {
+        return call().listJobs(ListJobsRequest.getDefaultInstance());
+    }
+
+    public Job control(ControlJobRequest request) {
+        return call().controlJob(request);
+    }
+
+    /** Snapshots of a job until it ends; no deadline, since a copy may run for days. */
+    public Iterator<Job> watch(WatchJobRequest request) {
+        return stub.watchJob(request);
     }
 
     @Override

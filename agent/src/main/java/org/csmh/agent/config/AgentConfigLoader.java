@@ -20,6 +20,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * listen: 127.0.0.1:7443
  * lms_yml: /edx/etc/lms.yml
  * cms_yml: /edx/etc/cms.yml
+ * state_dir: /var/lib/csmh-agent      # job records
+ * job_retry_seconds: 600              # how long a job waits out database errors
  * endpoints:
  *   admin: {host: 127.0.0.1, port: 3306, user: root, password_file: /etc/csmh-agent/admin.pass}
  *   source: {lms_alias: default}
@@ -27,7 +29,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  */
 public final class AgentConfigLoader {
-    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints");
+    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias");
 
     private AgentConfigLoader() {
@@ -82,7 +84,9 @@ public final class AgentConfigLoader {
         }
         endpoints.putIfAbsent("source", new EndpointConfig("source", null, 0, null, null, null, "default"));
         endpoints.putIfAbsent("target", new EndpointConfig("target", null, 0, null, null, null, "student_module_history"));
-        return new AgentConfig(host, port, lms, cms, endpoints);
+        Path state = path(map, "state_dir", baseDir);
+        int retry = number(string(map, "job_retry_seconds", "600"), "job_retry_seconds", 0, 86_400);
+        return new AgentConfig(host, port, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry);
     }
 
     private static EndpointConfig endpoint(String name, Map<?, ?> ep, Path baseDir) {
@@ -135,6 +139,18 @@ public final class AgentConfigLoader {
         }
         Path p = Path.of(v);
         return p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p);
+    }
+
+    private static int number(String text, String where, int min, int max) {
+        try {
+            int v = Integer.parseInt(text.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(where + ": expected a number from " + min + " to " + max + ", got '" + text + "'");
     }
 
     private static int port(String text, String where) {

@@ -34,8 +34,15 @@ public final class ConnectionFactory {
     }
 
     public Connection open(Endpoint endpoint) {
+        return open(endpoint, new Properties());
+    }
+
+    /** With extra driver properties for one purpose (streaming reads, LOAD DATA LOCAL writes). */
+    public Connection open(Endpoint endpoint, Properties extra) {
         try {
-            return DriverManager.getConnection(url(endpoint), properties(endpoint, connectTimeoutMillis));
+            Properties p = properties(endpoint, connectTimeoutMillis);
+            p.putAll(extra);
+            return DriverManager.getConnection(url(endpoint), p);
         } catch (SQLException e) {
             throw DatabaseAccessException.from(endpoint, "login", e);
         }

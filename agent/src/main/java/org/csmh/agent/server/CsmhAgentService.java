@@ -2,7 +2,6 @@ package org.csmh.agent.server;
 
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.function.Supplier;
 import org.csmh.agent.config.EndpointResolver;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.provision.DatabaseProvisioner;
@@ -14,7 +13,16 @@ import org.csmh.agent.settings.SettingsResult;
 import org.csmh.agent.status.Check;
 import org.csmh.agent.status.StatusChecker;
 import org.csmh.agent.util.InvalidInputException;
+import io.grpc.stub.ServerCallStreamObserver;
 import org.csmh.proto.v1.CheckState;
+import org.csmh.proto.v1.ControlJobRequest;
+import org.csmh.proto.v1.GetJobRequest;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.ListJobsRequest;
+import org.csmh.proto.v1.ListJobsResponse;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import org.csmh.proto.v1.WatchJobRequest;
 import org.csmh.proto.v1.CsmhAgentGrpc;
 import org.csmh.proto.v1.FileChange;
 import org.csmh.proto.v1.Flag;
@@ -33,15 +41,17 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
     private final DatabaseProvisioner provisioner;
     private final LmsSettingsEditor settings;
     private final EndpointResolver endpoints;
+    private final JobService jobs;
     private final String version;
     private final String hostname;
 
     public CsmhAgentService(StatusChecker status, DatabaseProvisioner provisioner, LmsSettingsEditor settings,
-                            EndpointResolver endpoints, String version, String hostname) {
+                            EndpointResolver endpoints, JobService jobs, String version, String hostname) {
         this.status = status;
         this.provisioner = provisioner;
         this.settings = settings;
         this.endpoints = endpoints;
+        this.jobs = jobs;
         this.version = version;
         this.hostname = hostname;
     }
@@ -98,6 +108,40 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
         });
     }
 
+    @Override
+    public void startCopy(StartCopyRequest request, StreamObserver<Job> out) {
+        unary("StartCopy", out, () -> jobs.startCopy(request));
+    }
+
+    @Override
+    public void startVerify(StartVerifyRequest request, StreamObserver<Job> out) {
+        unary("StartVerify", out, () -> jobs.startVerify(request));
+    }
+
+    @Override
+    public void getJob(GetJobRequest request, StreamObserver<Job> out) {
+        unary("GetJob", out, () -> jobs.get(request.getId()));
+    }
+
+    @Override
+    public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> out) {
+        unary("ListJobs", out, () -> ListJobsResponse.newBuilder().addAllJobs(jobs.list()).build());
+    }
+
+    @Override
+    public void controlJob(ControlJobRequest request, StreamObserver<Job> out) {
+        unary("ControlJob", out, () -> jobs.control(request));
+    }
+
+    @Override
+    public void watchJob(WatchJobRequest request, StreamObserver<Job> out) {
+        try {
+            jobs.watch(request.getId(), (ServerCallStreamObserver<Job>) out);
+        } catch (RuntimeException e) {
+            out.onError(ErrorStatus.of("WatchJob", e));
+        }
+    }
+
     private Endpoint admin(Login login) {
         boolean explicit = !login.getHost().isEmpty() || !login.getUser().isEmpty();
         if (explicit && !login.getEndpoint().isEmpty()) {
@@ -128,10 +172,19 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
         };
     }
 
-    private static <T> void unary(String rpc, StreamObserver<T> out, Supplier<T> call) {
+    /** A call that may block (preflight sleeps); an interrupt is reported as the agent shutting down. */
+    interface Call<T> {
+        T get() throws InterruptedException;
+    }
+
+    private static <T> void unary(String rpc, StreamObserver<T> out, Call<T> call) {
         T response;
         try {
             response = call.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.onError(io.grpc.Status.UNAVAILABLE.withDescription("agent is shutting down").asRuntimeException());
+            return;
         } catch (RuntimeException e) {
             out.onError(ErrorStatus.of(rpc, e));
             return;

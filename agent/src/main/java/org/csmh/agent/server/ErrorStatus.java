@@ -27,6 +27,8 @@ final class ErrorStatus {
                 case ACCESS_DENIED -> Status.PERMISSION_DENIED;
                 case FAILED -> Status.FAILED_PRECONDITION;
             };
+        } else if (t instanceof org.csmh.agent.job.JobNotFoundException) {
+            status = Status.NOT_FOUND;
         } else if (t instanceof StatusRuntimeException s) {
             return s;
         } else {

@@ -30,6 +30,8 @@ public final class Fixtures {
         Path config = dir.resolve("agent.yml");
         Files.writeString(config, """
                 listen: 127.0.0.1:0
+                state_dir: state
+                job_retry_seconds: 120
                 lms_yml: lms.yml
                 cms_yml: cms.yml
                 endpoints:

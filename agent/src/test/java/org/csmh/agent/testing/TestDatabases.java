@@ -42,10 +42,36 @@ public final class TestDatabases {
         return root;
     }
 
+    private static MariaDbSandbox second;
+
+    /** A second server, for cross-server copies: always a sandbox, so tests may kill and restart it. */
+    public static synchronized MariaDbSandbox secondSandbox() {
+        if (second == null) {
+            Assumptions.assumeTrue(MariaDbSandbox.findServerBinary().isPresent(), "no mariadbd on this machine");
+            try {
+                second = MariaDbSandbox.start(Path.of("target", "sandboxes").toAbsolutePath());
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the second MariaDB sandbox", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(second::close));
+        }
+        return second;
+    }
+
     /** The sandbox, when the tests run on one (kill/restart tests need it). */
     public static synchronized MariaDbSandbox sandbox() {
         root();
         return sandbox;
+    }
+
+    public static long queryLong(Endpoint endpoint, String sql) {
+        try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static void execute(Endpoint endpoint, String... sql) {

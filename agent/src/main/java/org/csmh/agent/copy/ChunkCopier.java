@@ -1,0 +1,9 @@
+package org.csmh.agent.copy;
+
+/** Copies every chunk the walker hands out until the range is done, the job is cancelled, or an error. */
+interface ChunkCopier extends AutoCloseable {
+    void copyAll(ChunkWalker walker) throws Exception;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,158 @@
+package org.csmh.agent.copy;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.csmh.agent.job.JobControl;
+import org.csmh.agent.job.JobHandle;
+import org.csmh.proto.v1.Pace;
+
+/**
+ * Walks an id range in chunks for copy, verify and purge alike. {@link #next()} hands out the next chunk after
+ * honouring pause, cancel, the pace (sleep, rate cap, auto-sized chunks) and the throttler; {@link #completed}
+ * records a finished chunk and publishes progress. Chunks are handed out in order and must complete in order,
+ * so "every id up to current_id is done" holds at every moment. A pipelined caller may ask for the next chunk
+ * before the previous one completed.
+ */
+public final class ChunkWalker {
+    private static final int MIN_CHUNK = 100;
+    private static final int MAX_CHUNK = 1_000_000;
+
+    private final JobHandle job;
+    private final JobControl control;
+    private final Supplier<String> throttle;
+    private final long first;
+    // A pipelined copier calls next() on its reader thread and completed() on the writer thread.
+    private volatile long last;
+    private volatile long issuedThrough;
+    private volatile long doneThrough;
+    private long chunkSize;
+    private volatile long lastChunkNanos;
+    private volatile long lastCompletedAt;
+    private volatile long rowsThisRun;
+    private final long runStartedAt = System.nanoTime();
+    private final IdRateMeter ids = new IdRateMeter();
+
+    /**
+     * @param doneThrough every id up to here is already done (first - 1 for a fresh start)
+     * @param throttle    returns why to wait now, or null
+     */
+    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<String> throttle) {
+        this.job = job;
+        this.control = job.control();
+        this.throttle = throttle;
+        this.first = first;
+        this.last = last;
+        this.doneThrough = Math.max(doneThrough, first - 1);
+        this.issuedThrough = this.doneThrough;
+        this.chunkSize = control.pace().getChunkSize();
+    }
+
+    public long doneThrough() {
+        return doneThrough;
+    }
+
+    public long last() {
+        return last;
+    }
+
+    /** Grows the range (catch-up pass over rows that arrived after the first max(id)). */
+    public void extendTo(long newLast) {
+        if (newLast > last) {
+            last = newLast;
+            job.update(b -> b.setRangeEnd(newLast));
+        }
+    }
+
+    /** Starts over from a new done-point (after an error: the target says how far it got). */
+    public void restartFrom(long done) {
+        doneThrough = Math.max(done, first - 1);
+        issuedThrough = doneThrough;
+        ids.reset();
+    }
+
+    /** The next chunk, or empty when the range is done or the job was cancelled. */
+    public Optional<IdRange> next() throws InterruptedException {
+        if (issuedThrough >= last) {
+            return Optional.empty();
+        }
+        if (!control.awaitRunnable()) {
+            return Optional.empty();
+        }
+        if (lastCompletedAt != 0 && !paceSleep()) {
+            return Optional.empty();
+        }
+        if (!waitOutThrottle()) {
+            return Optional.empty();
+        }
+        long size = nextSize(control.pace());
+        long from = issuedThrough + 1;
+        long to = Math.min(last, issuedThrough + size);
+        issuedThrough = to;
+        return Optional.of(new IdRange(from, to));
+    }
+
+    /** Records a finished chunk; chunks complete in the order they were handed out. */
+    public void completed(IdRange range, long rows, long nanos) {
+        if (range.first() != doneThrough + 1) {
+            throw new IllegalStateException("chunk " + range + " completed out of order after " + doneThrough);
+        }
+        doneThrough = range.last();
+        lastChunkNanos = nanos;
+        lastCompletedAt = System.nanoTime();
+        rowsThisRun += rows;
+        ids.add(lastCompletedAt, range.last() - range.first() + 1, rows);
+        double idRate = ids.idsPerSecond();
+        long remaining = last - doneThrough;
+        long eta = idRate > 0 ? (long) Math.ceil(remaining / idRate) : -1;
+        double span = Math.max(1, last - first + 1);
+        long done = doneThrough;
+        job.update(b -> b.setCurrentId(done).setRowsDone(b.getRowsDone() + rows).setChunksDone(b.getChunksDone() + 1)
+                .setRowsPerSecond(ids.rowsPerSecond()).setEtaSeconds(eta).setProgress(Math.min(1.0, (done - first + 1) / span)));
+    }
+
+    private boolean paceSleep() throws InterruptedException {
+        Pace pace = control.pace();
+        long sleepMs = pace.getTargetChunkMs() > 0 ? 0 : pace.getSleepMs();
+        if (pace.getMaxRowsPerSecond() > 0) {
+            // Average-rate cap over this run: wait until the rows done so far fit under the cap.
+            double elapsedMs = (System.nanoTime() - runStartedAt) / 1e6;
+            double neededMs = rowsThisRun * 1000.0 / pace.getMaxRowsPerSecond();
+            sleepMs = Math.max(sleepMs, (long) Math.ceil(neededMs - elapsedMs));
+        }
+        long waitedMs = (System.nanoTime() - lastCompletedAt) / 1_000_000;
+        long left = sleepMs - waitedMs;
+        return left <= 0 ? !control.cancelled() : control.sleep(left) && control.awaitRunnable();
+    }
+
+    private boolean waitOutThrottle() throws InterruptedException {
+        String reason = throttle.get();
+        if (reason == null) {
+            return true;
+        }
+        while (reason != null) {
+            String r = reason;
+            job.update(b -> b.setThrottleReason(r).setRowsPerSecond(0));
+            if (!control.sleep(1000) || !control.awaitRunnable()) {
+                return false;
+            }
+            reason = throttle.get();
+        }
+        job.update(b -> b.setThrottleReason(""));
+        return true;
+    }
+
+    /** Fixed chunk size, or sized so a chunk takes about target_chunk_ms (at most halving or doubling per step). */
+    private long nextSize(Pace pace) {
+        if (pace.getTargetChunkMs() <= 0) {
+            chunkSize = pace.getChunkSize();
+            return chunkSize;
+        }
+        if (lastChunkNanos <= 0) {
+            return chunkSize;
+        }
+        double ratio = pace.getTargetChunkMs() * 1e6 / lastChunkNanos;
+        ratio = Math.max(0.5, Math.min(2.0, ratio));
+        chunkSize = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, (long) (chunkSize * ratio)));
+        return chunkSize;
+    }
+}

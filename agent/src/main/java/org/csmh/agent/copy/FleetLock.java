@@ -1,0 +1,70 @@
+package org.csmh.agent.copy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.csmh.agent.job.JobFailure;
+
+/**
+ * One runner fleet-wide: a named MySQL lock (GET_LOCK) on the target server, held by a dedicated connection for
+ * as long as the job runs. Every agent copying into the same database asks for the same name; if an agent dies,
+ * its connection closes and the server frees the lock.
+ */
+final class FleetLock implements AutoCloseable {
+    private final Connection connection;
+    private final String name;
+
+    private FleetLock(Connection connection, String name) {
+        this.connection = connection;
+        this.name = name;
+    }
+
+    static String name(String kind, String targetDatabase) {
+        String n = "csmh-agent/" + kind + "/" + targetDatabase;
+        return n.length() > 64 ? n.substring(0, 64) : n;
+    }
+
+    static FleetLock acquire(Connection connection, String name) throws SQLException, JobFailure {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) != 1) {
+                    Long holder = holder(connection, name);
+                    connection.close();
+                    throw new JobFailure("another runner holds the lock '" + name + "'"
+                            + (holder == null ? "" : " (server connection " + holder + ")") + "; only one may run at a time");
+                }
+            }
+        }
+        return new FleetLock(connection, name);
+    }
+
+    /** The connection id holding the lock, or null when it is free. */
+    static Long holder(Connection connection, String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+            ps.setString(1, name);
+            ps.execute();
+        } catch (SQLException ignored) {
+            // The connection may be gone already, which released the lock too.
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing left to release
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.csmh.agent.copy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.csmh.agent.config.EndpointResolver;
+import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.proto.v1.CopyMode;
+
+/** What job runners need from the agent: endpoints, connections for each purpose, metrics. */
+public final class JobEnvironment {
+    private final ConnectionFactory connections;
+    private final EndpointResolver endpoints;
+    private final ThrottleMetrics metrics;
+
+    public JobEnvironment(ConnectionFactory connections, EndpointResolver endpoints) {
+        this.connections = connections;
+        this.endpoints = endpoints;
+        this.metrics = new ThrottleMetrics(connections, endpoints::resolve);
+    }
+
+    public Endpoint source() {
+        return endpoints.resolve("source");
+    }
+
+    public Endpoint target() {
+        return endpoints.resolve("target");
+    }
+
+    /** Same-instance INSERT..SELECT needs one account that reads the old table and writes the new one. */
+    public Endpoint sameInstanceCopier() {
+        return endpoints.has("copy") ? endpoints.resolve("copy") : source();
+    }
+
+    public boolean hasEndpoint(String name) {
+        return endpoints.has(name);
+    }
+
+    public ThrottleMetrics metrics() {
+        return metrics;
+    }
+
+    public Connection plain(Endpoint e) {
+        return connections.open(e);
+    }
+
+    /** Server-side prepared statements: rows arrive in binary, doubles exact; results stream. */
+    public Connection streamingReader(Endpoint e) {
+        Properties p = new Properties();
+        p.setProperty("useServerPrepStmts", "true");
+        p.setProperty("socketTimeout", "600000");
+        return connections.open(e, p);
+    }
+
+    public Connection bulkWriter(Endpoint e) {
+        Properties p = new Properties();
+        p.setProperty("allowLoadLocalInfile", "true");
+        p.setProperty("socketTimeout", "600000");
+        return connections.open(e, p);
+    }
+
+    /** The mode to use: AUTO becomes SAME_INSTANCE when both endpoints reach one server (same @@hostname, @@port). */
+    public CopyMode resolveMode(CopyMode requested, Connection source, Connection target) throws SQLException {
+        if (requested == CopyMode.COPY_MODE_SAME_INSTANCE || requested == CopyMode.COPY_MODE_CROSS_SERVER) {
+            return requested;
+        }
+        return identity(source).equals(identity(target)) ? CopyMode.COPY_MODE_SAME_INSTANCE : CopyMode.COPY_MODE_CROSS_SERVER;
+    }
+
+    private static String identity(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@hostname, @@port, @@datadir")) {
+            rs.next();
+            return rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getString(3);
+        }
+    }
+}

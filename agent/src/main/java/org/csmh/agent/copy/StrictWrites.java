@@ -1,0 +1,45 @@
+package org.csmh.agent.copy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import org.csmh.agent.job.JobFailure;
+
+/** Session settings and checks that make a silent data change impossible: strict mode, and warnings are errors. */
+final class StrictWrites {
+    private StrictWrites() {
+    }
+
+    static void prepare(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'");
+            st.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        }
+        c.setAutoCommit(false);
+    }
+
+    /** Throws (the caller rolls back) when the statement left any warning. */
+    static void noWarnings(Statement st, IdRange range) throws SQLException, JobFailure {
+        SQLWarning w = st.getWarnings();
+        if (w != null) {
+            StringBuilder all = new StringBuilder();
+            int n = 0;
+            for (SQLWarning x = w; x != null && n < 3; x = x.getNextWarning(), n++) {
+                all.append(n == 0 ? "" : "; ").append(x.getErrorCode()).append(' ').append(x.getMessage());
+            }
+            if (w.getErrorCode() == 1062) {
+                throw new JobFailure("duplicate id in the target within ids " + range + " (" + all
+                        + "): CSMHE already has rows there that this copy did not write; check the AUTO_INCREMENT gap "
+                        + "and that nothing else writes old ids into CSMHE");
+            }
+            throw new JobFailure("the server warned while writing ids " + range + " (warnings are errors here): " + all);
+        }
+    }
+
+    static JobFailure duplicate(IdRange range, SQLException e) {
+        return new JobFailure("duplicate id in the target within ids " + range + ": " + e.getMessage().lines().findFirst().orElse("")
+                + ". CSMHE already has rows there that this copy did not write; check the AUTO_INCREMENT gap "
+                + "and that nothing else writes old ids into CSMHE", e);
+    }
+}

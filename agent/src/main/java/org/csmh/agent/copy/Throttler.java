@@ -1,0 +1,34 @@
+package org.csmh.agent.copy;
+
+import java.util.Map;
+import org.csmh.proto.v1.Pace;
+
+/**
+ * Decides whether to wait before the next chunk. Pure: it gets readings, not connections. A metric that cannot
+ * be read throttles too: going on blind is how a copy hurts a struggling primary.
+ */
+public final class Throttler {
+    private Throttler() {
+    }
+
+    /** The reason to wait, or null to go on. */
+    public static String reason(Pace pace, ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
+        if (pace.getMaxThreadsRunning() > 0) {
+            if (threadsRunning.error() != null) {
+                return "cannot read Threads_running: " + threadsRunning.error();
+            }
+            if (threadsRunning.value() > pace.getMaxThreadsRunning()) {
+                return "Threads_running " + threadsRunning.value() + " > " + pace.getMaxThreadsRunning();
+            }
+        }
+        for (Map.Entry<String, ThrottleMetrics.Reading> e : lag.entrySet()) {
+            if (e.getValue().error() != null) {
+                return "cannot read replica lag of " + e.getKey() + ": " + e.getValue().error();
+            }
+            if (e.getValue().value() > pace.getMaxReplicaLagSeconds()) {
+                return "replica " + e.getKey() + " lags " + e.getValue().value() + " s > " + pace.getMaxReplicaLagSeconds() + " s";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,49 @@
+package org.csmh.agent.job;
+
+import org.csmh.proto.v1.JobKind;
+import org.csmh.proto.v1.Pace;
+
+/** Defaults and safe bounds for a job's pace; every value that reaches a runner went through here. */
+public final class PaceRules {
+    private PaceRules() {
+    }
+
+    /** The seed scripts' pace: 10000 ids per chunk, 2 s apart. */
+    public static Pace defaults(JobKind kind) {
+        return Pace.newBuilder().setChunkSize(10_000).setSleepMs(kind == JobKind.JOB_KIND_COPY ? 2000 : 0)
+                .setTargetChunkMs(0).setMaxRowsPerSecond(0).setMaxThreadsRunning(50).setMaxReplicaLagSeconds(10).build();
+    }
+
+    /** {@code base} with the fields set in {@code change} applied, each clamped. */
+    public static Pace merge(Pace base, Pace change) {
+        Pace.Builder b = base.toBuilder();
+        if (change.hasChunkSize()) {
+            b.setChunkSize(clamp(change.getChunkSize(), 100, 1_000_000));
+        }
+        if (change.hasSleepMs()) {
+            b.setSleepMs(clamp(change.getSleepMs(), 0, 600_000));
+        }
+        if (change.hasTargetChunkMs()) {
+            b.setTargetChunkMs(change.getTargetChunkMs() == 0 ? 0 : clamp(change.getTargetChunkMs(), 50, 60_000));
+        }
+        if (change.hasMaxRowsPerSecond()) {
+            b.setMaxRowsPerSecond(clamp(change.getMaxRowsPerSecond(), 0, 10_000_000));
+        }
+        if (change.hasMaxThreadsRunning()) {
+            b.setMaxThreadsRunning(clamp(change.getMaxThreadsRunning(), 0, 100_000));
+        }
+        if (change.hasMaxReplicaLagSeconds()) {
+            b.setMaxReplicaLagSeconds(clamp(change.getMaxReplicaLagSeconds(), 0, 86_400));
+        }
+        if (change.getReplicaEndpointsCount() > 0) {
+            b.clearReplicaEndpoints().addAllReplicaEndpoints(change.getReplicaEndpointsList());
+        }
+        return b.build();
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        // uint32 arrives as a Java int: values above 2^31 look negative and mean "very large".
+        long u = Integer.toUnsignedLong(v);
+        return (int) Math.max(lo, Math.min(hi, u));
+    }
+}
