@@ -17,11 +17,13 @@ import picocli.CommandLine.Option;
 /** csmhctl: the command-line client of csmh-agent. */
 @Command(name = "csmhctl", mixinStandardHelpOptions = true, version = "csmhctl 0.1.0",
         description = "Drive csmh-agent: provision the CSMH database, update lms.yml, show the procedure's status.",
-        subcommands = {StatusCommand.class, ProvisionCommand.class, SettingsCommand.class},
+        subcommands = {StatusCommand.class, ProvisionCommand.class, SettingsCommand.class, JobCommands.Copy.class,
+                JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
+                JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected error", "2:bad input (usage or INVALID_ARGUMENT)",
                 "3:agent or database unreachable", "4:refused (FAILED_PRECONDITION)", "5:permission denied",
-                "6:status --require-complete found open steps"})
+                "6:status --require-complete found open steps", "7:the job failed or was cancelled"})
 public final class Csmhctl implements Callable<Integer> {
     @Option(names = "--agent", description = "agent address host:port (env CSMH_AGENT, default ${DEFAULT-VALUE})",
             defaultValue = "${env:CSMH_AGENT:-127.0.0.1:7443}")
@@ -36,6 +38,8 @@ public final class Csmhctl implements Callable<Integer> {
     PrintStream out = System.out;
     PrintStream err = System.err;
     Secrets secrets = new Secrets(System.in);
+    /** Progress bars only on a terminal; elsewhere job events are JSON lines. */
+    boolean terminal = System.console() != null;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err, System.in));
@@ -43,7 +47,12 @@ public final class Csmhctl implements Callable<Integer> {
 
     /** Runs one command line; returns the exit code. Used by main and by tests. */
     public static int run(String[] args, PrintStream out, PrintStream err, InputStream in) {
+        return run(args, out, err, in, System.console() != null);
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, boolean terminal) {
         Csmhctl root = new Csmhctl();
+        root.terminal = terminal;
         root.out = out;
         root.err = err;
         root.secrets = new Secrets(in);

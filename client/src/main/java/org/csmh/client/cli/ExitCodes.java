@@ -11,6 +11,7 @@ final class ExitCodes {
     static final int REFUSED = 4;
     static final int DENIED = 5;
     static final int INCOMPLETE = 6;
+    static final int JOB_FAILED = 7;
 
     private ExitCodes() {
     }

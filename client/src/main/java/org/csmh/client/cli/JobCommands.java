@@ -1,0 +1,191 @@
+package org.csmh.client.cli;
+
+import java.util.concurrent.Callable;
+import org.csmh.client.CsmhClient;
+import org.csmh.proto.v1.ControlJobRequest;
+import org.csmh.proto.v1.CopyMode;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobAction;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** copy, verify, watch, jobs, job, pause, resume, cancel, pace. */
+final class JobCommands {
+    private JobCommands() {
+    }
+
+    /** Runs a call on a connected client; job commands that stream need the client past the first call. */
+    static int withClient(Csmhctl root, java.util.function.Function<CsmhClient, Integer> body) {
+        try (CsmhClient client = CsmhClient.connect(root.agent, root.timeoutSeconds * 1000)) {
+            return body.apply(client);
+        }
+    }
+
+    @Command(name = "copy", sortOptions = false, description = {"Copy every CSMH row into CSMHE, keeping ids, as a job.",
+            "Follows the job (progress bar on a terminal, JSON lines otherwise) unless --detach; the job goes on if this exits."})
+    static final class Copy implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Option(names = "--range-start", description = "first id (default 1)")
+        long rangeStart;
+        @Option(names = "--range-end", description = "last id (default max(id) of the old table)")
+        long rangeEnd;
+        @Option(names = "--mode", description = "auto (default), same-instance or cross-server")
+        String mode = "auto";
+        @Option(names = "--growth-check-seconds", description = "watch the old table this long and refuse if it grows (default 5)")
+        Integer growth;
+        @Option(names = "--detach", description = "start and print the job, do not follow it")
+        boolean detach;
+        @Mixin
+        PaceOptions pace;
+
+        @Override
+        public Integer call() {
+            StartCopyRequest.Builder b = StartCopyRequest.newBuilder().setRangeStart(rangeStart).setRangeEnd(rangeEnd).setPace(pace.toPace())
+                    .setMode(switch (mode) {
+                        case "auto" -> CopyMode.COPY_MODE_AUTO;
+                        case "same-instance" -> CopyMode.COPY_MODE_SAME_INSTANCE;
+                        case "cross-server" -> CopyMode.COPY_MODE_CROSS_SERVER;
+                        default -> throw new UsageException("--mode: expected auto, same-instance or cross-server, got '" + mode + "'");
+                    });
+            if (growth != null) {
+                b.setGrowthCheckSeconds(growth);
+            }
+            return withClient(root, c -> started(root, c, c.startCopy(b.build()), detach));
+        }
+    }
+
+    @Command(name = "verify", sortOptions = false, description = "Compare CSMH and CSMHE chunk by chunk (COUNT + BIT_XOR(CRC32)) as a job.")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Option(names = "--range-start")
+        long rangeStart;
+        @Option(names = "--range-end")
+        long rangeEnd;
+        @Option(names = "--max-reported", description = "differing ids to list (default 100)")
+        int maxReported;
+        @Option(names = "--detach")
+        boolean detach;
+        @Mixin
+        PaceOptions pace;
+
+        @Override
+        public Integer call() {
+            StartVerifyRequest r = StartVerifyRequest.newBuilder().setRangeStart(rangeStart).setRangeEnd(rangeEnd)
+                    .setMaxReportedRows(maxReported).setPace(pace.toPace()).build();
+            return withClient(root, c -> started(root, c, c.startVerify(r), detach));
+        }
+    }
+
+    static int started(Csmhctl root, CsmhClient c, Job job, boolean detach) {
+        JobOutput out = new JobOutput(root);
+        if (detach) {
+            out.print(job);
+            return ExitCodes.OK;
+        }
+        if (!root.json) {
+            root.err.println("started " + ProgressBar.kind(job) + " job " + job.getId() + " (ids " + job.getRangeStart() + ".." + job.getRangeEnd()
+                    + ", " + job.getMode().name().replace("COPY_MODE_", "").toLowerCase() + "); Ctrl-C stops watching, not the job");
+        }
+        return out.follow(c, job.getId());
+    }
+
+    @Command(name = "watch", description = "Follow a job until it ends (reattach at any time).")
+    static final class Watch implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Parameters(paramLabel = "JOB")
+        String id;
+
+        @Override
+        public Integer call() {
+            return withClient(root, c -> new JobOutput(root).follow(c, id));
+        }
+    }
+
+    @Command(name = "jobs", description = "List jobs.")
+    static final class Jobs implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+
+        @Override
+        public Integer call() {
+            return withClient(root, c -> {
+                JobOutput out = new JobOutput(root);
+                c.listJobs().getJobsList().forEach(out::print);
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "job", description = "Show one job.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Parameters(paramLabel = "JOB")
+        String id;
+
+        @Override
+        public Integer call() {
+            return withClient(root, c -> {
+                Job j = c.getJob(id);
+                new JobOutput(root).print(j);
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    abstract static class Control implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Parameters(paramLabel = "JOB")
+        String id;
+
+        abstract ControlJobRequest request();
+
+        @Override
+        public Integer call() {
+            return withClient(root, c -> {
+                new JobOutput(root).print(c.control(request()));
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "pause", description = "Pause a job between chunks.")
+    static final class Pause extends Control {
+        ControlJobRequest request() {
+            return ControlJobRequest.newBuilder().setId(id).setAction(JobAction.JOB_ACTION_PAUSE).build();
+        }
+    }
+
+    @Command(name = "resume", description = "Resume a paused job.")
+    static final class Resume extends Control {
+        ControlJobRequest request() {
+            return ControlJobRequest.newBuilder().setId(id).setAction(JobAction.JOB_ACTION_RESUME).build();
+        }
+    }
+
+    @Command(name = "cancel", description = "Stop a job after its current chunk (committed chunks stay).")
+    static final class Cancel extends Control {
+        ControlJobRequest request() {
+            return ControlJobRequest.newBuilder().setId(id).setAction(JobAction.JOB_ACTION_CANCEL).build();
+        }
+    }
+
+    @Command(name = "pace", description = "Retune a running job (values are clamped by the agent).")
+    static final class Retune extends Control {
+        @Mixin
+        PaceOptions pace;
+
+        ControlJobRequest request() {
+            return ControlJobRequest.newBuilder().setId(id).setAction(JobAction.JOB_ACTION_SET_PACE).setPace(pace.toPace()).build();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.csmh.client.cli;
+
+import java.util.List;
+import org.csmh.proto.v1.Pace;
+import picocli.CommandLine.Option;
+
+/** The pace knobs shared by copy, verify and pace; unset ones keep the agent's defaults. */
+final class PaceOptions {
+    @Option(names = "--chunk-size", description = "ids per chunk (agent default 10000; 100..1000000)")
+    Integer chunkSize;
+    @Option(names = "--sleep-ms", description = "pause between chunks (copy default 2000)")
+    Integer sleepMs;
+    @Option(names = "--target-chunk-ms", description = "auto-size chunks to take about this long (0 = fixed size)")
+    Integer targetChunkMs;
+    @Option(names = "--max-rate", description = "rows per second cap (0 = none)")
+    Integer maxRate;
+    @Option(names = "--max-threads-running", description = "throttle above this Threads_running on the target (default 50; 0 = off)")
+    Integer maxThreadsRunning;
+    @Option(names = "--max-replica-lag", description = "throttle while a --replica lags more seconds (default 10)")
+    Integer maxReplicaLag;
+    @Option(names = "--replica", description = "agent endpoint name of a replica whose lag to watch; repeatable")
+    List<String> replicas;
+
+    Pace toPace() {
+        Pace.Builder b = Pace.newBuilder();
+        if (chunkSize != null) {
+            b.setChunkSize(nonNegative("--chunk-size", chunkSize));
+        }
+        if (sleepMs != null) {
+            b.setSleepMs(nonNegative("--sleep-ms", sleepMs));
+        }
+        if (targetChunkMs != null) {
+            b.setTargetChunkMs(nonNegative("--target-chunk-ms", targetChunkMs));
+        }
+        if (maxRate != null) {
+            b.setMaxRowsPerSecond(nonNegative("--max-rate", maxRate));
+        }
+        if (maxThreadsRunning != null) {
+            b.setMaxThreadsRunning(nonNegative("--max-threads-running", maxThreadsRunning));
+        }
+        if (maxReplicaLag != null) {
+            b.setMaxReplicaLagSeconds(nonNegative("--max-replica-lag", maxReplicaLag));
+        }
+        if (replicas != null) {
+            b.addAllReplicaEndpoints(replicas);
+        }
+        return b.build();
+    }
+
+    private static int nonNegative(String option, int v) {
+        if (v < 0) {
+            throw new UsageException(option + " must not be negative");
+        }
+        return v;
+    }
+}
