@@ -6,8 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,19 +16,18 @@ import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.mysql.SqlErrors;
 
 /**
- * Source and target on different servers. A reader thread streams each chunk from the source (binary protocol,
- * so doubles arrive exact) while the job thread writes the previous one into the target with LOAD DATA LOCAL
- * INFILE (multi-row INSERT where the server refuses LOCAL INFILE), one transaction per chunk. The hand-over queue
+ * Source and target on different servers. A reader thread streams each chunk from the source as raw text-protocol
+ * bytes while the job thread writes the previous one into the target with LOAD DATA LOCAL INFILE (multi-row
+ * INSERT where the server refuses LOCAL INFILE), one transaction per chunk. The hand-over queue
  * holds one chunk and a chunk holds at most {@link #MAX_CHUNK_WEIGHT} bytes, so memory stays flat whatever the
  * table size: a chunk that grows past the limit is cut and the rest of its ids follow in the next one.
  */
 final class CrossServerCopier implements ChunkCopier {
     private static final Logger LOG = Logger.getLogger(CrossServerCopier.class.getName());
     static final long MAX_CHUNK_WEIGHT = 32L * 1024 * 1024;
-    private static final DateTimeFormatter DATETIME6 = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
     private static final int INSERT_ROWS = 500;
 
-    private record Batch(IdRange range, List<HistoryRow> rows, Exception error, boolean end) {
+    private record Batch(IdRange range, List<HistoryRow> rows, long weight, Exception error, boolean end) {
     }
 
     private final Connection source;
@@ -93,31 +90,32 @@ final class CrossServerCopier implements ChunkCopier {
                         rows.add(row);
                         weight += row.weight();
                         if (weight >= MAX_CHUNK_WEIGHT && row.id() < range.last()) {
-                            queue.put(new Batch(new IdRange(from, row.id()), rows, null, false));
-                            from = row.id() + 1;
+                            long id = row.id();
+                            queue.put(new Batch(new IdRange(from, id), rows, weight, null, false));
+                            from = id + 1;
                             rows = new ArrayList<>();
                             weight = 0;
                         }
                     }
                 }
-                queue.put(new Batch(new IdRange(from, range.last()), rows, null, false));
+                queue.put(new Batch(new IdRange(from, range.last()), rows, weight, null, false));
             }
-            queue.put(new Batch(null, List.of(), null, true));
+            queue.put(new Batch(null, List.of(), 0, null, true));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             queue.clear();
-            queue.offer(new Batch(null, List.of(), e, false));
+            queue.offer(new Batch(null, List.of(), 0, e, false));
         }
     }
 
+    /** The server's own text for every column; for DOUBLE that is the shortest text that reads back exact. */
     private static HistoryRow row(ResultSet rs) throws SQLException {
-        double grade = rs.getDouble(5);
-        Double g = rs.wasNull() ? null : grade;
-        double max = rs.getDouble(6);
-        Double m = rs.wasNull() ? null : max;
-        return new HistoryRow(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDateTime.class).format(DATETIME6),
-                rs.getString(4), g, m, rs.getLong(7));
+        byte[][] cells = new byte[HistoryRow.WIDTH][];
+        for (int i = 0; i < HistoryRow.WIDTH; i++) {
+            cells[i] = rs.getBytes(i + 1);
+        }
+        return new HistoryRow(cells);
     }
 
     private void write(Batch b) throws SQLException, JobFailure {
@@ -152,7 +150,7 @@ final class CrossServerCopier implements ChunkCopier {
     private long loadData(Batch b) throws SQLException, JobFailure {
         try (Statement st = target.createStatement()) {
             com.mysql.cj.jdbc.JdbcStatement js = st.unwrap(com.mysql.cj.jdbc.JdbcStatement.class);
-            js.setLocalInfileInputStream(new ByteArrayInputStream(LoadDataEncoder.encode(b.rows())));
+            js.setLocalInfileInputStream(new ByteArrayInputStream(LoadDataEncoder.encode(b.rows(), b.weight())));
             long n = st.executeLargeUpdate(loadSql);
             StrictWrites.noWarnings(st, b.range());
             return n;
@@ -171,13 +169,10 @@ final class CrossServerCopier implements ChunkCopier {
             try (PreparedStatement ps = target.prepareStatement(sql.toString())) {
                 int p = 1;
                 for (HistoryRow r : part) {
-                    ps.setLong(p++, r.id());
-                    ps.setString(p++, r.version());
-                    ps.setString(p++, r.created());
-                    ps.setString(p++, r.state());
-                    ps.setObject(p++, r.grade(), java.sql.Types.DOUBLE);
-                    ps.setObject(p++, r.maxGrade(), java.sql.Types.DOUBLE);
-                    ps.setLong(p++, r.studentModuleId());
+                    for (byte[] cell : r.cells()) {
+                        // Text for every column: the server converts exactly as it would the LOAD DATA text.
+                        ps.setString(p++, cell == null ? null : new String(cell, java.nio.charset.StandardCharsets.UTF_8));
+                    }
                 }
                 total += ps.executeUpdate();
                 StrictWrites.noWarnings(ps, b.range());

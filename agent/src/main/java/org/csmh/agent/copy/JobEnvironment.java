@@ -47,10 +47,9 @@ public final class JobEnvironment {
         return connections.open(e);
     }
 
-    /** Server-side prepared statements: rows arrive in binary, doubles exact; results stream. */
+    /** Text protocol, results streamed row by row (the caller sets fetch size Integer.MIN_VALUE). */
     public Connection streamingReader(Endpoint e) {
         Properties p = new Properties();
-        p.setProperty("useServerPrepStmts", "true");
         p.setProperty("socketTimeout", "600000");
         return connections.open(e, p);
     }

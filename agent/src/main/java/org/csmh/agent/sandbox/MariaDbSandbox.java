@@ -24,11 +24,13 @@ import org.csmh.agent.mysql.Endpoint;
 public final class MariaDbSandbox implements AutoCloseable {
     private final Path dir;
     private final int port;
+    private final int bufferPoolMb;
     private Process process;
 
-    private MariaDbSandbox(Path dir, int port) {
+    private MariaDbSandbox(Path dir, int port, int bufferPoolMb) {
         this.dir = dir;
         this.port = port;
+        this.bufferPoolMb = bufferPoolMb;
     }
 
     public static Optional<Path> findServerBinary() {
@@ -42,10 +44,14 @@ public final class MariaDbSandbox implements AutoCloseable {
     }
 
     public static MariaDbSandbox start(Path parent) throws IOException, InterruptedException {
+        return start(parent, 256);
+    }
+
+    public static MariaDbSandbox start(Path parent, int bufferPoolMb) throws IOException, InterruptedException {
         Path server = findServerBinary().orElseThrow(() -> new IOException("mariadbd not found; install mariadb-server"));
         Files.createDirectories(parent);
         Path dir = Files.createTempDirectory(parent, "mariadb-sandbox-");
-        MariaDbSandbox sandbox = new MariaDbSandbox(dir, freePort());
+        MariaDbSandbox sandbox = new MariaDbSandbox(dir, freePort(), bufferPoolMb);
         sandbox.install(server);
         sandbox.launch(server);
         return sandbox;
@@ -69,7 +75,7 @@ public final class MariaDbSandbox implements AutoCloseable {
         List<String> cmd = List.of(server.toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
                 "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dir.resolve("mysql.sock"),
                 "--pid-file=" + dir.resolve("mysqld.pid"), "--user=" + System.getProperty("user.name"),
-                "--skip-name-resolve", "--innodb-buffer-pool-size=256M", "--innodb-log-file-size=256M",
+                "--skip-name-resolve", "--innodb-buffer-pool-size=" + bufferPoolMb + "M", "--innodb-log-file-size=256M",
                 "--innodb-flush-log-at-trx-commit=2", "--max-connections=200", "--local-infile=1",
                 "--log-error=" + dir.resolve("error.log"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
