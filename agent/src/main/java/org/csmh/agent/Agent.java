@@ -12,7 +12,12 @@ import org.csmh.agent.copy.JobLauncher;
 import org.csmh.agent.copy.VerifyRunner;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.job.JobStore;
+import org.csmh.agent.cutover.CutoverGate;
+import org.csmh.agent.migrate.MigrationRunner;
+import org.csmh.agent.migrate.TableCreator;
+import org.csmh.agent.purge.PurgeRunner;
 import org.csmh.agent.server.JobService;
+import org.csmh.agent.server.ProcedureService;
 import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.provision.DatabaseProvisioner;
 import org.csmh.agent.server.AgentServer;
@@ -38,11 +43,14 @@ public final class Agent {
         this.jobs = new JobManager(new JobStore(config.stateDir()), record -> switch (record.getSpecCase()) {
             case COPY -> new CopyRunner(env, retryMillis);
             case VERIFY -> new VerifyRunner(env, retryMillis);
+            case PURGE -> new PurgeRunner(env, retryMillis);
             default -> throw new IllegalStateException("job " + record.getJob().getId() + " has no spec");
         });
         JobLauncher launcher = new JobLauncher(jobs, env, Thread::sleep);
+        ProcedureService procedure = new ProcedureService(new MigrationRunner(config.migrations()), new TableCreator(connections), env,
+                new CutoverGate(jobs, env, settings), settings);
         CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, new JobService(launcher, jobs),
-                VERSION, hostname());
+                procedure, VERSION, hostname());
         this.server = new AgentServer(config.listenHost(), config.listenPort(), service);
     }
 

@@ -5,6 +5,12 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.csmh.proto.v1.ControlJobRequest;
+import org.csmh.proto.v1.CutoverRequest;
+import org.csmh.proto.v1.CutoverResponse;
+import org.csmh.proto.v1.MigrationEvent;
+import org.csmh.proto.v1.RollbackRequest;
+import org.csmh.proto.v1.RunMigrationsRequest;
+import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.CsmhAgentGrpc;
 import org.csmh.proto.v1.GetJobRequest;
 import org.csmh.proto.v1.Job;
@@ -71,6 +77,23 @@ public final class CsmhClient implements AutoCloseable {
 
     public Job control(ControlJobRequest request) {
         return call().controlJob(request);
+    }
+
+    public Job startPurge(StartPurgeRequest request) {
+        return call().startPurge(request);
+    }
+
+    public CutoverResponse cutover(CutoverRequest request) {
+        return call().cutover(request);
+    }
+
+    public CutoverResponse rollback(RollbackRequest request) {
+        return call().rollback(request);
+    }
+
+    /** Migration output as it comes; no deadline beyond the agent's own per-command timeout. */
+    public Iterator<MigrationEvent> runMigrations(RunMigrationsRequest request) {
+        return stub.runMigrations(request);
     }
 
     /** Snapshots of a job until it ends; no deadline, since a copy may run for days. */

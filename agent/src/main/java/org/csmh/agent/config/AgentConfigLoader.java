@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.csmh.agent.migrate.MigrationConfig;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -29,7 +30,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  */
 public final class AgentConfigLoader {
-    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds");
+    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias");
 
     private AgentConfigLoader() {
@@ -86,7 +87,8 @@ public final class AgentConfigLoader {
         endpoints.putIfAbsent("target", new EndpointConfig("target", null, 0, null, null, null, "student_module_history"));
         Path state = path(map, "state_dir", baseDir);
         int retry = number(string(map, "job_retry_seconds", "600"), "job_retry_seconds", 0, 86_400);
-        return new AgentConfig(host, port, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry);
+        return new AgentConfig(host, port, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry,
+                migrations(map.get("migrations"), baseDir));
     }
 
     private static EndpointConfig endpoint(String name, Map<?, ?> ep, Path baseDir) {
@@ -117,6 +119,43 @@ public final class AgentConfigLoader {
             }
         }
         return new EndpointConfig(name, host, port, user, password == null ? "" : password, string(ep, "database", null), null);
+    }
+
+    private static final Set<String> MIGRATIONS = Set.of("python", "manage_py", "settings", "workdir", "env", "aliases", "timeout_seconds");
+
+    /** The commands RunMigrations may run; requests only choose among these. */
+    private static MigrationConfig migrations(Object section, Path baseDir) {
+        MigrationConfig d = MigrationConfig.defaults();
+        if (section == null) {
+            return d;
+        }
+        if (!(section instanceof Map<?, ?> m)) {
+            throw new ConfigException("migrations: expected a mapping");
+        }
+        unknownKeys(m, MIGRATIONS, "migrations");
+        Map<String, String> env = new LinkedHashMap<>(d.env());
+        if (m.get("env") instanceof Map<?, ?> e) {
+            e.forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
+        } else if (m.containsKey("env")) {
+            throw new ConfigException("migrations.env: expected a mapping of NAME: value");
+        }
+        java.util.List<String> aliases = d.aliases();
+        if (m.get("aliases") instanceof java.util.List<?> l) {
+            aliases = l.stream().map(String::valueOf).toList();
+            for (String a : aliases) {
+                if (!a.matches("[A-Za-z0-9_]{1,64}")) {
+                    throw new ConfigException("migrations.aliases: invalid alias '" + a + "'");
+                }
+            }
+        } else if (m.containsKey("aliases")) {
+            throw new ConfigException("migrations.aliases: expected a list");
+        }
+        Path python = path(m, "python", baseDir);
+        Path manage = path(m, "manage_py", baseDir);
+        Path workdir = path(m, "workdir", baseDir);
+        return new MigrationConfig(python == null ? d.python() : python, manage == null ? d.managePy() : manage,
+                string(m, "settings", d.settings()), workdir == null ? d.workdir() : workdir, env, aliases,
+                number(string(m, "timeout_seconds", Integer.toString(d.timeoutSeconds())), "migrations.timeout_seconds", 1, 86_400));
     }
 
     private static void unknownKeys(Map<?, ?> map, Set<String> allowed, String where) {

@@ -4,14 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.csmh.agent.job.JobBody;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
-import org.csmh.agent.mysql.SqlErrors;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.util.PreconditionException;
 import org.csmh.proto.v1.CopyMode;
@@ -36,30 +34,10 @@ public final class CopyRunner implements JobBody {
 
     @Override
     public void run(JobHandle job) throws Exception {
-        Backoff backoff = new Backoff(retryBudgetMillis);
-        while (true) {
-            try {
-                runOnce(job, backoff);
-                return;
-            } catch (Exception e) {
-                if (!SqlErrors.isTransient(e)) {
-                    throw e;
-                }
-                long wait = backoff.next();
-                if (wait < 0) {
-                    throw new JobFailure("gave up after database errors for " + retryBudgetMillis / 1000 + " s: " + SqlErrors.firstLine(e), e);
-                }
-                String reason = "database error, retrying in " + wait / 1000 + " s: " + SqlErrors.firstLine(e);
-                LOG.warning("event=copy_retry id=" + job.id() + " reason=\"" + reason + "\"");
-                job.update(b -> b.setThrottleReason(reason).setRowsPerSecond(0).setAttempts(b.getAttempts() + 1));
-                if (!job.control().sleep(wait)) {
-                    return;
-                }
-            }
-        }
+        Retrying.run(job, retryBudgetMillis, () -> runOnce(job));
     }
 
-    private void runOnce(JobHandle job, Backoff backoff) throws Exception {
+    private void runOnce(JobHandle job) throws Exception {
         Job snap = job.snapshot();
         Endpoint source = env.source();
         Endpoint target = env.target();
@@ -71,12 +49,11 @@ public final class CopyRunner implements JobBody {
             checkResumePoint(sourceMeta, control, tables, first, done, job.control().pace().getChunkSize());
             job.update(b -> b.setCurrentId(done).setThrottleReason(""));
             LOG.info("event=copy_resume id=" + job.id() + " mode=" + snap.getMode() + " from=" + (done + 1) + " to=" + snap.getRangeEnd());
-            ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, throttle(job, control));
+            ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, Throttling.of(env, job, control));
             for (int pass = 0; ; pass++) {
                 try (ChunkCopier copier = copier(snap.getMode(), source, target, tables)) {
                     copier.copyAll(walker);
                 }
-                backoff.reset();
                 if (job.control().cancelled()) {
                     return;
                 }
@@ -152,10 +129,5 @@ public final class CopyRunner implements JobBody {
                 return rs.getLong(1);
             }
         }
-    }
-
-    private Supplier<String> throttle(JobHandle job, Connection target) {
-        return () -> Throttler.reason(job.control().pace(), env.metrics().threadsRunning(target),
-                env.metrics().replicaLag(job.control().pace().getReplicaEndpointsList()));
     }
 }

@@ -35,6 +35,24 @@ public final class JobEnvironment {
         return endpoints.has("copy") ? endpoints.resolve("copy") : source();
     }
 
+    /** The old table's purge needs DELETE (or DROP, for TRUNCATE) on it: endpoint `purge` if configured. */
+    public Endpoint purger() {
+        return endpoints.has("purge") ? endpoints.resolve("purge") : source();
+    }
+
+    /** CSMHE's DDL needs CREATE/ALTER: endpoint `migrate`, else `admin` (with the target's database), else target. */
+    public Endpoint ddl() {
+        String db = target().database();
+        if (endpoints.has("migrate")) {
+            return endpoints.resolve("migrate").withDatabase(db);
+        }
+        return endpoints.has("admin") ? endpoints.resolve("admin").withDatabase(db) : target();
+    }
+
+    public Endpoint endpoint(String name) {
+        return endpoints.resolve(name);
+    }
+
     public boolean hasEndpoint(String name) {
         return endpoints.has(name);
     }

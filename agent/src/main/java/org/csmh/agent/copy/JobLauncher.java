@@ -15,6 +15,8 @@ import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobKind;
 import org.csmh.proto.v1.JobRecord;
 import org.csmh.proto.v1.Pace;
+import org.csmh.proto.v1.PurgeMethod;
+import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.StartCopyRequest;
 import org.csmh.proto.v1.StartVerifyRequest;
 
@@ -78,6 +80,44 @@ public final class JobLauncher {
         Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_VERIFY)
                 .setRangeStart(first).setRangeEnd(last).setCurrentId(first - 1).setPace(pace).build();
         return manager.start(JobRecord.newBuilder().setJob(job).setVerify(r).build()).snapshot();
+    }
+
+    /** TRUNCATE or a chunked DELETE of the old table; the gate (cutover done) is checked unless forced. */
+    public synchronized Job startPurge(StartPurgeRequest r, Runnable gate) {
+        if (r.getMethodValue() < 0 || PurgeMethod.forNumber(r.getMethodValue()) == null) {
+            throw new InvalidInputException("unknown purge method " + r.getMethodValue());
+        }
+        Pace pace = pace(JobKind.JOB_KIND_PURGE, r.getPace());
+        for (Job j : manager.list()) {
+            if (j.getKind() == JobKind.JOB_KIND_PURGE && !isFinished(j)) {
+                throw new PreconditionException("purge job " + j.getId() + " is " + j.getState().name().replace("JOB_STATE_", "")
+                        + "; resume or cancel it instead of starting another");
+            }
+        }
+        if (!r.getForce()) {
+            gate.run();
+        }
+        Endpoint purger = env.purger();
+        long min;
+        long max;
+        try (Connection c = env.plain(purger)) {
+            Inspector in = new Inspector(c);
+            if (!in.tableExists(purger.database(), TableNames.CSMH)) {
+                throw new PreconditionException("no table " + TableNames.CSMH + " in " + purger.database());
+            }
+            max = in.maxId(purger.database(), TableNames.CSMH).orElse(0L);
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COALESCE(MIN(id), 1) FROM "
+                    + org.csmh.agent.mysql.SqlNames.quoteIdentifier(purger.database()) + "." + TableNames.CSMH)) {
+                rs.next();
+                min = rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw DatabaseAccessException.from(purger, "purge preflight", e);
+        }
+        PurgeMethod method = r.getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE;
+        Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_PURGE).setRangeStart(min).setRangeEnd(max)
+                .setCurrentId(min - 1).setPace(pace).build();
+        return manager.start(JobRecord.newBuilder().setJob(job).setPurge(r.toBuilder().setMethod(method)).build()).snapshot();
     }
 
     private Pace pace(JobKind kind, Pace requested) {

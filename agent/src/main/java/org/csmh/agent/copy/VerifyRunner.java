@@ -12,7 +12,6 @@ import org.csmh.agent.job.JobBody;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
-import org.csmh.agent.mysql.SqlErrors;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.Mismatch;
 
@@ -33,27 +32,7 @@ public final class VerifyRunner implements JobBody {
 
     @Override
     public void run(JobHandle job) throws Exception {
-        Backoff backoff = new Backoff(retryBudgetMillis);
-        while (true) {
-            try {
-                runOnce(job);
-                break;
-            } catch (Exception e) {
-                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                if (!SqlErrors.isTransient(cause)) {
-                    throw cause instanceof Exception ex ? ex : e;
-                }
-                long wait = backoff.next();
-                if (wait < 0) {
-                    throw new JobFailure("gave up after database errors: " + SqlErrors.firstLine(cause), cause);
-                }
-                String reason = "database error, retrying in " + wait / 1000 + " s: " + SqlErrors.firstLine(cause);
-                job.update(b -> b.setThrottleReason(reason).setAttempts(b.getAttempts() + 1));
-                if (!job.control().sleep(wait)) {
-                    return;
-                }
-            }
-        }
+        Retrying.run(job, retryBudgetMillis, () -> runOnce(job));
         Job end = job.snapshot();
         if (end.getMismatchedRows() > 0 && !job.control().cancelled()) {
             throw new JobFailure(end.getMismatchedRows() + " rows differ in " + end.getMismatchesCount() + " chunks (ids "
@@ -71,8 +50,7 @@ public final class VerifyRunner implements JobBody {
             ChunkChecksum left = new ChunkChecksum(src, tables.csmh());
             ChunkChecksum right = new ChunkChecksum(tgt, tables.csmhe());
             ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), snap.getCurrentId(),
-                    () -> Throttler.reason(job.control().pace(), env.metrics().threadsRunning(tgt),
-                            env.metrics().replicaLag(job.control().pace().getReplicaEndpointsList())));
+                    Throttling.of(env, job, tgt));
             for (var next = walker.next(); next.isPresent(); next = walker.next()) {
                 IdRange r = next.get();
                 long t0 = System.nanoTime();

@@ -16,6 +16,12 @@ import org.csmh.agent.util.InvalidInputException;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.csmh.proto.v1.CheckState;
 import org.csmh.proto.v1.ControlJobRequest;
+import org.csmh.proto.v1.CutoverRequest;
+import org.csmh.proto.v1.CutoverResponse;
+import org.csmh.proto.v1.MigrationEvent;
+import org.csmh.proto.v1.RollbackRequest;
+import org.csmh.proto.v1.RunMigrationsRequest;
+import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.GetJobRequest;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.ListJobsRequest;
@@ -42,16 +48,18 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
     private final LmsSettingsEditor settings;
     private final EndpointResolver endpoints;
     private final JobService jobs;
+    private final ProcedureService procedure;
     private final String version;
     private final String hostname;
 
     public CsmhAgentService(StatusChecker status, DatabaseProvisioner provisioner, LmsSettingsEditor settings,
-                            EndpointResolver endpoints, JobService jobs, String version, String hostname) {
+                            EndpointResolver endpoints, JobService jobs, ProcedureService procedure, String version, String hostname) {
         this.status = status;
         this.provisioner = provisioner;
         this.settings = settings;
         this.endpoints = endpoints;
         this.jobs = jobs;
+        this.procedure = procedure;
         this.version = version;
         this.hostname = hostname;
     }
@@ -139,6 +147,33 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
             jobs.watch(request.getId(), (ServerCallStreamObserver<Job>) out);
         } catch (RuntimeException e) {
             out.onError(ErrorStatus.of("WatchJob", e));
+        }
+    }
+
+    @Override
+    public void startPurge(StartPurgeRequest request, StreamObserver<Job> out) {
+        unary("StartPurge", out, () -> jobs.startPurge(request, procedure.gate()::requireCutOver));
+    }
+
+    @Override
+    public void cutover(CutoverRequest request, StreamObserver<CutoverResponse> out) {
+        unary("Cutover", out, () -> procedure.cutover(request.getForce(), request.getDryRun()));
+    }
+
+    @Override
+    public void rollback(RollbackRequest request, StreamObserver<CutoverResponse> out) {
+        unary("Rollback", out, () -> procedure.rollback(request.getDryRun()));
+    }
+
+    @Override
+    public void runMigrations(RunMigrationsRequest request, StreamObserver<MigrationEvent> out) {
+        try {
+            procedure.runMigrations(request, out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.onError(io.grpc.Status.UNAVAILABLE.withDescription("agent is shutting down").asRuntimeException());
+        } catch (RuntimeException e) {
+            out.onError(ErrorStatus.of("RunMigrations", e));
         }
     }
 

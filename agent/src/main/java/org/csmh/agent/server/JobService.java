@@ -12,6 +12,7 @@ import org.csmh.proto.v1.ControlJobRequest;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobState;
 import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.StartVerifyRequest;
 
 /** The job RPCs' translation: ids checked, actions dispatched, watch streams fed with flow control. */
@@ -30,6 +31,10 @@ public final class JobService {
 
     Job startVerify(StartVerifyRequest r) {
         return launcher.startVerify(r);
+    }
+
+    Job startPurge(StartPurgeRequest r, Runnable gate) {
+        return launcher.startPurge(r, gate);
     }
 
     Job get(String id) {

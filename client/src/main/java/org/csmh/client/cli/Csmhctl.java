@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
         description = "Drive csmh-agent: provision the CSMH database, update lms.yml, show the procedure's status.",
         subcommands = {StatusCommand.class, ProvisionCommand.class, SettingsCommand.class, JobCommands.Copy.class,
                 JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
-                JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class},
+                JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class,
+                ProcedureCommands.Migrate.class, ProcedureCommands.Cutover.class, ProcedureCommands.Rollback.class,
+                ProcedureCommands.Purge.class, RunCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected error", "2:bad input (usage or INVALID_ARGUMENT)",
                 "3:agent or database unreachable", "4:refused (FAILED_PRECONDITION)", "5:permission denied",
@@ -126,6 +128,14 @@ public final class Csmhctl implements Callable<Integer> {
             }
         }
         return b.append('"').toString();
+    }
+
+    static String compactJson(Message m) {
+        try {
+            return JsonFormat.printer().omittingInsignificantWhitespace().print(m);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Merges a proto3-JSON request from a file or '-' (stdin): how scripts pass a whole request, secrets included. */

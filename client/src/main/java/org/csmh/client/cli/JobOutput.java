@@ -1,7 +1,5 @@
 package org.csmh.client.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import java.util.Iterator;
 import org.csmh.client.CsmhClient;
 import org.csmh.proto.v1.Job;
@@ -50,10 +48,6 @@ final class JobOutput {
     }
 
     static String compact(Job j) {
-        try {
-            return JsonFormat.printer().omittingInsignificantWhitespace().print(j);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        return Csmhctl.compactJson(j);
     }
 }

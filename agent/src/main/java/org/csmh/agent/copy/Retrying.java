@@ -1,0 +1,55 @@
+package org.csmh.agent.copy;
+
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Logger;
+import org.csmh.agent.job.JobFailure;
+import org.csmh.agent.job.JobHandle;
+import org.csmh.agent.mysql.SqlErrors;
+
+/**
+ * Runs a job's pass again after database errors a restart fixes (server gone, connection lost, deadlock), with
+ * backoff, for up to a budget per streak of errors (a streak ends when the job gets further). The job shows why it waits. Other errors end the job.
+ */
+public final class Retrying {
+    private static final Logger LOG = Logger.getLogger(Retrying.class.getName());
+
+    public interface Pass {
+        void run() throws Exception;
+    }
+
+    private Retrying() {
+    }
+
+    public static void run(JobHandle job, long budgetMillis, Pass pass) throws Exception {
+        Backoff backoff = new Backoff(budgetMillis);
+        long progressAtLastError = -1;
+        while (true) {
+            try {
+                pass.run();
+                return;
+
+            } catch (Exception e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (!SqlErrors.isTransient(cause)) {
+                    throw cause instanceof Exception ex ? ex : e;
+                }
+                long at = job.snapshot().getCurrentId();
+                if (at > progressAtLastError && progressAtLastError >= 0) {
+                    // It got further since the last error: a new streak, with a fresh budget.
+                    backoff.reset();
+                }
+                progressAtLastError = at;
+                long wait = backoff.next();
+                if (wait < 0) {
+                    throw new JobFailure("gave up after database errors for " + budgetMillis / 1000 + " s: " + SqlErrors.firstLine(cause), cause);
+                }
+                String reason = "database error, retrying in " + wait / 1000 + " s: " + SqlErrors.firstLine(cause);
+                LOG.warning("event=job_retry id=" + job.id() + " reason=\"" + reason + "\"");
+                job.update(b -> b.setThrottleReason(reason).setRowsPerSecond(0).setAttempts(b.getAttempts() + 1));
+                if (!job.control().sleep(wait)) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.csmh.agent.cutover;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.csmh.agent.copy.JobEnvironment;
+import org.csmh.agent.job.JobManager;
+import org.csmh.agent.mysql.DatabaseAccessException;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.settings.LmsSettingsEditor;
+import org.csmh.agent.util.PreconditionException;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobKind;
+import org.csmh.proto.v1.JobState;
+
+/**
+ * The two gates of the end of the procedure. Reads may stop going to the old table only when a verify passed
+ * over every old id after the last copy ended; the old table may be purged only once reads have stopped.
+ */
+public final class CutoverGate {
+    private final JobManager jobs;
+    private final JobEnvironment env;
+    private final LmsSettingsEditor settings;
+
+    public CutoverGate(JobManager jobs, JobEnvironment env, LmsSettingsEditor settings) {
+        this.jobs = jobs;
+        this.env = env;
+        this.settings = settings;
+    }
+
+    /** The verify that allows the cutover, or a refusal saying what is missing. */
+    public Job passingVerify() {
+        Endpoint source = env.source();
+        long min;
+        long max;
+        try (Connection c = env.plain(source)) {
+            Inspector in = new Inspector(c);
+            max = in.maxId(source.database(), TableNames.CSMH).orElse(0L);
+            min = minId(c, source.database());
+        } catch (SQLException e) {
+            throw DatabaseAccessException.from(source, "reading the old table", e);
+        }
+        List<Job> all = jobs.list();
+        String lastCopyEnd = all.stream().filter(j -> j.getKind() == JobKind.JOB_KIND_COPY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
+                .map(Job::getFinishedAt).max(Comparator.naturalOrder()).orElse("");
+        if (all.stream().anyMatch(j -> j.getKind() == JobKind.JOB_KIND_COPY && !finished(j))) {
+            throw new PreconditionException("a copy job is still running; cut over after it and a verify have finished");
+        }
+        Optional<Job> verify = all.stream()
+                .filter(j -> j.getKind() == JobKind.JOB_KIND_VERIFY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
+                .filter(j -> j.getRangeStart() <= Math.max(1, min) && j.getRangeEnd() >= max)
+                .filter(j -> j.getFinishedAt().compareTo(lastCopyEnd) >= 0)
+                .max(Comparator.comparing(Job::getFinishedAt));
+        return verify.orElseThrow(() -> new PreconditionException("no passing verify covers old ids " + Math.max(1, min) + ".." + max
+                + (lastCopyEnd.isEmpty() ? "" : " since the last copy finished (" + lastCopyEnd + ")")
+                + ": run csmhctl verify, or cut over with force"));
+    }
+
+    /** Purge waits for reads to have left the old table in every settings file the agent manages. */
+    public void requireCutOver() {
+        for (var file : settingsFiles()) {
+            Map<String, Object> doc = settings.read(file);
+            Object flag = doc.get("FEATURES") instanceof Map<?, ?> f ? f.get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES") : null;
+            if (!Boolean.FALSE.equals(flag)) {
+                throw new PreconditionException(file + " still reads the old table (FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is "
+                        + (flag == null ? "absent, i.e. true" : flag) + "): cut over first, or purge with force");
+            }
+        }
+        if (jobs.list().stream().anyMatch(j -> j.getKind() != JobKind.JOB_KIND_PURGE && !finished(j))) {
+            throw new PreconditionException("a copy or verify job is still running; purge after it has finished");
+        }
+    }
+
+    private List<java.nio.file.Path> settingsFiles() {
+        return settings.cmsYml() == null ? List.of(settings.lmsYml()) : List.of(settings.lmsYml(), settings.cmsYml());
+    }
+
+    private static long minId(Connection c, String db) throws SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT MIN(id) FROM `" + db.replace("`", "``") + "`." + TableNames.CSMH)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static boolean finished(Job j) {
+        return j.getState() == JobState.JOB_STATE_SUCCEEDED || j.getState() == JobState.JOB_STATE_FAILED
+                || j.getState() == JobState.JOB_STATE_CANCELLED;
+    }
+}

@@ -1,0 +1,48 @@
+package org.csmh.agent.migrate;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.logging.Logger;
+import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.mysql.DatabaseAccessException;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.HistoryTables;
+import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.SqlNames;
+import org.csmh.agent.mysql.TableNames;
+
+/**
+ * Without Django: what coursewarehistoryextended's migration 0001 does to the database. Creates CSMHE and sets its
+ * AUTO_INCREMENT to max(CSMH.id) + offset so copied rows keep their ids and new rows start above them.
+ */
+public final class TableCreator {
+    private static final Logger LOG = Logger.getLogger(TableCreator.class.getName());
+    private final ConnectionFactory connections;
+
+    public TableCreator(ConnectionFactory connections) {
+        this.connections = connections;
+    }
+
+    /** @return the statements run; empty when CSMHE already existed */
+    public java.util.List<String> create(Endpoint source, Endpoint ddl, long offset) {
+        try (Connection src = connections.open(source); Connection c = connections.open(ddl)) {
+            Inspector target = new Inspector(c);
+            if (target.tableExists(ddl.database(), TableNames.CSMHE)) {
+                return java.util.List.of();
+            }
+            long max = new Inspector(src).maxId(source.database(), TableNames.CSMH).orElse(0L);
+            String create = HistoryTables.createCsmhe(ddl.database());
+            String bump = "ALTER TABLE " + SqlNames.quoteIdentifier(ddl.database()) + "." + SqlNames.quoteIdentifier(TableNames.CSMHE)
+                    + " AUTO_INCREMENT = " + (max + offset);
+            try (Statement st = c.createStatement()) {
+                st.execute(create);
+                st.execute(bump);
+            }
+            LOG.info("event=csmhe_created db=" + ddl.database() + " auto_increment=" + (max + offset));
+            return java.util.List.of(create, bump);
+        } catch (SQLException e) {
+            throw DatabaseAccessException.from(ddl, "creating " + TableNames.CSMHE, e);
+        }
+    }
+}

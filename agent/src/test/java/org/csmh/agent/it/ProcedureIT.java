@@ -1,0 +1,187 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.proto.v1.CutoverRequest;
+import org.csmh.proto.v1.CutoverResponse;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobState;
+import org.csmh.proto.v1.MigrationEvent;
+import org.csmh.proto.v1.MigrationStep;
+import org.csmh.proto.v1.Pace;
+import org.csmh.proto.v1.PurgeMethod;
+import org.csmh.proto.v1.RollbackRequest;
+import org.csmh.proto.v1.RunMigrationsRequest;
+import org.csmh.proto.v1.Service;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartPurgeRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Migrations, the cutover gate, rollback and purge, through gRPC against real servers and real processes. */
+class ProcedureIT {
+    @TempDir
+    Path dir;
+
+    static Pace fast(int chunk) {
+        return Pace.newBuilder().setChunkSize(chunk).setSleepMs(0).build();
+    }
+
+    static List<MigrationEvent> drain(Iterator<MigrationEvent> it) {
+        List<MigrationEvent> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void migrationsRunTheConfiguredCommandsInOrderWithCredentialsInTheEnvironment() throws Exception {
+        Path manage = dir.resolve("manage.py");
+        Files.writeString(manage, """
+                import os, sys
+                print("args:", " ".join(sys.argv[1:]))
+                print("user:", os.environ.get("DB_MIGRATION_USER"), "pass set:", bool(os.environ.get("DB_MIGRATION_PASS")))
+                print("settings:", os.environ.get("EDX_PLATFORM_SETTINGS"), "lms_cfg:", os.environ.get("LMS_CFG"))
+                sys.exit(3 if sys.argv[4] == "broken" else 0)
+                """);
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 100)) {
+            Files.writeString(h.config, Files.readString(h.config) + """
+                    migrations:
+                      python: /usr/bin/python3
+                      manage_py: %s
+                      settings: production
+                      aliases: [default, student_module_history, broken]
+                      env: {LMS_CFG: /edx/etc/lms.yml}
+                    """.formatted(manage));
+            h.startInProcess();
+            List<MigrationEvent> events = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
+                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("default"))
+                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_CMS).setAlias("student_module_history"))
+                    .setDbMigrationUser("migrator").setDbMigrationPassword("mig-secret").build()));
+            List<String> text = events.stream().map(MigrationEvent::toString).toList();
+            assertTrue(events.get(0).getStarted().endsWith("manage.py lms migrate --database default --noinput --settings production"), text.toString());
+            assertTrue(events.stream().anyMatch(e -> e.getOutput().equals("user: migrator pass set: True")), text.toString());
+            assertTrue(events.stream().anyMatch(e -> e.getOutput().equals("settings: production lms_cfg: /edx/etc/lms.yml")), text.toString());
+            assertTrue(text.stream().noneMatch(t -> t.contains("mig-secret")), "password only in the environment");
+            List<Integer> exits = events.stream().filter(e -> e.getEventCase() == MigrationEvent.EventCase.EXIT_CODE).map(MigrationEvent::getExitCode).toList();
+            assertEquals(List.of(0, 0), exits);
+            assertEquals(Service.SERVICE_CMS, events.get(events.size() - 1).getStep().getService());
+
+            // A failing step stops the run: the next step never starts.
+            List<MigrationEvent> failing = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
+                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("broken"))
+                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_CMS).setAlias("default")).build()));
+            assertEquals(3, failing.get(failing.size() - 1).getExitCode());
+            assertTrue(failing.stream().noneMatch(e -> e.getStep().getService() == Service.SERVICE_CMS));
+
+            StatusRuntimeException bad = assertThrows(StatusRuntimeException.class, () -> drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
+                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("default; rm -rf /")).build())));
+            assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
+            assertTrue(bad.getStatus().getDescription().contains("is not one the agent migrates"));
+        }
+    }
+
+    @Test
+    void withoutDjangoCreatesCsmheAboveTheOldIdsOnce() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 1_234).startInProcess()) {
+            h.configureTarget();
+            TestDatabases.execute(h.target, "DROP TABLE " + h.csmhe());
+            List<MigrationEvent> first = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(true).build()));
+            assertTrue(first.get(first.size() - 1).getChanged());
+            assertEquals(11_234, TestDatabases.queryLong(h.target, "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
+                    + h.targetDb + "' AND TABLE_NAME = '" + TableNames.CSMHE + "'"));
+            List<MigrationEvent> again = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(true).build()));
+            assertFalse(again.get(again.size() - 1).getChanged());
+        }
+    }
+
+    @Test
+    void cutoverWaitsForAPassingVerifyAndPurgeWaitsForCutover() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 5_000).startInProcess()) {
+            h.configureTarget();
+            StatusRuntimeException noVerify = assertThrows(StatusRuntimeException.class, () -> h.client.cutover(CutoverRequest.getDefaultInstance()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, noVerify.getStatus().getCode());
+            assertTrue(noVerify.getStatus().getDescription().contains("no passing verify covers old ids 1..5000"), noVerify.getStatus().getDescription());
+
+            Job copy = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(fast(2000)).build());
+            h.awaitState(copy.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            StatusRuntimeException stillNoVerify = assertThrows(StatusRuntimeException.class, () -> h.client.cutover(CutoverRequest.getDefaultInstance()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, stillNoVerify.getStatus().getCode());
+
+            StatusRuntimeException early = assertThrows(StatusRuntimeException.class, () -> h.client.startPurge(StartPurgeRequest.getDefaultInstance()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, early.getStatus().getCode());
+            assertTrue(early.getStatus().getDescription().contains("still reads the old table"), early.getStatus().getDescription());
+
+            Job verify = h.client.startVerify(StartVerifyRequest.newBuilder().setPace(fast(2500)).build());
+            h.awaitState(verify.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            CutoverResponse dry = h.client.cutover(CutoverRequest.newBuilder().setDryRun(true).build());
+            assertTrue(dry.getSettings().getFiles(0).getDiff().contains("+    ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false"), dry.toString());
+            assertFalse(Files.readString(dir.resolve("lms.yml")).contains("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false"));
+            CutoverResponse cut = h.client.cutover(CutoverRequest.getDefaultInstance());
+            assertEquals(verify.getId(), cut.getVerifyJobId());
+            assertTrue(Files.readString(dir.resolve("lms.yml")).contains("    ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false\n"));
+            assertTrue(Files.readString(dir.resolve("cms.yml")).contains("    ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false\n"));
+            assertFalse(h.client.cutover(CutoverRequest.getDefaultInstance()).getChanged(), "second cutover changes nothing");
+
+            CutoverResponse back = h.client.rollback(RollbackRequest.getDefaultInstance());
+            assertTrue(back.getChanged());
+            assertTrue(Files.readString(dir.resolve("lms.yml")).contains("    ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: true\n"));
+            assertThrows(StatusRuntimeException.class, () -> h.client.startPurge(StartPurgeRequest.getDefaultInstance()));
+            h.client.cutover(CutoverRequest.getDefaultInstance());
+
+            Job purge = h.client.startPurge(StartPurgeRequest.newBuilder().setPace(fast(700)).build());
+            Job purged = h.awaitState(purge.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(5_000, purged.getRowsDone());
+            assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            assertEquals(5_000, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), "the new table is untouched");
+        }
+    }
+
+    @Test
+    void forcedCutoverAndTruncate() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 2_000).startInProcess()) {
+            h.configureTarget();
+            CutoverResponse forced = h.client.cutover(CutoverRequest.newBuilder().setForce(true).build());
+            assertTrue(forced.getChanged());
+            assertEquals("", forced.getVerifyJobId());
+            Job t = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build());
+            Job done = h.awaitState(t.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);
+            assertEquals(2_000, done.getRowsDone());
+            assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                    () -> h.client.startPurge(StartPurgeRequest.newBuilder().setMethodValue(9).build())).getStatus().getCode());
+        }
+    }
+
+    @Test
+    void purgeKilledMidwayResumesAfterRestart() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 30_000).startProcess()) {
+            h.configureTarget();
+            Job copy = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(fast(5000)).build());
+            h.awaitState(copy.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            h.client.cutover(CutoverRequest.newBuilder().setForce(true).build());
+            Job purge = h.client.startPurge(StartPurgeRequest.newBuilder().setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(60)).build());
+            h.awaitProgress(purge.getId(), 6_000, 60_000);
+            h.killProcess();
+            long left = TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh());
+            assertTrue(left > 0 && left < 30_000, "killed midway: " + left);
+            h.startProcess();
+            Job done = h.awaitState(purge.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(30_000, done.getCurrentId());
+            assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            assertEquals(30_000, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package org.csmh.client.cli;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.csmh.proto.v1.CutoverRequest;
+import org.csmh.proto.v1.CutoverResponse;
+import org.csmh.proto.v1.FileChange;
+import org.csmh.proto.v1.MigrationEvent;
+import org.csmh.proto.v1.MigrationStep;
+import org.csmh.proto.v1.PurgeMethod;
+import org.csmh.proto.v1.RollbackRequest;
+import org.csmh.proto.v1.RunMigrationsRequest;
+import org.csmh.proto.v1.Service;
+import org.csmh.proto.v1.StartPurgeRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** migrate, cutover, rollback, purge. */
+final class ProcedureCommands {
+    private ProcedureCommands() {
+    }
+
+    @Command(name = "migrate", sortOptions = false, description = {"Run the migrations configured on the agent, streaming their output.",
+            "Steps default to lms default, lms student_module_history, cms default, cms student_module_history."})
+    static final class Migrate implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Option(names = "--step", paramLabel = "lms|cms:ALIAS", description = "one step, e.g. lms:student_module_history; repeatable")
+        List<String> steps;
+        @Option(names = "--without-django", description = "no Django here: create CSMHE as migration 0001 does")
+        boolean withoutDjango;
+        @Option(names = "--offset", description = "AUTO_INCREMENT above max(old id) with --without-django (default 10000)")
+        long offset;
+        @Option(names = "--db-migration-user", description = "DB_MIGRATION_USER for the commands (default: the agent's migrate endpoint)")
+        String user;
+        @Option(names = "--db-migration-password-file") Path pwFile;
+        @Option(names = "--db-migration-password-env") String pwEnv;
+        @Option(names = "--db-migration-password-stdin") boolean pwStdin;
+
+        @Override
+        public Integer call() {
+            RunMigrationsRequest.Builder b = RunMigrationsRequest.newBuilder().setWithoutDjango(withoutDjango).setAutoIncrementOffset(offset);
+            if (offset < 0) {
+                throw new UsageException("--offset must not be negative");
+            }
+            for (String s : steps == null ? List.<String>of() : steps) {
+                String[] p = s.split(":", 2);
+                if (p.length != 2 || !(p[0].equals("lms") || p[0].equals("cms"))) {
+                    throw new UsageException("--step: expected lms:ALIAS or cms:ALIAS, got '" + s + "'");
+                }
+                b.addSteps(MigrationStep.newBuilder().setService(p[0].equals("lms") ? Service.SERVICE_LMS : Service.SERVICE_CMS).setAlias(p[1]));
+            }
+            String pw = new PasswordOptions("DB_MIGRATION_PASS", pwFile, pwEnv, pwStdin).read(root.secrets);
+            if (user != null) {
+                b.setDbMigrationUser(user);
+            }
+            if (pw != null) {
+                if (user == null) {
+                    throw new UsageException("a migration password needs --db-migration-user");
+                }
+                b.setDbMigrationPassword(pw);
+            }
+            return JobCommands.withClient(root, c -> {
+                Iterator<MigrationEvent> events = c.runMigrations(b.build());
+                boolean ok = true;
+                while (events.hasNext()) {
+                    MigrationEvent e = events.next();
+                    String step = e.getStep().getService().name().replace("SERVICE_", "").toLowerCase() + "/" + e.getStep().getAlias();
+                    if (root.json) {
+                        root.out.println(Csmhctl.compactJson(e));
+                    } else {
+                        switch (e.getEventCase()) {
+                            case STARTED -> root.out.println("== " + step + ": " + e.getStarted());
+                            case OUTPUT -> root.out.println("   " + e.getOutput());
+                            case EXIT_CODE -> root.out.println("== " + step + ": exit " + e.getExitCode());
+                            default -> { }
+                        }
+                    }
+                    if (e.getEventCase() == MigrationEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
+                        ok = false;
+                    }
+                }
+                return ok ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+            });
+        }
+    }
+
+    @Command(name = "cutover", description = {"Stop reads from the old table (ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false).",
+            "Refused until a verify has passed over every old id since the last copy, unless --force."})
+    static final class Cutover implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Option(names = "--force", description = "skip the verify gate")
+        boolean force;
+        @Option(names = "--dry-run")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return root.execute(c -> c.cutover(CutoverRequest.newBuilder().setForce(force).setDryRun(dryRun).build()), r -> print(root, r));
+        }
+    }
+
+    @Command(name = "rollback", description = "Read from both tables again (ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: true).")
+    static final class Rollback implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Option(names = "--dry-run")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return root.execute(c -> c.rollback(RollbackRequest.newBuilder().setDryRun(dryRun).build()), r -> print(root, r));
+        }
+    }
+
+    static int print(Csmhctl root, CutoverResponse r) {
+        if (!root.json) {
+            if (!r.getVerifyJobId().isEmpty()) {
+                root.out.println("gate: verify " + r.getVerifyJobId() + " passed over every old id");
+            }
+            for (FileChange f : r.getSettings().getFilesList()) {
+                root.out.println(f.getPath() + ": " + (f.getChanged() ? (r.getSettings().getDryRun() ? "would change" : "changed") : "unchanged"));
+                root.out.print(f.getDiff());
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "purge", sortOptions = false, description = {"Empty the old table: chunked DELETE (default; seed pace 20000 ids / 3 s)",
+            "or --truncate. Refused until the cutover is done, unless --force."})
+    static final class Purge implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Option(names = "--truncate", description = "one TRUNCATE TABLE instead of chunked DELETE")
+        boolean truncate;
+        @Option(names = "--force", description = "purge even though reads may still use the old table")
+        boolean force;
+        @Option(names = "--detach")
+        boolean detach;
+        @Mixin
+        PaceOptions pace;
+
+        @Override
+        public Integer call() {
+            StartPurgeRequest r = StartPurgeRequest.newBuilder().setForce(force).setPace(pace.toPace())
+                    .setMethod(truncate ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE).build();
+            return JobCommands.withClient(root, c -> JobCommands.started(root, c, c.startPurge(r), detach));
+        }
+    }
+}
