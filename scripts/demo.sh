@@ -106,18 +106,8 @@ step "lms.yml/cms.yml: apply (atomic replace, backup kept)"
 ctl settings --db-user edxapp_csmh001 --db-password-file "$run/runtime.pass" --db-host 127.0.0.1 \
   --db-port "$db_port" --enable-csmh-extended true --read-multiple-tables true
 
-step "creating CSMHE as migration 0001 does (AUTO_INCREMENT = max(old id) + 10000)"
-max_id="$(mysql -h127.0.0.1 -P"$db_port" -uroot -N -e 'SELECT COALESCE(MAX(id),0) FROM edxapp.courseware_studentmodulehistory')"
-mysql -h127.0.0.1 -P"$db_port" -uroot edxapp_csmh <<SQL
-CREATE TABLE coursewarehistoryextended_studentmodulehistoryextended (
-  version varchar(255) NULL, created datetime(6) NOT NULL, state longtext NULL, grade double NULL, max_grade double NULL,
-  id bigint UNSIGNED AUTO_INCREMENT NOT NULL PRIMARY KEY, student_module_id integer NOT NULL,
-  KEY coursewarehistoryextended_studentmodulehistoryextended_2af72f10 (version),
-  KEY coursewarehistoryextended_studentmodulehistoryextended_e2fa5388 (created),
-  KEY coursewarehistoryextended_student_module_id_61b23a7a_uniq (student_module_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8;
-ALTER TABLE coursewarehistoryextended_studentmodulehistoryextended AUTO_INCREMENT = $((max_id + 10000));
-SQL
+step "migrations: no Django here, so CSMHE is created as coursewarehistoryextended 0001 does"
+ctl migrate --without-django
 
 step "copy every old row into CSMHE, keeping ids (chunks of 5000, 50 ms apart; the agent streams progress)"
 ctl copy --chunk-size 5000 --sleep-ms 50 --growth-check-seconds 1
@@ -125,10 +115,16 @@ ctl copy --chunk-size 5000 --sleep-ms 50 --growth-check-seconds 1
 step "verify: COUNT + BIT_XOR(CRC32) per chunk on both tables"
 ctl verify --chunk-size 20000
 
+step "cutover: reads leave the old table (gate: the verify above passed over every old id)"
+ctl cutover
+
+step "purge the old table (chunked DELETE, 20000 ids per chunk, here without the seed's 3 s pause)"
+ctl purge --sleep-ms 0
+
 step "jobs"
 ctl jobs
 
-step "status now"
+step "status now: every step done"
 ctl status
 
 step "the same status as JSON, for machines"

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.SqlErrors;
 
 /** Reads the numbers the throttler decides on; collecting is kept apart from deciding. */
 public class ThrottleMetrics {
@@ -32,11 +33,25 @@ public class ThrottleMetrics {
         this.endpoints = endpoints;
     }
 
+    /**
+     * A lost connection is not a reading: it is the job's own database going away, which the job's retry loop
+     * waits out with a new connection (waiting here on a dead one would wait forever).
+     */
     public Reading threadsRunning(Connection target) {
         try (Statement st = target.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_running'")) {
             return rs.next() ? Reading.of(rs.getLong(2)) : Reading.failed("Threads_running not reported");
         } catch (SQLException e) {
+            if (SqlErrors.isTransient(e)) {
+                throw new ConnectionLost(e);
+            }
             return Reading.failed("Threads_running unreadable: " + e.getMessage());
+        }
+    }
+
+    /** The job's own connection died while reading a metric. */
+    public static final class ConnectionLost extends RuntimeException {
+        ConnectionLost(SQLException cause) {
+            super("connection lost while reading Threads_running: " + SqlErrors.firstLine(cause), cause);
         }
     }
 

@@ -22,6 +22,9 @@ public final class GrantParser {
     public record DbGrant(String database, String object, Set<String> privileges) {
     }
 
+    /** The pseudo-database of global grants (ON *.*). */
+    public static final String GLOBAL = "*";
+
     private GrantParser() {
     }
 
@@ -29,11 +32,11 @@ public final class GrantParser {
         List<DbGrant> out = new ArrayList<>();
         for (String line : showGrantsLines) {
             Matcher m = GRANT.matcher(line.trim());
-            if (!m.matches() || m.group(2).equals("*") || m.group(1).startsWith("PROXY")) {
+            if (!m.matches() || m.group(1).startsWith("PROXY")) {
                 continue;
             }
             String quoted = m.group(2);
-            String db = unescape(quoted.substring(1, quoted.length() - 1).replace("``", "`"));
+            String db = quoted.equals("*") ? GLOBAL : unescape(quoted.substring(1, quoted.length() - 1).replace("``", "`"));
             Set<String> privs = new LinkedHashSet<>();
             for (String p : m.group(1).split(",")) {
                 String norm = p.trim().toUpperCase(Locale.ROOT);

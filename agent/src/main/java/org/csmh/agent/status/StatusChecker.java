@@ -136,7 +136,9 @@ public final class StatusChecker {
 
     private static void grantsCheck(List<Check> out, Inspector in, Endpoint target) throws SQLException {
         Map<String, Set<String>> privs = GrantParser.databasePrivileges(in.ownGrants());
-        Set<String> have = privs.getOrDefault(target.database(), Set.of());
+        Set<String> have = new TreeSet<>(privs.getOrDefault(target.database(), Set.of()));
+        // Global grants (ON *.*) count for every database.
+        have.addAll(privs.getOrDefault(GrantParser.GLOBAL, Set.of()));
         Set<String> missing = new TreeSet<>(RUNTIME_PRIVS);
         if (!have.contains("ALL PRIVILEGES")) {
             missing.removeAll(have);
