@@ -39,6 +39,10 @@ public final class CopyRunner implements JobBody {
 
     private void runOnce(JobHandle job) throws Exception {
         Job snap = job.snapshot();
+        if (snap.getRangeEnd() < snap.getRangeStart()) {
+            // The old table was empty at the start (e.g. already purged): nothing to copy, and no resume point to check.
+            return;
+        }
         Endpoint source = env.source();
         Endpoint target = env.target();
         Tables tables = new Tables(source.database(), target.database());

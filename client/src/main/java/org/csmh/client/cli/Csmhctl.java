@@ -79,7 +79,8 @@ public final class Csmhctl implements Callable<Integer> {
         try (CsmhClient client = CsmhClient.connect(agent, timeoutSeconds * 1000)) {
             T response = call.apply(client);
             if (json) {
-                out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));
+                // One document per line, every field present, so scripts can read it line by line.
+                out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace().print(response));
             }
             return human.apply(response);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -105,9 +105,6 @@ final class ProvisionCommand implements Callable<Integer> {
         if (dryRun) {
             b.setDryRun(true);
         }
-        if (b.getUsersCount() == 0) {
-            throw new UsageException("no users given: use --runtime-user / --migrate-user or a --request with users");
-        }
         return root.execute(c -> c.provision(b.build()), this::print);
     }
 

@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Shared by every csmh module: run `csmhctl --json`, passing the request (secrets included) on stdin, never argv.
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+COMMON_ARGS = dict(
+    agent=dict(type='str', default='127.0.0.1:7443'),
+    csmhctl=dict(type='str', default='csmhctl'),
+    timeout=dict(type='int', default=120),
+)
+
+# csmhctl's exit codes (README.md)
+EXIT_OK = 0
+EXIT_JOB_FAILED = 7
+
+
+def run(module, args, request=None, ok_codes=(EXIT_OK,), stdin=None):
+    """Runs csmhctl; returns (exit code, parsed JSON lines). Fails the module with csmhctl's message otherwise.
+    A request (JSON, may hold secrets) or a single secret goes on standard input."""
+    cmd = [module.params['csmhctl'], '--agent', module.params['agent'], '--timeout', str(module.params['timeout']), '--json'] + args
+    data = stdin
+    if request is not None:
+        cmd += ['--request', '-']
+        data = json.dumps(request)
+    rc, out, err = module.run_command(cmd, data=data, binary_data=True)
+    if rc == 2 and not out.strip():
+        module.fail_json(msg=err.strip().replace('csmhctl: ', '', 1) or 'csmhctl refused the arguments', rc=rc)
+    lines = [parse(module, line) for line in out.splitlines() if line.strip()]
+    if rc not in ok_codes:
+        message = err.strip() or out.strip()
+        for doc in lines:
+            if isinstance(doc, dict) and 'error' in doc:
+                message = doc['error'].get('message', message)
+        module.fail_json(msg=message.replace('csmhctl: ', '', 1), rc=rc)
+    return rc, lines
+
+
+def run_one(module, args, request=None):
+    """A call that answers with one JSON document."""
+    rc, lines = run(module, args, request)
+    if not lines:
+        module.fail_json(msg='csmhctl printed nothing for: %s' % ' '.join(args))
+    return lines[-1]
+
+
+def parse(module, line):
+    """csmhctl --json prints one JSON document per line."""
+    try:
+        return json.loads(line)
+    except ValueError:
+        module.fail_json(msg='csmhctl printed something that is not JSON: %s' % line[:200])
+
+
+def pace(params):
+    """The Pace message from the modules' shared pace options (unset ones keep the agent's defaults)."""
+    names = dict(chunk_size='chunkSize', sleep_ms='sleepMs', target_chunk_ms='targetChunkMs', max_rows_per_second='maxRowsPerSecond',
+                 max_threads_running='maxThreadsRunning', max_replica_lag_seconds='maxReplicaLagSeconds')
+    out = dict((names[k], params[k]) for k in names if params.get(k) is not None)
+    if params.get('replica_endpoints'):
+        out['replicaEndpoints'] = params['replica_endpoints']
+    return out
+
+
+PACE_ARGS = dict(
+    chunk_size=dict(type='int'),
+    sleep_ms=dict(type='int'),
+    target_chunk_ms=dict(type='int'),
+    max_rows_per_second=dict(type='int'),
+    max_threads_running=dict(type='int'),
+    max_replica_lag_seconds=dict(type='int'),
+    replica_endpoints=dict(type='list', elements='str'),
+)
+
+
+def follow_job(module, args, request=None):
+    """Starts a job and follows it to its end; fails the module when the job does not succeed."""
+    rc, lines = run(module, args, request, ok_codes=(EXIT_OK, EXIT_JOB_FAILED))
+    jobs = [doc for doc in lines if isinstance(doc, dict) and 'id' in doc and 'kind' in doc]
+    if not jobs:
+        module.fail_json(msg='no job events from csmhctl %s' % args[0])
+    job = jobs[-1]
+    if job.get('state') != 'JOB_STATE_SUCCEEDED':
+        module.fail_json(msg='%s job %s ended %s: %s' % (args[0], job.get('id'), job.get('state'), job.get('error', '')), job=job)
+    return job
+
+
+def jobs(module):
+    """Every job the agent knows, as its last snapshot."""
+    rc, lines = run(module, ['jobs'])
+    return [doc for doc in lines if isinstance(doc, dict) and 'id' in doc]
+
+
+def job_args(params):
+    """csmhctl options for the shared pace parameters."""
+    out = []
+    for name, option in (('chunk_size', '--chunk-size'), ('sleep_ms', '--sleep-ms'), ('target_chunk_ms', '--target-chunk-ms'),
+                         ('max_rows_per_second', '--max-rate'), ('max_threads_running', '--max-threads-running'),
+                         ('max_replica_lag_seconds', '--max-replica-lag')):
+        if params.get(name) is not None:
+            out += [option, str(params[name])]
+    for replica in params.get('replica_endpoints') or []:
+        out += ['--replica', replica]
+    return out

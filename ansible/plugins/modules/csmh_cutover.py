@@ -1,0 +1,55 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: csmh_cutover
+short_description: Stop (or resume) reads from the old history table
+description:
+  - I(state=cutover) sets FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES to false in lms.yml and cms.yml, refused until a verify
+    passed over every old id since the last copy, unless I(force).
+  - I(state=rollback) sets it back to true.
+options:
+  state: {description: Which way., type: str, choices: [cutover, rollback], default: cutover}
+  force: {description: Skip the verify gate., type: bool, default: false}
+  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
+  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
+  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+author: csmh-agent developers
+'''
+
+EXAMPLES = r'''
+- csmh.agent.csmh_cutover: {}
+'''
+
+RETURN = r'''
+verify_job_id: {description: The verify that opened the gate., type: str, returned: always}
+ansible_overrides: {description: The EDXAPP_* variables matching lms.yml after the change (password masked)., type: dict, returned: always}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
+
+
+def main():
+    args = dict(state=dict(type='str', choices=['cutover', 'rollback'], default='cutover'), force=dict(type='bool', default=False))
+    args.update(csmhctl.COMMON_ARGS)
+    module = AnsibleModule(argument_spec=args, supports_check_mode=True)
+    p = module.params
+    cmd = [p['state']]
+    if p['force'] and p['state'] == 'cutover':
+        cmd.append('--force')
+    if module.check_mode:
+        cmd.append('--dry-run')
+    doc = csmhctl.run_one(module, cmd)
+    files = doc.get('settings', {}).get('files', [])
+    result = dict(changed=doc.get('changed', False), verify_job_id=doc.get('verifyJobId', ''),
+                  ansible_overrides=doc.get('settings', {}).get('ansibleOverrides', {}))
+    if module._diff:
+        result['diff'] = [dict(prepared=f['diff']) for f in files if f.get('diff')]
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

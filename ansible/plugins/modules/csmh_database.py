@@ -1,0 +1,94 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: csmh_database
+short_description: Create the CSMH database and its users through csmh-agent
+description:
+  - Creates the database for courseware history (default C(edxapp_csmh)) and its users with grants, idempotently.
+  - Parameters follow community.mysql (login_*, name, encoding, users with priv C(db.*:PRIV,PRIV)).
+  - Runs C(csmhctl provision); secrets travel on its standard input.
+options:
+  login_host: {description: Admin login host; omit to use the agent's configured admin endpoint., type: str}
+  login_port: {description: Admin login port., type: int, default: 3306}
+  login_user: {description: Admin login user., type: str}
+  login_password: {description: Admin login password., type: str, no_log: true}
+  login_endpoint: {description: Name of an endpoint in the agent config to log in with (default admin)., type: str}
+  name: {description: Database name., type: str, default: edxapp_csmh}
+  encoding: {description: Character set of a new database., type: str, default: utf8}
+  collation: {description: Collation of a new database., type: str}
+  users:
+    description: Users to create with exactly these privileges.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name: {description: User name., type: str, required: true}
+      host: {description: Host pattern., type: str, default: '%'}
+      password: {description: Password., type: str, required: true, no_log: true}
+      priv: {description: "Privileges, e.g. C(edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE).", type: str, required: true}
+  update_password: {description: When to set passwords of existing users., type: str, choices: [on_create, always], default: on_create}
+  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
+  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
+  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+author: csmh-agent developers
+'''
+
+EXAMPLES = r'''
+- csmh.agent.csmh_database:
+    login_host: db.internal
+    login_user: admin
+    login_password: "{{ COMMON_MYSQL_ADMIN_PASS }}"
+    users:
+      - {name: edxapp_csmh001, host: '%', password: "{{ EDXAPP_MYSQL_CSMH_PASSWORD }}", priv: 'edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE'}
+'''
+
+RETURN = r'''
+statements: {description: Statements run (or planned in check mode) with passwords masked., type: list, elements: str, returned: always}
+warnings_from_agent: {description: Things left alone on purpose., type: list, elements: str, returned: always}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
+
+
+def main():
+    args = dict(
+        login_host=dict(type='str'),
+        login_port=dict(type='int', default=3306),
+        login_user=dict(type='str'),
+        login_password=dict(type='str', no_log=True),
+        login_endpoint=dict(type='str'),
+        name=dict(type='str', default='edxapp_csmh'),
+        encoding=dict(type='str', default='utf8'),
+        collation=dict(type='str'),
+        users=dict(type='list', elements='dict', default=[], options=dict(
+            name=dict(type='str', required=True),
+            host=dict(type='str', default='%'),
+            password=dict(type='str', required=True, no_log=True),
+            priv=dict(type='str', required=True))),
+        update_password=dict(type='str', choices=['on_create', 'always'], default='on_create'),
+    )
+    args.update(csmhctl.COMMON_ARGS)
+    module = AnsibleModule(argument_spec=args, supports_check_mode=True,
+                           mutually_exclusive=[('login_endpoint', 'login_host')], required_together=[('login_host', 'login_user')])
+    p = module.params
+    login = {}
+    if p['login_endpoint']:
+        login['endpoint'] = p['login_endpoint']
+    if p['login_host']:
+        login.update(host=p['login_host'], port=p['login_port'], user=p['login_user'], password=p['login_password'] or '')
+    request = dict(login=login, database=p['name'], charset=p['encoding'], dryRun=module.check_mode,
+                   passwordUpdate='PASSWORD_UPDATE_ALWAYS' if p['update_password'] == 'always' else 'PASSWORD_UPDATE_ON_CREATE',
+                   users=[dict(name=u['name'], host=u['host'], password=u['password'], priv=u['priv']) for u in p['users']])
+    if p['collation']:
+        request['collation'] = p['collation']
+    doc = csmhctl.run_one(module, ['provision'], request)
+    module.exit_json(changed=doc.get('changed', False), statements=doc.get('statements', []),
+                     warnings_from_agent=doc.get('warnings', []))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,74 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: csmh_purge
+short_description: Empty the old history table through csmh-agent
+description:
+  - Chunked, throttled, resumable DELETE by id range (seed pace 20000 ids, 3 s apart) or one TRUNCATE.
+  - Refused until the cutover is done, unless I(force). Unchanged when the old table is already empty.
+options:
+  method: {description: How., type: str, choices: [delete, truncate], default: delete}
+  force: {description: Purge even though reads may still use the old table., type: bool, default: false}
+  wait: {description: Follow the job to its end., type: bool, default: true}
+  chunk_size: {description: Ids per chunk., type: int}
+  sleep_ms: {description: Pause between chunks., type: int}
+  target_chunk_ms: {description: Auto-size chunks to this duration., type: int}
+  max_rows_per_second: {description: Rate cap., type: int}
+  max_threads_running: {description: Throttle above this Threads_running., type: int}
+  max_replica_lag_seconds: {description: Throttle above this replica lag., type: int}
+  replica_endpoints: {description: Agent endpoints of replicas to watch., type: list, elements: str}
+  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
+  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
+  timeout: {description: Seconds to wait for each call., type: int, default: 120}
+author: csmh-agent developers
+'''
+
+EXAMPLES = r'''
+- csmh.agent.csmh_purge:
+    method: delete
+'''
+
+RETURN = r'''
+job: {description: The purge job's last snapshot., type: dict, returned: when a purge ran}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
+
+
+def old_table_empty(module):
+    rc, lines = csmhctl.run(module, ['status'])
+    for check in lines[-1].get('checks', []):
+        if check.get('id') == 'old_table':
+            return 'max(id): none' in check.get('detail', '') or check.get('detail', '').startswith('not found')
+    return False
+
+
+def main():
+    args = dict(method=dict(type='str', choices=['delete', 'truncate'], default='delete'), force=dict(type='bool', default=False),
+                wait=dict(type='bool', default=True))
+    args.update(csmhctl.PACE_ARGS)
+    args.update(csmhctl.COMMON_ARGS)
+    module = AnsibleModule(argument_spec=args, supports_check_mode=True)
+    p = module.params
+    if old_table_empty(module):
+        module.exit_json(changed=False, msg='the old table is already empty')
+    if module.check_mode:
+        module.exit_json(changed=True, msg='would purge the old table')
+    cmd = ['purge'] + csmhctl.job_args(p)
+    if p['method'] == 'truncate':
+        cmd.append('--truncate')
+    if p['force']:
+        cmd.append('--force')
+    if not p['wait']:
+        rc, lines = csmhctl.run(module, cmd + ['--detach'])
+        module.exit_json(changed=True, job=lines[-1])
+    job = csmhctl.follow_job(module, cmd)
+    module.exit_json(changed=True, job=job)
+
+
+if __name__ == '__main__':
+    main()

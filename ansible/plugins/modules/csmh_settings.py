@@ -1,0 +1,81 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: csmh_settings
+short_description: Set DATABASES.student_module_history and the CSMH flags in lms.yml and cms.yml
+description:
+  - Edits only the lines that change, atomically, with a timestamped backup, through csmh-agent.
+  - Supports check mode and diff mode (secrets masked) and returns the edxapp.yml overrides that keep the next deploy consistent.
+options:
+  db_name: {description: NAME., type: str, default: edxapp_csmh}
+  db_user: {description: USER; giving it sets the whole student_module_history entry., type: str}
+  db_password: {description: PASSWORD., type: str, no_log: true}
+  db_host: {description: HOST., type: str}
+  db_port: {description: PORT., type: int, default: 3306}
+  db_options: {description: OPTIONS., type: dict, default: {}}
+  conn_max_age: {description: CONN_MAX_AGE., type: int, default: 0}
+  enable_csmh_extended: {description: FEATURES.ENABLE_CSMH_EXTENDED; omit to leave as is., type: bool}
+  read_from_multiple_tables: {description: FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES; omit to leave as is., type: bool}
+  include_cms: {description: Edit cms.yml too when the agent manages one., type: bool, default: true}
+  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
+  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
+  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+author: csmh-agent developers
+'''
+
+EXAMPLES = r'''
+- csmh.agent.csmh_settings:
+    db_user: edxapp_csmh001
+    db_password: "{{ EDXAPP_MYSQL_CSMH_PASSWORD }}"
+    db_host: db.internal
+    enable_csmh_extended: true
+'''
+
+RETURN = r'''
+files: {description: Per file, whether it changed, the masked diff and the backup path., type: list, elements: dict, returned: always}
+ansible_overrides: {description: The EDXAPP_* variables matching the new lms.yml (password masked)., type: dict, returned: always}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
+
+
+def main():
+    args = dict(
+        db_name=dict(type='str', default='edxapp_csmh'),
+        db_user=dict(type='str'),
+        db_password=dict(type='str', no_log=True),
+        db_host=dict(type='str'),
+        db_port=dict(type='int', default=3306),
+        db_options=dict(type='dict', default={}),
+        conn_max_age=dict(type='int', default=0),
+        enable_csmh_extended=dict(type='bool'),
+        read_from_multiple_tables=dict(type='bool'),
+        include_cms=dict(type='bool', default=True),
+    )
+    args.update(csmhctl.COMMON_ARGS)
+    module = AnsibleModule(argument_spec=args, supports_check_mode=True, required_together=[('db_user', 'db_password', 'db_host')])
+    p = module.params
+    request = dict(dryRun=module.check_mode, includeCms=p['include_cms'])
+    if p['db_user']:
+        request['database'] = dict(name=p['db_name'], user=p['db_user'], password=p['db_password'], host=p['db_host'],
+                                   port=p['db_port'], options=dict((k, str(v)) for k, v in p['db_options'].items()),
+                                   connMaxAge=p['conn_max_age'])
+    for param, field in (('enable_csmh_extended', 'enableCsmhExtended'), ('read_from_multiple_tables', 'enableReadingFromMultipleHistoryTables')):
+        if p[param] is not None:
+            request[field] = 'FLAG_TRUE' if p[param] else 'FLAG_FALSE'
+    if 'database' not in request and len(request) == 2:
+        module.fail_json(msg='nothing to set: give db_user/db_password/db_host or a flag')
+    doc = csmhctl.run_one(module, ['settings'], request)
+    files = doc.get('files', [])
+    result = dict(changed=doc.get('changed', False), files=files, ansible_overrides=doc.get('ansibleOverrides', {}))
+    if module._diff:
+        result['diff'] = [dict(prepared=f['diff']) for f in files if f.get('diff')]
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,50 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: csmh_status
+short_description: The CSMH procedure's checklist and jobs on a host
+description:
+  - Read-only. Returns every check of the procedure and the agent's jobs, e.g. to poll an asynchronous copy.
+options:
+  job_id: {description: Also return this job as C(job)., type: str}
+  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
+  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
+  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+author: csmh-agent developers
+'''
+
+EXAMPLES = r'''
+- csmh.agent.csmh_status: {}
+  register: csmh
+'''
+
+RETURN = r'''
+checks: {description: The checklist., type: list, elements: dict, returned: always}
+complete: {description: No step is pending or failed., type: bool, returned: always}
+jobs: {description: Every job's last snapshot., type: list, elements: dict, returned: always}
+job: {description: The job named by job_id., type: dict, returned: when job_id is given}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
+
+
+def main():
+    args = dict(job_id=dict(type='str'))
+    args.update(csmhctl.COMMON_ARGS)
+    module = AnsibleModule(argument_spec=args, supports_check_mode=True)
+    rc, lines = csmhctl.run(module, ['status'])
+    status = lines[-1]
+    jobs = csmhctl.jobs(module)
+    result = dict(changed=False, checks=status.get('checks', []), complete=status.get('complete', False), jobs=jobs)
+    if module.params['job_id']:
+        rc, lines = csmhctl.run(module, ['job', module.params['job_id']])
+        result['job'] = lines[-1]
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Ansible tests: real ansible-playbook against localhost, driving a real agent over sandbox MariaDB servers.
+#   ansible/tests/run.sh        (needs the jars: mvn -q package -DskipTests)
+# Prints "ansible: N passed, M failed" at the end; exits non-zero when anything failed.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+agent_jar="$(ls "$root"/agent/target/csmh-agent-*-all.jar | head -n1)"
+client_jar="$(ls "$root"/client/target/csmh-client-*-all.jar | head -n1)"
+work="$(mktemp -d /tmp/csmh-ansible-XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir -p "$work/bin" "$work/collections/ansible_collections/csmh"
+ln -s "$root/ansible" "$work/collections/ansible_collections/csmh/agent"
+printf '#!/bin/sh\nexec java -jar %s "$@"\n' "$client_jar" > "$work/bin/csmhctl"
+chmod +x "$work/bin/csmhctl"
+export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=false \
+  ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_RETRY_FILES_ENABLED=false ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# An environment: sandbox MariaDB seeded with ROWS old rows, lms.yml/cms.yml, and an agent. Sets env_dir, db_port, agent.
+start_env() {
+  local name="$1" rows="$2"
+  env_dir="$work/$name"; mkdir -p "$env_dir"
+  java -cp "$agent_jar" org.csmh.agent.sandbox.SandboxMain "$env_dir/db" "$rows" 2> "$env_dir/sandbox.log" &
+  pids+=($!)
+  for _ in $(seq 1 600); do [ -f "$env_dir/db/sandbox.port" ] && break; sleep 0.2; done
+  db_port="$(cat "$env_dir/db/sandbox.port")"
+  for f in lms cms; do
+    cat > "$env_dir/$f.yml" <<YAML
+DATABASES:
+    default:
+        ATOMIC_REQUESTS: true
+        CONN_MAX_AGE: 0
+        ENGINE: django.db.backends.mysql
+        HOST: 127.0.0.1
+        NAME: edxapp
+        OPTIONS: {}
+        PASSWORD: ''
+        PORT: '$db_port'
+        USER: root
+    read_replica:
+        CONN_MAX_AGE: 0
+        ENGINE: django.db.backends.mysql
+        HOST: 127.0.0.1
+        NAME: edxapp
+        OPTIONS: {}
+        PASSWORD: ''
+        PORT: '$db_port'
+        USER: root
+FEATURES:
+    ENABLE_DISCUSSION_SERVICE: true
+SECRET_KEY: test-secret
+YAML
+  done
+  : > "$env_dir/admin.pass"
+  local port; port="$(free_port)"
+  cat > "$env_dir/agent.yml" <<YAML
+listen: 127.0.0.1:$port
+lms_yml: lms.yml
+cms_yml: cms.yml
+state_dir: state
+endpoints:
+  admin: {host: 127.0.0.1, port: $db_port, user: root, password_file: admin.pass}
+YAML
+  java -jar "$agent_jar" --config "$env_dir/agent.yml" 2> "$env_dir/agent.log" &
+  pids+=($!)
+  agent="127.0.0.1:$port"
+  for _ in $(seq 1 100); do "$work/bin/csmhctl" --agent "$agent" --timeout 2 status >/dev/null 2>&1 && return 0; sleep 0.3; done
+  echo "agent did not start:"; cat "$env_dir/agent.log"; return 1
+}
+
+passed=0
+failed=0
+playbook() {
+  local log="$1"; shift
+  if ansible-playbook -i localhost, -c local "$@" > "$log" 2>&1; then
+    passed=$((passed + $(grep -c '"msg": "All assertions passed"' "$log" || true)))
+    return 0
+  fi
+  failed=$((failed + 1))
+  echo "---- $log"; tail -n 60 "$log"
+  return 1
+}
+recap() { sed -n 's/.*localhost *: ok=[0-9]* *changed=\([0-9]*\).*failed=\([0-9]*\).*/\1 \2/p' "$1" | tail -n 1; }
+
+start_env modules 3000
+common=(-e "csmh_agent=$agent" -e "csmh_csmhctl=$work/bin/csmhctl" -e "db_port=$db_port" -e "env_dir=$env_dir")
+playbook "$work/modules.log" "$root/ansible/tests/test_modules.yml" "${common[@]}" || true
+
+start_env procedure 2500
+vars=(-e "csmh_hosts=localhost" -e "csmh_agent=$agent" -e "csmh_csmhctl=$work/bin/csmhctl" -e csmh_without_django=true
+      -e csmh_purge=true -e "EDXAPP_MYSQL_CSMH_USER=edxapp_csmh001" -e "EDXAPP_MYSQL_CSMH_PASSWORD=csmh-pass"
+      -e "EDXAPP_MYSQL_CSMH_HOST=127.0.0.1" -e "EDXAPP_MYSQL_CSMH_PORT=$db_port" -e "COMMON_MYSQL_MIGRATE_PASS=migrate-pass"
+      -e csmh_growth_check_seconds=0 -e '{"csmh_copy_pace": {"chunk_size": 1000, "sleep_ms": 0}, "csmh_purge_pace": {"chunk_size": 1000, "sleep_ms": 0}}'
+      -e "csmh_overrides_file=$work/overrides.yml")
+book="$root/ansible/playbooks/csmh_procedure.yml"
+if playbook "$work/proc1.log" "$book" "${vars[@]}"; then
+  read -r changed fails < <(recap "$work/proc1.log")
+  if [ "$changed" -ge 6 ] && [ "$fails" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "first run: changed=$changed failed=$fails"; fi
+  if grep -q '^EDXAPP_MYSQL_CSMH_PASSWORD: "{{ vault_EDXAPP_MYSQL_CSMH_PASSWORD }}"$' "$work/overrides.yml" \
+     && grep -q '^EDXAPP_ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false$' "$work/overrides.yml" \
+     && ! grep -q 'csmh-pass' "$work/overrides.yml"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "overrides file:"; cat "$work/overrides.yml"
+  fi
+fi
+if playbook "$work/proc2.log" "$book" "${vars[@]}"; then
+  read -r changed fails < <(recap "$work/proc2.log")
+  if [ "$changed" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "second run changed=$changed"; tail -n 80 "$work/proc2.log"; fi
+fi
+if playbook "$work/proc3.log" "$book" "${vars[@]}" --check; then
+  read -r changed fails < <(recap "$work/proc3.log")
+  if [ "$changed" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "check mode changed=$changed"; fi
+fi
+
+# The role, installing files under a scratch root (no systemd here: the service is not managed).
+role_vars=(-e "csmh_agent_install_dir=$work/role/opt" -e "csmh_agent_config_dir=$work/role/etc" -e "csmh_agent_state_dir=$work/role/var"
+           -e "csmh_agent_bin_dir=$work/role/bin" -e "csmh_agent_systemd_dir=$work/role/systemd" -e csmh_agent_install_java=false
+           -e csmh_agent_manage_service=false -e "csmh_agent_jar_src=$agent_jar"
+           -e "csmh_ctl_jar_src=$client_jar" -e csmh_agent_admin_user=root -e csmh_agent_admin_password=role-secret -e csmh_hosts=localhost)
+mkdir -p "$work/role/bin" "$work/role/systemd"
+if playbook "$work/role1.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_vars[@]}" \
+   && playbook "$work/role2.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_vars[@]}"; then
+  read -r c1 _ < <(recap "$work/role1.log"); read -r c2 _ < <(recap "$work/role2.log")
+  if [ "$c1" -gt 0 ] && [ "$c2" = 0 ] && [ "$(stat -c %a "$work/role/etc/admin.pass")" = 600 ] \
+     && grep -q "ExecStart=/usr/bin/java -Xmx256m -jar $work/role/opt/csmh-agent.jar" "$work/role/systemd/csmh-agent.service" \
+     && ! grep -q role-secret "$work/role/etc/agent.yml" "$work/role1.log"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "role: changed $c1 then $c2"; ls -la "$work/role/etc"
+  fi
+fi
+
+# ansible-test sanity: the tests that need no download (the others build a venv with pip from the network,
+# which these machines cannot reach).
+mkdir -p "$work/sanity/ansible_collections/csmh"
+cp -r "$root/ansible" "$work/sanity/ansible_collections/csmh/agent"
+rm -rf "$work/sanity/ansible_collections/csmh/agent/tests"
+py="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+if (cd "$work/sanity/ansible_collections/csmh/agent" && ansible-test sanity --local --python "$py" --test compile --test shebang \
+      --test action-plugin-docs --test symlinks --test no-smart-quotes --test empty-init > "$work/sanity.log" 2>&1); then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "---- ansible-test sanity"; tail -n 40 "$work/sanity.log"
+fi
+
+echo "ansible: $passed passed, $failed failed"
+[ "$failed" = 0 ]
