@@ -31,7 +31,7 @@ public final class Agent {
     private final AgentServer server;
     private final JobManager jobs;
 
-    public Agent(AgentConfig config) {
+    public Agent(AgentConfig config) throws IOException {
         ConnectionFactory connections = new ConnectionFactory(5000);
         LmsSettingsEditor settings = new LmsSettingsEditor(config.lmsYml(), config.cmsYml(), Clock.systemUTC());
         EndpointResolver endpoints = new EndpointResolver(config.endpoints(),
@@ -51,7 +51,7 @@ public final class Agent {
                 new CutoverGate(jobs, env, settings), settings);
         CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, new JobService(launcher, jobs),
                 procedure, VERSION, hostname());
-        this.server = new AgentServer(config.listenHost(), config.listenPort(), service);
+        this.server = new AgentServer(config.listenHost(), config.listenPort(), service, config.security());
     }
 
     public Agent start() throws IOException {

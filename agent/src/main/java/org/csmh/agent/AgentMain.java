@@ -38,14 +38,14 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        if (!isLoopback(config.listenHost())) {
-            // TLS and tokens are not built yet, so the API only listens where just this host can reach it.
+        if (!isLoopback(config.listenHost()) && !config.security().tls()) {
+            // Plain text carries passwords in requests; off loopback that needs TLS.
             System.err.println("csmh-agent: listen address " + config.listenAddress()
-                    + " is not a loopback address; plain-text gRPC is only allowed on loopback");
+                    + " is not a loopback address; configure tls (cert, key, and client_ca for mutual TLS) to listen there");
             System.exit(2);
         }
         Agent agent = new Agent(config).start();
-        LOG.info("event=started version=" + Agent.VERSION + " config=" + configPath + " port=" + agent.port());
+        LOG.info("event=started version=" + Agent.VERSION + " config=" + configPath + " port=" + agent.port() + " security=" + config.security());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 agent.stop();

@@ -38,9 +38,13 @@ public final class CsmhClient implements AutoCloseable {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** Plain-text channel; the agent only serves plain text on loopback. */
+    /** Plain-text channel, as the agent serves on loopback without TLS. */
     public static CsmhClient connect(String target, long timeoutMillis) {
         return new CsmhClient(NettyChannelBuilder.forTarget(target).usePlaintext().build(), timeoutMillis);
+    }
+
+    public static CsmhClient connect(String target, long timeoutMillis, ClientSecurity security) throws java.io.IOException {
+        return new CsmhClient(NettyChannelBuilder.forTarget(target, security.credentials()).build(), timeoutMillis);
     }
 
     private CsmhAgentGrpc.CsmhAgentBlockingStub call() {

@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  */
 public final class AgentConfigLoader {
-    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations");
+    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias");
 
     private AgentConfigLoader() {
@@ -88,7 +88,7 @@ public final class AgentConfigLoader {
         Path state = path(map, "state_dir", baseDir);
         int retry = number(string(map, "job_retry_seconds", "600"), "job_retry_seconds", 0, 86_400);
         return new AgentConfig(host, port, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry,
-                migrations(map.get("migrations"), baseDir));
+                migrations(map.get("migrations"), baseDir), security(map, baseDir));
     }
 
     private static EndpointConfig endpoint(String name, Map<?, ?> ep, Path baseDir) {
@@ -156,6 +156,48 @@ public final class AgentConfigLoader {
         return new MigrationConfig(python == null ? d.python() : python, manage == null ? d.managePy() : manage,
                 string(m, "settings", d.settings()), workdir == null ? d.workdir() : workdir, env, aliases,
                 number(string(m, "timeout_seconds", Integer.toString(d.timeoutSeconds())), "migrations.timeout_seconds", 1, 86_400));
+    }
+
+    private static SecurityConfig security(Map<?, ?> map, Path baseDir) {
+        Path cert = null;
+        Path key = null;
+        Path ca = null;
+        if (map.get("tls") != null) {
+            if (!(map.get("tls") instanceof Map<?, ?> tls)) {
+                throw new ConfigException("tls: expected a mapping with cert, key and optionally client_ca");
+            }
+            unknownKeys(tls, Set.of("cert", "key", "client_ca"), "tls");
+            cert = readable(path(tls, "cert", baseDir), "tls.cert");
+            key = readable(path(tls, "key", baseDir), "tls.key");
+            ca = tls.containsKey("client_ca") ? readable(path(tls, "client_ca", baseDir), "tls.client_ca") : null;
+        }
+        String token = null;
+        if (map.get("auth") != null) {
+            if (!(map.get("auth") instanceof Map<?, ?> auth)) {
+                throw new ConfigException("auth: expected a mapping with token_file");
+            }
+            unknownKeys(auth, Set.of("token_file"), "auth");
+            Path file = readable(path(auth, "token_file", baseDir), "auth.token_file");
+            try {
+                token = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ConfigException("auth.token_file: cannot read " + file + ": " + e.getMessage());
+            }
+            if (token.length() < 16) {
+                throw new ConfigException("auth.token_file: the token must be at least 16 characters");
+            }
+        }
+        return new SecurityConfig(cert, key, ca, token);
+    }
+
+    private static Path readable(Path p, String where) {
+        if (p == null) {
+            throw new ConfigException(where + " is required");
+        }
+        if (!Files.isReadable(p)) {
+            throw new ConfigException(where + ": cannot read " + p);
+        }
+        return p;
     }
 
     private static void unknownKeys(Map<?, ?> map, Set<String> allowed, String where) {

@@ -76,7 +76,7 @@ public final class MariaDbSandbox implements AutoCloseable {
                 "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dir.resolve("mysql.sock"),
                 "--pid-file=" + dir.resolve("mysqld.pid"), "--user=" + System.getProperty("user.name"),
                 "--skip-name-resolve", "--innodb-buffer-pool-size=" + bufferPoolMb + "M", "--innodb-log-file-size=256M",
-                "--innodb-flush-log-at-trx-commit=2", "--max-connections=200", "--local-infile=1",
+                "--innodb-flush-log-at-trx-commit=2", "--max-connections=200", "--local-infile=1", "--tmpdir=" + dir,
                 "--log-error=" + dir.resolve("error.log"));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -1,6 +1,10 @@
 package org.csmh.agent.server;
 
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import org.csmh.agent.config.SecurityConfig;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -18,13 +22,29 @@ public final class AgentServer {
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
 
-    public AgentServer(String host, int port, BindableService agent) {
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+    public AgentServer(String host, int port, BindableService agent, SecurityConfig security) throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(security));
+        if (security.tokenRequired()) {
+            builder.intercept(new TokenInterceptor(security.token()));
+        }
+        this.server = builder
                 .addService(agent)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .maxInboundMessageSize(4 * 1024 * 1024)
                 .build();
+    }
+
+    /** TLS from PEM files; with client_ca, callers must present a certificate that CA signed. */
+    static ServerCredentials credentials(SecurityConfig security) throws IOException {
+        if (!security.tls()) {
+            return InsecureServerCredentials.create();
+        }
+        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder().keyManager(security.tlsCert().toFile(), security.tlsKey().toFile());
+        if (security.mutualTls()) {
+            tls.trustManager(security.clientCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+        }
+        return tls.build();
     }
 
     public AgentServer start() throws IOException {

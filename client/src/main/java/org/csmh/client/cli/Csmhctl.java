@@ -37,6 +37,17 @@ public final class Csmhctl implements Callable<Integer> {
     @Option(names = "--json", description = "print machine-readable JSON instead of text")
     boolean json;
 
+    @Option(names = "--tls", description = "use TLS, trusting the system CAs (implied by --tls-ca / --tls-cert)")
+    boolean tls;
+    @Option(names = "--tls-ca", description = "CA certificate (PEM) that signed the agent's certificate")
+    java.nio.file.Path tlsCa;
+    @Option(names = "--tls-cert", description = "client certificate (PEM) for mutual TLS")
+    java.nio.file.Path tlsCert;
+    @Option(names = "--tls-key", description = "client key (PEM) for mutual TLS")
+    java.nio.file.Path tlsKey;
+    @Option(names = "--token-file", description = "file holding the agent's bearer token (or env CSMH_TOKEN_FILE / CSMH_TOKEN)")
+    java.nio.file.Path tokenFile;
+
     PrintStream out = System.out;
     PrintStream err = System.err;
     Secrets secrets = new Secrets(System.in);
@@ -76,7 +87,7 @@ public final class Csmhctl implements Callable<Integer> {
      * when not in JSON mode) and returns the exit code.
      */
     <T extends Message> int execute(Function<CsmhClient, T> call, Function<T, Integer> human) {
-        try (CsmhClient client = CsmhClient.connect(agent, timeoutSeconds * 1000)) {
+        try (CsmhClient client = connect()) {
             T response = call.apply(client);
             if (json) {
                 // One document per line, every field present, so scripts can read it line by line.
@@ -85,6 +96,31 @@ public final class Csmhctl implements Callable<Integer> {
             return human.apply(response);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A client with the TLS and token options given; the token never comes from argv. */
+    CsmhClient connect() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UsageException("--tls-cert and --tls-key go together");
+        }
+        String token = null;
+        java.nio.file.Path file = tokenFile != null ? tokenFile
+                : System.getenv("CSMH_TOKEN_FILE") != null ? java.nio.file.Path.of(System.getenv("CSMH_TOKEN_FILE")) : null;
+        if (file != null) {
+            try {
+                token = java.nio.file.Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (java.io.IOException e) {
+                throw new UsageException("--token-file: cannot read " + file + ": " + e.getMessage());
+            }
+        } else if (System.getenv("CSMH_TOKEN") != null) {
+            token = System.getenv("CSMH_TOKEN").strip();
+        }
+        try {
+            return CsmhClient.connect(agent, timeoutSeconds * 1000,
+                    new org.csmh.client.ClientSecurity(tls, tlsCa, tlsCert, tlsKey, token));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new UsageException("TLS files: " + e.getMessage());
         }
     }
 

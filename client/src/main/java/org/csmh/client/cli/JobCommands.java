@@ -21,7 +21,7 @@ final class JobCommands {
 
     /** Runs a call on a connected client; job commands that stream need the client past the first call. */
     static int withClient(Csmhctl root, java.util.function.Function<CsmhClient, Integer> body) {
-        try (CsmhClient client = CsmhClient.connect(root.agent, root.timeoutSeconds * 1000)) {
+        try (CsmhClient client = root.connect()) {
             return body.apply(client);
         }
     }

@@ -1,0 +1,150 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.csmh.agent.Agent;
+import org.csmh.agent.config.AgentConfigLoader;
+import org.csmh.agent.testing.Fixtures;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.client.ClientSecurity;
+import org.csmh.client.CsmhClient;
+import org.csmh.client.cli.Csmhctl;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mutual TLS and a bearer token on a real agent: the right credentials pass, every wrong one is refused. */
+class SecurityIT {
+    @TempDir
+    static Path dir;
+    static Agent agent;
+    static String address;
+    static final String TOKEN = "s3cret-token-0123456789";
+
+    static void openssl(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ":\n" + out);
+    }
+
+    static void ca(String name) throws Exception {
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".crt", "-days", "2", "-subj", "/CN=" + name);
+    }
+
+    static void signed(String name, String ca, String san) throws Exception {
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
+        Files.writeString(dir.resolve(name + ".ext"), san);
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".crt",
+                "-days", "2", "-extfile", name + ".ext");
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is needed to make test certificates");
+        ca("ca");
+        ca("rogue-ca");
+        signed("server", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+        signed("client", "ca", "extendedKeyUsage=clientAuth\n");
+        signed("rogue", "rogue-ca", "extendedKeyUsage=clientAuth\n");
+        Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        Path config = Fixtures.agentConfig(dir, TestDatabases.root(), "edxapp_sec");
+        Files.writeString(config, Files.readString(config) + """
+                tls:
+                  cert: server.crt
+                  key: server.key
+                  client_ca: ca.crt
+                auth:
+                  token_file: token
+                """);
+        agent = new Agent(AgentConfigLoader.load(config)).start();
+        address = "localhost:" + agent.port();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (agent != null) {
+            agent.stop();
+        }
+    }
+
+    static Status.Code call(ClientSecurity security) throws Exception {
+        try (CsmhClient c = CsmhClient.connect(address, 10_000, security)) {
+            c.status(GetStatusRequest.getDefaultInstance());
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    @Test
+    void rightCertificateAndTokenPass() throws Exception {
+        assertEquals(Status.Code.OK, call(new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"), TOKEN)));
+    }
+
+    @Test
+    void missingOrWrongTokenIsRefused() throws Exception {
+        assertEquals(Status.Code.UNAUTHENTICATED,
+                call(new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"), null)));
+        assertEquals(Status.Code.PERMISSION_DENIED,
+                call(new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"), "wrong-token-0123456789")));
+    }
+
+    @Test
+    void wrongOrMissingCertificateAndPlainTextAreRefused() throws Exception {
+        // The TLS handshake itself fails, so no call reaches the agent; gRPC reports the broken connection.
+        assertNotEquals(Status.Code.OK, call(new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("rogue.crt"), dir.resolve("rogue.key"), TOKEN)));
+        assertNotEquals(Status.Code.OK, call(new ClientSecurity(true, dir.resolve("ca.crt"), null, null, TOKEN)));
+        assertNotEquals(Status.Code.OK, call(new ClientSecurity(false, null, null, null, TOKEN)));
+        // A client that does not trust the agent's CA refuses the agent.
+        assertNotEquals(Status.Code.OK, call(new ClientSecurity(true, dir.resolve("rogue-ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"), TOKEN)));
+    }
+
+    @Test
+    void csmhctlTakesTlsFilesAndTokenFileNeverTheTokenItself() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] base = {"--agent", address, "--tls-ca", dir.resolve("ca.crt").toString(), "--tls-cert", dir.resolve("client.crt").toString(),
+                "--tls-key", dir.resolve("client.key").toString()};
+        int ok = Csmhctl.run(concat(base, "--token-file", dir.resolve("token").toString(), "--json", "status"), new PrintStream(out), new PrintStream(err),
+                new ByteArrayInputStream(new byte[0]), false);
+        assertEquals(0, ok, err.toString());
+        int denied = Csmhctl.run(concat(base, "status"), new PrintStream(out), new PrintStream(err), new ByteArrayInputStream(new byte[0]), false);
+        assertEquals(5, denied);
+        assertTrue(err.toString().contains("missing bearer token"), err.toString());
+    }
+
+    @Test
+    void plainTextOffLoopbackIsRefusedAtStart() throws Exception {
+        Path cfg = dir.resolve("open.yml");
+        Files.writeString(cfg, "listen: 0.0.0.0:0\nstate_dir: open-state\n");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "org.csmh.agent.AgentMain", "--config", cfg.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("is not a loopback address; configure tls"), out);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
