@@ -45,8 +45,14 @@ final class AtomicFileReplacer {
             throw new PreconditionException(file + " changed while it was being edited; nothing written, try again");
         }
         Path backup = backupPath(target);
-        Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES);
-        keepOwnership(backup, attrs);
+        try {
+            Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES);
+            keepOwnership(backup, attrs);
+        } catch (IOException e) {
+            // A disk that cannot hold the backup cannot hold the new file either; leave no half-written backup.
+            Files.deleteIfExists(backup);
+            throw e;
+        }
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {

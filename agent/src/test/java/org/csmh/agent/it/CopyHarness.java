@@ -104,8 +104,13 @@ final class CopyHarness implements AutoCloseable {
 
     /** Points DATABASES.student_module_history at the target through the agent itself. */
     void configureTarget() {
+        configureTarget(target.port());
+    }
+
+    /** Through another port, e.g. a proxy in front of the target server. */
+    void configureTarget(int port) {
         client.updateSettings(UpdateSettingsRequest.newBuilder().setDatabase(CsmhDatabaseSettings.newBuilder().setName(targetDb)
-                .setUser(target.user()).setPassword(target.password()).setHost(target.host()).setPort(target.port())).build());
+                .setUser(target.user()).setPassword(target.password()).setHost(target.host()).setPort(port)).build());
     }
 
     /** Follows WatchJob until the job ends; returns every snapshot seen. */
