@@ -5,6 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+# shellcheck source=lib/edx-settings.sh
+. "$here/scripts/lib/edx-settings.sh"
 rows="${1:-100000}"
 run="$here/demo-run"
 
@@ -35,36 +37,7 @@ db_port="$(cat "$run/db/sandbox.port")"
 agent_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
 step "writing lms.yml / cms.yml as configuration's to_nice_yaml renders them, and the agent config"
-for f in lms cms; do
-cat > "$run/$f.yml" <<YAML
-CONTACT_EMAIL: info@example.com
-DATABASES:
-    default:
-        ATOMIC_REQUESTS: true
-        CONN_MAX_AGE: 0
-        ENGINE: django.db.backends.mysql
-        HOST: 127.0.0.1
-        NAME: edxapp
-        OPTIONS: {}
-        PASSWORD: ''
-        PORT: '$db_port'
-        USER: root
-    read_replica:
-        CONN_MAX_AGE: 0
-        ENGINE: django.db.backends.mysql
-        HOST: 127.0.0.1
-        NAME: edxapp
-        OPTIONS: {}
-        PASSWORD: ''
-        PORT: '$db_port'
-        USER: root
-FEATURES:
-    ENABLE_DISCUSSION_SERVICE: true
-    ENABLE_GRADE_DOWNLOADS: true
-PLATFORM_NAME: Demo
-SECRET_KEY: demo-django-secret
-YAML
-done
+for f in lms cms; do write_edx_settings "$run/$f.yml" "$db_port" Demo; done
 chmod 0640 "$run/lms.yml" "$run/cms.yml"
 printf '' > "$run/admin.pass"
 cat > "$run/agent.yml" <<YAML

@@ -4,6 +4,8 @@
 # Prints "ansible: N passed, M failed" at the end; exits non-zero when anything failed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../../scripts/lib/edx-settings.sh
+. "$root/scripts/lib/edx-settings.sh"
 agent_jar="$(ls "$root"/agent/target/csmh-agent-*-all.jar | head -n1)"
 client_jar="$(ls "$root"/client/target/csmh-client-*-all.jar | head -n1)"
 work="$(mktemp -d /tmp/csmh-ansible-XXXXXX)"
@@ -32,33 +34,7 @@ start_env() {
   pids+=($!)
   for _ in $(seq 1 600); do [ -f "$env_dir/db/sandbox.port" ] && break; sleep 0.2; done
   db_port="$(cat "$env_dir/db/sandbox.port")"
-  for f in lms cms; do
-    cat > "$env_dir/$f.yml" <<YAML
-DATABASES:
-    default:
-        ATOMIC_REQUESTS: true
-        CONN_MAX_AGE: 0
-        ENGINE: django.db.backends.mysql
-        HOST: 127.0.0.1
-        NAME: edxapp
-        OPTIONS: {}
-        PASSWORD: ''
-        PORT: '$db_port'
-        USER: root
-    read_replica:
-        CONN_MAX_AGE: 0
-        ENGINE: django.db.backends.mysql
-        HOST: 127.0.0.1
-        NAME: edxapp
-        OPTIONS: {}
-        PASSWORD: ''
-        PORT: '$db_port'
-        USER: root
-FEATURES:
-    ENABLE_DISCUSSION_SERVICE: true
-SECRET_KEY: test-secret
-YAML
-  done
+  for f in lms cms; do write_edx_settings "$env_dir/$f.yml" "$db_port"; done
   : > "$env_dir/admin.pass"
   local port; port="$(free_port)"
   cat > "$env_dir/agent.yml" <<YAML

@@ -13,9 +13,8 @@ description:
 options:
   state: {description: Which way., type: str, choices: [cutover, rollback], default: cutover}
   force: {description: Skip the verify gate., type: bool, default: false}
-  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
-  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
-  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+extends_documentation_fragment:
+  - csmh.agent.common
 author: csmh-agent developers
 '''
 

@@ -30,9 +30,8 @@ options:
       password: {description: Password., type: str, required: true, no_log: true}
       priv: {description: "Privileges, e.g. C(edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE).", type: str, required: true}
   update_password: {description: When to set passwords of existing users., type: str, choices: [on_create, always], default: on_create}
-  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
-  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
-  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+extends_documentation_fragment:
+  - csmh.agent.common
 author: csmh-agent developers
 '''
 

@@ -16,9 +16,8 @@ options:
   auto_increment_offset: {description: AUTO_INCREMENT above max(old id) with without_django., type: int, default: 10000}
   db_migration_user: {description: DB_MIGRATION_USER for the commands., type: str}
   db_migration_password: {description: DB_MIGRATION_PASS for the commands., type: str, no_log: true}
-  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
-  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
-  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+extends_documentation_fragment:
+  - csmh.agent.common
 author: csmh-agent developers
 '''
 

@@ -13,16 +13,9 @@ options:
   method: {description: How., type: str, choices: [delete, truncate], default: delete}
   force: {description: Purge even though reads may still use the old table., type: bool, default: false}
   wait: {description: Follow the job to its end., type: bool, default: true}
-  chunk_size: {description: Ids per chunk., type: int}
-  sleep_ms: {description: Pause between chunks., type: int}
-  target_chunk_ms: {description: Auto-size chunks to this duration., type: int}
-  max_rows_per_second: {description: Rate cap., type: int}
-  max_threads_running: {description: Throttle above this Threads_running., type: int}
-  max_replica_lag_seconds: {description: Throttle above this replica lag., type: int}
-  replica_endpoints: {description: Agent endpoints of replicas to watch., type: list, elements: str}
-  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
-  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
-  timeout: {description: Seconds to wait for each call., type: int, default: 120}
+extends_documentation_fragment:
+  - csmh.agent.common
+  - csmh.agent.common.PACE
 author: csmh-agent developers
 '''
 

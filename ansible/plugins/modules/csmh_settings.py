@@ -20,9 +20,8 @@ options:
   enable_csmh_extended: {description: FEATURES.ENABLE_CSMH_EXTENDED; omit to leave as is., type: bool}
   read_from_multiple_tables: {description: FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES; omit to leave as is., type: bool}
   include_cms: {description: Edit cms.yml too when the agent manages one., type: bool, default: true}
-  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
-  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
-  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+extends_documentation_fragment:
+  - csmh.agent.common
 author: csmh-agent developers
 '''
 

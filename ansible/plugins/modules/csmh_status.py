@@ -10,9 +10,8 @@ description:
   - Read-only. Returns every check of the procedure and the agent's jobs, e.g. to poll an asynchronous copy.
 options:
   job_id: {description: Also return this job as C(job)., type: str}
-  agent: {description: csmh-agent address., type: str, default: '127.0.0.1:7443'}
-  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
-  timeout: {description: Seconds to wait for the agent., type: int, default: 120}
+extends_documentation_fragment:
+  - csmh.agent.common
 author: csmh-agent developers
 '''
 

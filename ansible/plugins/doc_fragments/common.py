@@ -1,0 +1,25 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # How every csmh module reaches the agent.
+    DOCUMENTATION = r'''
+options:
+  agent: {description: csmh-agent address host:port., type: str, default: '127.0.0.1:7443'}
+  csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
+  timeout: {description: Seconds to wait for each call to the agent., type: int, default: 120}
+'''
+
+    # The pace of a chunked job (copy, verify, purge); unset options keep the agent's defaults.
+    PACE = r'''
+options:
+  chunk_size: {description: Ids per chunk., type: int}
+  sleep_ms: {description: Pause between chunks in milliseconds., type: int}
+  target_chunk_ms: {description: Auto-size chunks to take about this long (0 = fixed size)., type: int}
+  max_rows_per_second: {description: Average rate cap (0 = none)., type: int}
+  max_threads_running: {description: Throttle while the target's Threads_running is above this (0 = off)., type: int}
+  max_replica_lag_seconds: {description: Throttle while a watched replica lags more seconds., type: int}
+  replica_endpoints: {description: Agent endpoint names of replicas whose lag to watch., type: list, elements: str}
+'''
