@@ -19,6 +19,7 @@ import org.csmh.agent.purge.PurgeRunner;
 import org.csmh.agent.server.JobService;
 import org.csmh.agent.server.ProcedureService;
 import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.mysql.DataSources;
 import org.csmh.agent.provision.DatabaseProvisioner;
 import org.csmh.agent.server.AgentServer;
 import org.csmh.agent.server.CsmhAgentService;
@@ -30,13 +31,15 @@ public final class Agent {
     public static final String VERSION = "0.1.0";
     private final AgentServer server;
     private final JobManager jobs;
+    private final DataSources pools;
 
     public Agent(AgentConfig config) throws IOException {
         ConnectionFactory connections = new ConnectionFactory(5000);
         LmsSettingsEditor settings = new LmsSettingsEditor(config.lmsYml(), config.cmsYml(), Clock.systemUTC());
         EndpointResolver endpoints = new EndpointResolver(config.endpoints(),
                 () -> config.lmsYml() == null ? Map.of() : settings.read(config.lmsYml()));
-        StatusChecker status = new StatusChecker(settings, endpoints, connections);
+        this.pools = new DataSources(5000);
+        StatusChecker status = new StatusChecker(settings, endpoints, pools);
         DatabaseProvisioner provisioner = new DatabaseProvisioner(connections);
         JobEnvironment env = new JobEnvironment(connections, endpoints);
         long retryMillis = config.jobRetrySeconds() * 1000L;
@@ -71,6 +74,7 @@ public final class Agent {
     public void stop() throws InterruptedException {
         server.shutdown(10);
         jobs.close();
+        pools.close();
     }
 
     public void awaitTermination() throws InterruptedException {

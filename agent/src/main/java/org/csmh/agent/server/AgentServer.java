@@ -24,8 +24,12 @@ public final class AgentServer {
 
     public AgentServer(String host, int port, BindableService agent, SecurityConfig security) throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(security));
+        // Interceptors run last-added first: the certificate is checked before the token.
         if (security.tokenRequired()) {
             builder.intercept(new TokenInterceptor(security.token()));
+        }
+        if (security.mutualTls()) {
+            builder.intercept(new ClientCertificateInterceptor(security.clientCa()));
         }
         this.server = builder
                 .addService(agent)
@@ -35,16 +39,38 @@ public final class AgentServer {
                 .build();
     }
 
-    /** TLS from PEM files; with client_ca, callers must present a certificate that CA signed. */
+    /**
+     * TLS from PEM files. With client_ca the handshake asks every caller for a certificate but lets the call through
+     * to {@link ClientCertificateInterceptor}, which validates it and answers with a status a caller can read.
+     */
     static ServerCredentials credentials(SecurityConfig security) throws IOException {
         if (!security.tls()) {
             return InsecureServerCredentials.create();
         }
         TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder().keyManager(security.tlsCert().toFile(), security.tlsKey().toFile());
         if (security.mutualTls()) {
-            tls.trustManager(security.clientCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+            tls.trustManager(new DeferredClientTrust()).clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL);
         }
         return tls.build();
+    }
+
+    /** Accepts any client certificate in the handshake; ClientCertificateInterceptor decides per call. */
+    private static final class DeferredClientTrust implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            // validated per call, against client_ca, by ClientCertificateInterceptor
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("the agent does not connect to servers");
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
     }
 
     public AgentServer start() throws IOException {

@@ -10,7 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.csmh.agent.config.EndpointResolver;
-import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.mysql.DataSources;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.GrantParser;
 import org.csmh.agent.mysql.Inspector;
@@ -28,9 +28,9 @@ public final class StatusChecker {
 
     private final LmsSettingsEditor settings;
     private final EndpointResolver endpoints;
-    private final ConnectionFactory connections;
+    private final DataSources connections;
 
-    public StatusChecker(LmsSettingsEditor settings, EndpointResolver endpoints, ConnectionFactory connections) {
+    public StatusChecker(LmsSettingsEditor settings, EndpointResolver endpoints, DataSources connections) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.connections = connections;

@@ -108,9 +108,10 @@ class SecurityIT {
 
     @Test
     void wrongOrMissingCertificateAndPlainTextAreRefused() throws Exception {
-        // The TLS handshake itself fails, so no call reaches the agent; gRPC reports the broken connection.
-        assertNotEquals(Status.Code.OK, call(new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("rogue.crt"), dir.resolve("rogue.key"), TOKEN)));
-        assertNotEquals(Status.Code.OK, call(new ClientSecurity(true, dir.resolve("ca.crt"), null, null, TOKEN)));
+        assertEquals(Status.Code.PERMISSION_DENIED,
+                call(new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("rogue.crt"), dir.resolve("rogue.key"), TOKEN)));
+        assertEquals(Status.Code.UNAUTHENTICATED, call(new ClientSecurity(true, dir.resolve("ca.crt"), null, null, TOKEN)));
+        // Plain text never gets through the TLS listener: the connection fails.
         assertNotEquals(Status.Code.OK, call(new ClientSecurity(false, null, null, null, TOKEN)));
         // A client that does not trust the agent's CA refuses the agent.
         assertNotEquals(Status.Code.OK, call(new ClientSecurity(true, dir.resolve("rogue-ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"), TOKEN)));
