@@ -26,13 +26,25 @@ final class FleetLock implements AutoCloseable {
     }
 
     static FleetLock acquire(Connection connection, String name) throws SQLException, JobFailure {
+        try {
+            return tryAcquire(connection, name);
+        } catch (SQLException | JobFailure | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the lock connection is of no further use
+            }
+            throw e;
+        }
+    }
+
+    private static FleetLock tryAcquire(Connection connection, String name) throws SQLException, JobFailure {
         try (PreparedStatement ps = connection.prepareStatement("SELECT GET_LOCK(?, 0)")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getInt(1) != 1) {
                     Long holder = holder(connection, name);
-                    connection.close();
                     throw new JobFailure("another runner holds the lock '" + name + "'"
                             + (holder == null ? "" : " (server connection " + holder + ")") + "; only one may run at a time");
                 }
