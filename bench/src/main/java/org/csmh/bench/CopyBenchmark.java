@@ -169,7 +169,7 @@ public final class CopyBenchmark {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private record Run(double seconds, HeapSampler.Peak heap) {
+    private record Run(double seconds, GcLogHeap.Peak heap) {
     }
 
     /** Our copy job into {@code target}, with the agent as its own JVM so its heap can be measured. */
@@ -197,7 +197,7 @@ public final class CopyBenchmark {
         Files.writeString(dir.resolve("agent.yml"), "listen: 127.0.0.1:" + port + "\nlms_yml: lms.yml\nstate_dir: state\n");
         Path gcLog = dir.resolve("gc.log");
         Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + agentHeap,
-                HeapSampler.jvmFlag(gcLog),
+                GcLogHeap.jvmFlag(gcLog),
                 "-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain", "--config", dir.resolve("agent.yml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
         try (CsmhClient client = CsmhClient.connect("127.0.0.1:" + port, 600_000)) {
@@ -220,7 +220,7 @@ public final class CopyBenchmark {
             }
             agent.destroy();
             agent.waitFor();
-            return new Run(seconds, HeapSampler.read(gcLog));
+            return new Run(seconds, GcLogHeap.read(gcLog));
         } finally {
             agent.destroy();
             agent.waitFor();

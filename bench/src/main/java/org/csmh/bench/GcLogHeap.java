@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
  * process still held, not garbage waiting for the collector. Costs the measured process nothing, unlike
  * attaching a tool to it while it copies.
  */
-final class HeapSampler {
+final class GcLogHeap {
     private static final Pattern AFTER = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     record Peak(long peakAfterGcMb, long collections) {
     }
 
-    private HeapSampler() {
+    private GcLogHeap() {
     }
 
     static String jvmFlag(Path log) {
