@@ -36,6 +36,7 @@ public final class CopyBenchmark {
     private final MariaDbSandbox b;
     private final Path work;
     private final String agentHeap;
+    private int crossChunk = 10_000;
 
     private CopyBenchmark(MariaDbSandbox a, MariaDbSandbox b, Path work, String agentHeap) {
         this.a = a;
@@ -55,6 +56,7 @@ public final class CopyBenchmark {
         int reps = 3;
         String heap = "256m";
         int bufferPoolMb = 1024;
+        int crossChunk = 10_000;
         Path out = Path.of("bench/results/latest.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -62,6 +64,7 @@ public final class CopyBenchmark {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--agent-heap" -> heap = args[++i];
                 case "--buffer-pool-mb" -> bufferPoolMb = Integer.parseInt(args[++i]);
+                case "--cross-chunk" -> crossChunk = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -70,6 +73,7 @@ public final class CopyBenchmark {
         try (MariaDbSandbox a = MariaDbSandbox.start(work.resolve("db"), bufferPoolMb);
              MariaDbSandbox b = MariaDbSandbox.start(work.resolve("db"), bufferPoolMb)) {
             CopyBenchmark bench = new CopyBenchmark(a, b, work, heap);
+            bench.crossChunk = crossChunk;
             List<Result> results = new ArrayList<>();
             for (long n : sizes) {
                 results.addAll(bench.run(n, reps));
@@ -96,7 +100,7 @@ public final class CopyBenchmark {
             oursSame.add(ours(rows, a, Pace.newBuilder().setChunkSize(20_000).setSleepMs(0).build()).seconds);
             baseCross.add(dumpPipe(rows));
             floorCross.add(targetFloor(rows));
-            Run cross = ours(rows, b, Pace.newBuilder().setChunkSize(10_000).setSleepMs(0).build());
+            Run cross = ours(rows, b, Pace.newBuilder().setChunkSize(crossChunk).setSleepMs(0).build());
             oursCross.add(cross.seconds);
             peakHeap = Math.max(peakHeap, cross.heap.peakAfterGcMb());
             gcs += cross.heap.collections();
