@@ -44,7 +44,15 @@ public final class AgentMain {
                     + " is not a loopback address; configure tls (cert, key, and client_ca for mutual TLS) to listen there");
             System.exit(2);
         }
-        Agent agent = new Agent(config).start();
+        Agent agent;
+        try {
+            agent = new Agent(config).start();
+        } catch (java.io.UncheckedIOException | java.io.IOException e) {
+            System.err.println("csmh-agent: cannot start: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            System.exit(1);
+            return;
+        }
         LOG.info("event=started version=" + Agent.VERSION + " config=" + configPath + " port=" + agent.port() + " security=" + config.security());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

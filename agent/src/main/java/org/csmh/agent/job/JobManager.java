@@ -52,7 +52,13 @@ public final class JobManager implements AutoCloseable {
                 }
                 LOG.info("event=job_restored id=" + job.getId() + " kind=" + job.getKind() + " state=" + job.getState()
                         + " current_id=" + job.getCurrentId());
-                launch(handle);
+                try {
+                    launch(handle);
+                } catch (RuntimeException e) {
+                    // A record this agent cannot run (no spec, from a newer version) must not keep the agent down.
+                    LOG.warning("event=job_not_restorable id=" + job.getId() + " reason=\"" + e.getMessage() + "\"");
+                    handle.update(b -> b.setState(JobState.JOB_STATE_FAILED).setError("cannot resume after restart: " + e.getMessage()));
+                }
             }
         }
     }
