@@ -9,6 +9,7 @@ import org.csmh.agent.config.EndpointResolver;
 import org.csmh.agent.copy.CopyRunner;
 import org.csmh.agent.copy.JobEnvironment;
 import org.csmh.agent.copy.JobLauncher;
+import org.csmh.agent.copy.Retrying;
 import org.csmh.agent.copy.VerifyRunner;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.job.JobStore;
@@ -44,9 +45,9 @@ public final class Agent {
         JobEnvironment env = new JobEnvironment(connections, endpoints);
         long retryMillis = config.jobRetrySeconds() * 1000L;
         this.jobs = new JobManager(new JobStore(config.stateDir()), record -> switch (record.getSpecCase()) {
-            case COPY -> new CopyRunner(env, retryMillis);
-            case VERIFY -> new VerifyRunner(env, retryMillis);
-            case PURGE -> new PurgeRunner(env, retryMillis);
+            case COPY -> Retrying.body(retryMillis, new CopyRunner(env));
+            case VERIFY -> Retrying.body(retryMillis, new VerifyRunner(env));
+            case PURGE -> Retrying.body(retryMillis, new PurgeRunner(env));
             default -> throw new IllegalStateException("job " + record.getJob().getId() + " has no spec");
         });
         JobLauncher launcher = new JobLauncher(jobs, env, Thread::sleep);

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.logging.Logger;
-import org.csmh.agent.job.JobBody;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
@@ -21,23 +20,17 @@ import org.csmh.proto.v1.Job;
  * from there. After the range, catch-up passes copy rows that arrived above the first max(id). Database errors
  * that a restart fixes (server gone, connection dropped) are waited out with backoff.
  */
-public final class CopyRunner implements JobBody {
+public final class CopyRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(CopyRunner.class.getName());
     private static final int MAX_CATCH_UP_PASSES = 100;
     private final JobEnvironment env;
-    private final long retryBudgetMillis;
 
-    public CopyRunner(JobEnvironment env, long retryBudgetMillis) {
+    public CopyRunner(JobEnvironment env) {
         this.env = env;
-        this.retryBudgetMillis = retryBudgetMillis;
     }
 
     @Override
-    public void run(JobHandle job) throws Exception {
-        Retrying.run(job, retryBudgetMillis, () -> runOnce(job));
-    }
-
-    private void runOnce(JobHandle job) throws Exception {
+    public void runOnce(JobHandle job) throws Exception {
         Job snap = job.snapshot();
         if (snap.getRangeEnd() < snap.getRangeStart()) {
             // The old table was empty at the start (e.g. already purged): nothing to copy, and no resume point to check.

@@ -2,6 +2,7 @@ package org.csmh.agent.copy;
 
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Logger;
+import org.csmh.agent.job.JobBody;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.SqlErrors;
@@ -13,19 +14,20 @@ import org.csmh.agent.mysql.SqlErrors;
 public final class Retrying {
     private static final Logger LOG = Logger.getLogger(Retrying.class.getName());
 
-    public interface Pass {
-        void run() throws Exception;
-    }
-
     private Retrying() {
     }
 
-    public static void run(JobHandle job, long budgetMillis, Pass pass) throws Exception {
+    /** The job body that runs {@code pass}, again after each retryable database error. */
+    public static JobBody body(long budgetMillis, JobPass pass) {
+        return job -> run(job, budgetMillis, pass);
+    }
+
+    static void run(JobHandle job, long budgetMillis, JobPass pass) throws Exception {
         Backoff backoff = new Backoff(budgetMillis);
         long progressAtLastError = -1;
         while (true) {
             try {
-                pass.run();
+                pass.runOnce(job);
                 return;
 
             } catch (Exception e) {

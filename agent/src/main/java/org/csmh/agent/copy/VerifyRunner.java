@@ -8,7 +8,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Logger;
-import org.csmh.agent.job.JobBody;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
@@ -20,27 +19,16 @@ import org.csmh.proto.v1.Mismatch;
  * A chunk whose sums differ is compared row by row and its differing ids are reported. Read-only, so a resumed
  * verify simply goes on after the last chunk it recorded.
  */
-public final class VerifyRunner implements JobBody {
+public final class VerifyRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(VerifyRunner.class.getName());
     private final JobEnvironment env;
-    private final long retryBudgetMillis;
 
-    public VerifyRunner(JobEnvironment env, long retryBudgetMillis) {
+    public VerifyRunner(JobEnvironment env) {
         this.env = env;
-        this.retryBudgetMillis = retryBudgetMillis;
     }
 
     @Override
-    public void run(JobHandle job) throws Exception {
-        Retrying.run(job, retryBudgetMillis, () -> runOnce(job));
-        Job end = job.snapshot();
-        if (end.getMismatchedRows() > 0 && !job.control().cancelled()) {
-            throw new JobFailure(end.getMismatchedRows() + " rows differ in " + end.getMismatchesCount() + " chunks (ids "
-                    + end.getMismatches(0).getRangeStart() + ".." + end.getMismatches(end.getMismatchesCount() - 1).getRangeEnd() + ")");
-        }
-    }
-
-    private void runOnce(JobHandle job) throws Exception {
+    public void runOnce(JobHandle job) throws Exception {
         Job snap = job.snapshot();
         Endpoint source = env.source();
         Endpoint target = env.target();
@@ -62,6 +50,11 @@ public final class VerifyRunner implements JobBody {
                 }
                 walker.completed(r, s.rows(), System.nanoTime() - t0);
             }
+        }
+        Job end = job.snapshot();
+        if (end.getMismatchedRows() > 0 && !job.control().cancelled()) {
+            throw new JobFailure(end.getMismatchedRows() + " rows differ in " + end.getMismatchesCount() + " chunks (ids "
+                    + end.getMismatches(0).getRangeStart() + ".." + end.getMismatches(end.getMismatchesCount() - 1).getRangeEnd() + ")");
         }
     }
 

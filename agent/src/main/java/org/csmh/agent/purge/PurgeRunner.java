@@ -9,9 +9,8 @@ import java.util.logging.Logger;
 import org.csmh.agent.copy.ChunkWalker;
 import org.csmh.agent.copy.IdRange;
 import org.csmh.agent.copy.JobEnvironment;
-import org.csmh.agent.copy.Retrying;
+import org.csmh.agent.copy.JobPass;
 import org.csmh.agent.copy.Throttling;
-import org.csmh.agent.job.JobBody;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.SqlNames;
@@ -24,22 +23,16 @@ import org.csmh.proto.v1.PurgeMethod;
  * slow delete, each chunk its own transaction; since the table only loses rows from the bottom, min(id) says how
  * far a previous run got, so a restart resumes there.
  */
-public final class PurgeRunner implements JobBody {
+public final class PurgeRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(PurgeRunner.class.getName());
     private final JobEnvironment env;
-    private final long retryBudgetMillis;
 
-    public PurgeRunner(JobEnvironment env, long retryBudgetMillis) {
+    public PurgeRunner(JobEnvironment env) {
         this.env = env;
-        this.retryBudgetMillis = retryBudgetMillis;
     }
 
     @Override
-    public void run(JobHandle job) throws Exception {
-        Retrying.run(job, retryBudgetMillis, () -> runOnce(job));
-    }
-
-    private void runOnce(JobHandle job) throws Exception {
+    public void runOnce(JobHandle job) throws Exception {
         Endpoint purger = env.purger();
         String table = SqlNames.quoteIdentifier(purger.database()) + "." + SqlNames.quoteIdentifier(TableNames.CSMH);
         Job snap = job.snapshot();
