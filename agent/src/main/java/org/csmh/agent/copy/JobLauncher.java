@@ -2,6 +2,7 @@ package org.csmh.agent.copy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.job.PaceRules;
 import org.csmh.agent.mysql.DatabaseAccessException;
@@ -43,7 +44,7 @@ public final class JobLauncher {
         }
         Pace pace = pace(JobKind.JOB_KIND_COPY, r.getPace());
         for (Job j : manager.list()) {
-            if (j.getKind() == JobKind.JOB_KIND_COPY && !isFinished(j)) {
+            if (j.getKind() == JobKind.JOB_KIND_COPY && !JobHandle.isTerminal(j.getState())) {
                 throw new PreconditionException("copy job " + j.getId() + " is " + j.getState().name().replace("JOB_STATE_", "")
                         + "; cancel it or let it finish before starting another");
             }
@@ -89,7 +90,7 @@ public final class JobLauncher {
         }
         Pace pace = pace(JobKind.JOB_KIND_PURGE, r.getPace());
         for (Job j : manager.list()) {
-            if (j.getKind() == JobKind.JOB_KIND_PURGE && !isFinished(j)) {
+            if (j.getKind() == JobKind.JOB_KIND_PURGE && !JobHandle.isTerminal(j.getState())) {
                 throw new PreconditionException("purge job " + j.getId() + " is " + j.getState().name().replace("JOB_STATE_", "")
                         + "; resume or cancel it instead of starting another");
             }
@@ -106,11 +107,7 @@ public final class JobLauncher {
                 throw new PreconditionException("no table " + TableNames.CSMH + " in " + purger.database());
             }
             max = in.maxId(purger.database(), TableNames.CSMH).orElse(0L);
-            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COALESCE(MIN(id), 1) FROM "
-                    + org.csmh.agent.mysql.SqlNames.quoteIdentifier(purger.database()) + "." + TableNames.CSMH)) {
-                rs.next();
-                min = rs.getLong(1);
-            }
+            min = in.minId(purger.database(), TableNames.CSMH).orElse(1L);
         } catch (SQLException e) {
             throw DatabaseAccessException.from(purger, "purge preflight", e);
         }
@@ -138,10 +135,4 @@ public final class JobLauncher {
         }
     }
 
-    private static boolean isFinished(Job j) {
-        return switch (j.getState()) {
-            case JOB_STATE_SUCCEEDED, JOB_STATE_FAILED, JOB_STATE_CANCELLED -> true;
-            default -> false;
-        };
-    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.csmh.agent.copy.JobEnvironment;
+import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
@@ -41,14 +42,14 @@ public final class CutoverGate {
         try (Connection c = env.plain(source)) {
             Inspector in = new Inspector(c);
             max = in.maxId(source.database(), TableNames.CSMH).orElse(0L);
-            min = minId(c, source.database());
+            min = in.minId(source.database(), TableNames.CSMH).orElse(0L);
         } catch (SQLException e) {
             throw DatabaseAccessException.from(source, "reading the old table", e);
         }
         List<Job> all = jobs.list();
         String lastCopyEnd = all.stream().filter(j -> j.getKind() == JobKind.JOB_KIND_COPY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
                 .map(Job::getFinishedAt).max(Comparator.naturalOrder()).orElse("");
-        if (all.stream().anyMatch(j -> j.getKind() == JobKind.JOB_KIND_COPY && !finished(j))) {
+        if (all.stream().anyMatch(j -> j.getKind() == JobKind.JOB_KIND_COPY && !JobHandle.isTerminal(j.getState()))) {
             throw new PreconditionException("a copy job is still running; cut over after it and a verify have finished");
         }
         Optional<Job> verify = all.stream()
@@ -71,24 +72,12 @@ public final class CutoverGate {
                         + (flag == null ? "absent, i.e. true" : flag) + "): cut over first, or purge with force");
             }
         }
-        if (jobs.list().stream().anyMatch(j -> j.getKind() != JobKind.JOB_KIND_PURGE && !finished(j))) {
+        if (jobs.list().stream().anyMatch(j -> j.getKind() != JobKind.JOB_KIND_PURGE && !JobHandle.isTerminal(j.getState()))) {
             throw new PreconditionException("a copy or verify job is still running; purge after it has finished");
         }
     }
 
     private List<java.nio.file.Path> settingsFiles() {
         return settings.cmsYml() == null ? List.of(settings.lmsYml()) : List.of(settings.lmsYml(), settings.cmsYml());
-    }
-
-    private static long minId(Connection c, String db) throws SQLException {
-        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT MIN(id) FROM `" + db.replace("`", "``") + "`." + TableNames.CSMH)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    static boolean finished(Job j) {
-        return j.getState() == JobState.JOB_STATE_SUCCEEDED || j.getState() == JobState.JOB_STATE_FAILED
-                || j.getState() == JobState.JOB_STATE_CANCELLED;
     }
 }

@@ -49,7 +49,8 @@ public final class JobHandle {
         return isTerminal(snapshot.getState());
     }
 
-    static boolean isTerminal(JobState s) {
+    /** SUCCEEDED, FAILED or CANCELLED: the job will not run again. */
+    public static boolean isTerminal(JobState s) {
         return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED;
     }
 

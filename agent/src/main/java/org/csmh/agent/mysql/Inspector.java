@@ -64,6 +64,16 @@ public final class Inspector {
         }
     }
 
+    /** min(id) through the primary key; empty for an empty table. */
+    public OptionalLong minId(String database, String table) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT MIN(id) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
+            rs.next();
+            long v = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+        }
+    }
+
     public long estimatedRows(String database, String table) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {

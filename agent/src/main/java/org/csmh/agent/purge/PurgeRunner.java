@@ -13,6 +13,7 @@ import org.csmh.agent.copy.JobPass;
 import org.csmh.agent.copy.Throttling;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.proto.v1.Job;
@@ -38,7 +39,7 @@ public final class PurgeRunner implements JobPass {
         Job snap = job.snapshot();
         try (Connection c = env.plain(purger)) {
             if (job.spec().getPurge().getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE) {
-                long rows = count(c, table);
+                long rows = new Inspector(c).exactRows(purger.database(), TableNames.CSMH);
                 try (Statement st = c.createStatement()) {
                     st.execute("TRUNCATE TABLE " + table);
                 }
@@ -75,10 +76,4 @@ public final class PurgeRunner implements JobPass {
         }
     }
 
-    private static long count(Connection c, String table) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

@@ -10,7 +10,6 @@ import org.csmh.agent.job.JobManager;
 import org.csmh.agent.util.InvalidInputException;
 import org.csmh.proto.v1.ControlJobRequest;
 import org.csmh.proto.v1.Job;
-import org.csmh.proto.v1.JobState;
 import org.csmh.proto.v1.StartCopyRequest;
 import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.StartVerifyRequest;
@@ -78,7 +77,7 @@ public final class JobService {
                         return;
                     }
                     out.onNext(next);
-                    if (isTerminal(next.getState())) {
+                    if (JobHandle.isTerminal(next.getState())) {
                         closed.set(true);
                         out.onCompleted();
                         unsubscribe.get().run();
@@ -98,10 +97,6 @@ public final class JobService {
         if (closed.get()) {
             unsubscribe.get().run();
         }
-    }
-
-    private static boolean isTerminal(JobState s) {
-        return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED;
     }
 
     private static String checkId(String id) {
