@@ -17,7 +17,8 @@ import org.csmh.proto.v1.Job;
 /**
  * Copies CSMH rows into CSMHE over the job's id range, keeping ids. Every (re)start takes the same path: hold
  * the fleet lock, ask the target how far it got (max(id) within the range; each chunk commits whole), walk on
- * from there. After the range, catch-up passes copy rows that arrived above the first max(id). Database errors
+ * from there. After the range, catch-up passes copy rows that arrived above the first max(id), unless the caller
+ * gave the range's end. Database errors
  * that a restart fixes (server gone, connection dropped) are waited out with backoff.
  */
 public final class CopyRunner implements JobPass {
@@ -51,7 +52,7 @@ public final class CopyRunner implements JobPass {
                 try (ChunkCopier copier = copier(snap.getMode(), source, target, tables)) {
                     copier.copyAll(walker);
                 }
-                if (job.control().cancelled()) {
+                if (job.control().cancelled() || snap.getFixedRangeEnd()) {
                     return;
                 }
                 long newMax = new Inspector(sourceMeta).maxId(source.database(), TableNames.CSMH).orElse(0L);

@@ -52,7 +52,8 @@ public final class JobLauncher {
         int growth = r.hasGrowthCheckSeconds() ? r.getGrowthCheckSeconds() : 5;
         CopyPreflight.Plan plan = CopyPreflight.check(env, r.getRangeStart(), r.getRangeEnd(), r.getMode(), growth, sleeper);
         Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_COPY).setMode(plan.mode())
-                .setRangeStart(plan.first()).setRangeEnd(plan.last()).setCurrentId(plan.first() - 1).setPace(pace).build();
+                .setRangeStart(plan.first()).setRangeEnd(plan.last()).setCurrentId(plan.first() - 1).setPace(pace)
+                .setFixedRangeEnd(r.getRangeEnd() != 0).build();
         return manager.start(JobRecord.newBuilder().setJob(job).setCopy(r).build()).snapshot();
     }
 

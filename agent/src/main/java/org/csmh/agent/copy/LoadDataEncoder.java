@@ -1,71 +1,41 @@
 package org.csmh.agent.copy;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Rows as LOAD DATA text: tab-separated, newline-terminated, backslash escapes, \N for NULL (the server's
- * defaults for FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'). Works on UTF-8 bytes: no
- * byte of a multi-byte sequence is below 0x80, so escaping ASCII bytes one by one is exact.
+ * Builds one chunk of rows as LOAD DATA text while the reader streams them: tab-separated, newline-terminated,
+ * backslash escapes, \N for NULL (the server's defaults for FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES
+ * TERMINATED BY '\n'). Works on UTF-8 bytes: no byte of a multi-byte sequence is below 0x80, so escaping ASCII
+ * bytes one by one is exact. Cells go straight from the result set into one growing array: no object per row,
+ * which kept the agent's garbage collector busy when rows were held as cell arrays first.
  */
 final class LoadDataEncoder {
-    private LoadDataEncoder() {
+    private byte[] buf;
+    private int size;
+    private int rows;
+    private boolean rowStarted;
+
+    LoadDataEncoder(int capacity) {
+        buf = new byte[Math.max(64, capacity)];
     }
 
-    /** A growable byte array without ByteArrayOutputStream's per-call locking: this runs once per byte of data. */
-    private static final class Bytes {
-        private byte[] buf;
-        private int size;
-
-        Bytes(int capacity) {
-            buf = new byte[Math.max(64, capacity)];
+    /** Appends one column value of the current row; null is SQL NULL. */
+    void cell(byte[] v) {
+        if (rowStarted) {
+            write('\t');
         }
-
-        void write(int b) {
-            if (size == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            buf[size++] = (byte) b;
-        }
-
-        void write(byte[] b, int off, int len) {
-            if (size + len > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + len));
-            }
-            System.arraycopy(b, off, buf, size, len);
-            size += len;
-        }
-
-        byte[] toByteArray() {
-            return size == buf.length ? buf : Arrays.copyOf(buf, size);
-        }
-    }
-
-    static byte[] encode(List<HistoryRow> rows, long weightHint) {
-        Bytes out = new Bytes((int) Math.min(Integer.MAX_VALUE - 16, weightHint + rows.size() * 16L));
-        for (HistoryRow r : rows) {
-            byte[][] cells = r.cells();
-            for (int i = 0; i < cells.length; i++) {
-                if (i > 0) {
-                    out.write('\t');
-                }
-                cell(out, cells[i]);
-            }
-            out.write('\n');
-        }
-        return out.toByteArray();
-    }
-
-    private static void cell(Bytes out, byte[] v) {
+        rowStarted = true;
         if (v == null) {
-            out.write('\\');
-            out.write('N');
+            write('\\');
+            write('N');
             return;
         }
+        ensure(v.length);
         int start = 0;
         for (int i = 0; i < v.length; i++) {
-            byte b = v[i];
-            byte esc = switch (b) {
+            byte esc = switch (v[i]) {
                 case '\\' -> '\\';
                 case '\t' -> 't';
                 case '\n' -> 'n';
@@ -74,12 +44,54 @@ final class LoadDataEncoder {
                 default -> -1;
             };
             if (esc != -1) {
-                out.write(v, start, i - start);
-                out.write('\\');
-                out.write(esc);
+                write(v, start, i - start);
+                write('\\');
+                write(esc);
                 start = i + 1;
             }
         }
-        out.write(v, start, v.length - start);
+        write(v, start, v.length - start);
+    }
+
+    void endRow() {
+        write('\n');
+        rowStarted = false;
+        rows++;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    /** The text as the file LOAD DATA LOCAL asks for; shares the buffer, no copy. */
+    InputStream stream() {
+        return new ByteArrayInputStream(buf, 0, size);
+    }
+
+    byte[] buffer() {
+        return buf;
+    }
+
+    private void write(int b) {
+        if (size == buf.length) {
+            ensure(1);
+        }
+        buf[size++] = (byte) b;
+    }
+
+    private void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, size, len);
+        size += len;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
     }
 }

@@ -14,7 +14,7 @@ final class SameInstanceCopier implements ChunkCopier {
     SameInstanceCopier(Connection connection, Tables tables) throws SQLException {
         this.connection = connection;
         StrictWrites.prepare(connection);
-        this.sql = "INSERT INTO " + tables.csmhe() + " (" + HistoryRow.COLUMNS + ") SELECT " + HistoryRow.COLUMNS
+        this.sql = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") SELECT " + Tables.COLUMNS
                 + " FROM " + tables.csmh() + " WHERE id BETWEEN ? AND ? ORDER BY id";
     }
 

@@ -5,6 +5,10 @@ import org.csmh.agent.mysql.TableNames;
 
 /** Fully qualified names of the two tables, for one source and one target database. */
 record Tables(String sourceDb, String targetDb) {
+    /** The columns both tables share, in the order the copy reads and writes them. */
+    static final String COLUMNS = "id, version, created, state, grade, max_grade, student_module_id";
+    static final int WIDTH = 7;
+
     String csmh() {
         return SqlNames.quoteIdentifier(sourceDb) + "." + SqlNames.quoteIdentifier(TableNames.CSMH);
     }

@@ -54,6 +54,30 @@ public final class Inspector {
         }
     }
 
+    /** The character sets of a table's text columns, lower case (e.g. utf8mb3, utf8mb4, latin1); numbers and dates have none. */
+    public java.util.Set<String> textCharsets(String database, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT DISTINCT LOWER(CHARACTER_SET_NAME) FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND CHARACTER_SET_NAME IS NOT NULL")) {
+            ps.setString(1, database);
+            ps.setString(2, table);
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The session's character_set_results: what the server converts text to before sending it. */
+    public String resultsCharset() throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT LOWER(@@character_set_results)")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     /** max(id) through the primary key: one index dive, cheap on any size. */
     public OptionalLong maxId(String database, String table) throws SQLException {
         try (Statement st = connection.createStatement();

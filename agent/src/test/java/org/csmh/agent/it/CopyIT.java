@@ -98,6 +98,73 @@ class CopyIT {
     }
 
     @Test
+    void explicitRangeEndIsWhereTheCopyStops() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 3_000).startInProcess()) {
+            h.configureTarget();
+            Job started = h.client.startCopy(copy(fast(700)).toBuilder().setRangeStart(101).setRangeEnd(2_000).build());
+            assertTrue(started.getFixedRangeEnd());
+            Job done = last(h.watch(started.getId()));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
+            assertEquals(1_900, done.getRowsDone());
+            assertEquals(2_000, done.getRangeEnd(), "no catch-up pass beyond a given end");
+            assertEquals(1_900, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE id BETWEEN 101 AND 2000"));
+            assertEquals(1_900, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()));
+
+            // Without an end the copy follows max(id): it takes the rest.
+            Job rest = h.client.startCopy(copy(fast(700)).toBuilder().setRangeStart(2_001).build());
+            assertFalse(rest.getFixedRangeEnd());
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, last(h.watch(rest.getId())).getState());
+            assertEquals(2_900, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()));
+        }
+    }
+
+    @Test
+    void crossServerCopyConvertsOtherCharsetsAndRefusesWhatTheTargetCannotHold() throws Exception {
+        Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 2_000).startInProcess()) {
+            // A latin1 column on the source arrives as the same characters in CSMHE's utf8 column.
+            TestDatabases.execute(h.source, "ALTER TABLE " + h.csmh() + " MODIFY version varchar(255) CHARACTER SET latin1 NULL",
+                    "UPDATE " + h.csmh() + " SET version = 'café naïve ß' WHERE id = 5");
+            h.configureTarget();
+            Job done = last(h.watch(h.client.startCopy(copy(fast(600))).getId()));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
+            assertEquals("café naïve ß", TestDatabases.queryString(h.target, "SELECT version FROM " + h.csmhe() + " WHERE id = 5"));
+            assertEquals(rows(h.source, h.csmh()), rows(h.target, h.csmhe()));
+
+            // A character outside utf8mb3 cannot be stored in CSMHE's utf8 column: a hard error, not a '?'.
+            TestDatabases.execute(h.target, "DELETE FROM " + h.csmhe());
+            String smile = new String(Character.toChars(0x1F600));
+            TestDatabases.execute(h.source, "ALTER TABLE " + h.csmh() + " MODIFY state longtext CHARACTER SET utf8mb4 NULL",
+                    "UPDATE " + h.csmh() + " SET state = 'smile " + smile + "' WHERE id = 1500");
+            Job failed = last(h.watch(h.client.startCopy(copy(fast(600))).getId()));
+            assertEquals(JobState.JOB_STATE_FAILED, failed.getState(), failed.toString());
+            assertTrue(failed.getError().contains("warnings are errors") && failed.getError().contains("1366"), failed.getError());
+            assertEquals(1_200, failed.getCurrentId(), "chunks before the bad row stay, its chunk rolled back");
+            assertEquals(1_200, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()));
+        }
+    }
+
+    @Test
+    void crossServerCopyFallsBackToInsertWhenLocalInfileIsOff() throws Exception {
+        Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
+        TestDatabases.execute(second, "SET GLOBAL local_infile = 0");
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 1_500).startInProcess()) {
+            TestDatabases.execute(h.source,
+                    "UPDATE " + h.csmh() + " SET state = 'tab\\there\\nnew line \\\\ back\\\\slash \\\\N ünï€ode \\r\\0.', version = '' WHERE id = 7",
+                    "UPDATE " + h.csmh() + " SET state = '\\\\N', version = NULL, grade = NULL WHERE id = 8",
+                    "UPDATE " + h.csmh() + " SET grade = 4.9E-324, max_grade = 1.7976931348623157E308 WHERE id = 9");
+            h.configureTarget();
+            Job done = last(h.watch(h.client.startCopy(copy(fast(400))).getId()));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
+            assertEquals(1_500, done.getRowsDone());
+            assertEquals(rows(h.source, h.csmh()), rows(h.target, h.csmhe()));
+            assertEquals("\\N", TestDatabases.queryString(h.target, "SELECT state FROM " + h.csmhe() + " WHERE id = 8"), "a literal \\N is not NULL");
+        } finally {
+            TestDatabases.execute(second, "SET GLOBAL local_infile = 1");
+        }
+    }
+
+    @Test
     void verifyReportsChangedAndMissingRows() throws Exception {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 3_000).startInProcess()) {
             h.configureTarget();

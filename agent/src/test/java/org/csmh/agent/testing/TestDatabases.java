@@ -74,6 +74,16 @@ public final class TestDatabases {
         }
     }
 
+    public static String queryString(Endpoint endpoint, String sql) {
+        try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static void execute(Endpoint endpoint, String... sql) {
         try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement()) {
             for (String s : sql) {

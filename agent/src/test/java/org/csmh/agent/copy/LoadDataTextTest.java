@@ -1,0 +1,97 @@
+package org.csmh.agent.copy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The encoder's LOAD DATA text and the decoder used by the INSERT fallback agree on every byte. */
+class LoadDataTextTest {
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void escapesWhatTheServerWouldReadAsStructure() {
+        LoadDataEncoder e = new LoadDataEncoder(1);
+        e.cell(utf8("a\tb"));
+        e.cell(null);
+        e.cell(utf8(""));
+        e.cell(utf8("\\N"));
+        e.cell(utf8("x\ny\r\0z\\"));
+        e.endRow();
+        String text = new String(e.buffer(), 0, e.size(), StandardCharsets.UTF_8);
+        assertEquals("a\\tb\t\\N\t\t\\\\N\tx\\ny\\r\\0z\\\\\n", text);
+        assertEquals(1, e.rows());
+    }
+
+    @Test
+    void decoderReadsBackEveryCellIncludingNullAndEmpty() {
+        byte[][][] rows = {
+            {utf8("1"), null, utf8(""), utf8("\\N"), utf8("tab\there"), utf8("ünï€ode 😀"), utf8("\0\r\n\\")},
+            {utf8("2"), utf8("N"), utf8("\\"), null, null, utf8("end\\"), utf8("")},
+        };
+        LoadDataEncoder e = new LoadDataEncoder(16);
+        for (byte[][] r : rows) {
+            for (byte[] c : r) {
+                e.cell(c);
+            }
+            e.endRow();
+        }
+        List<byte[][]> back = LoadDataDecoder.rows(e.buffer(), e.size(), 7);
+        assertEquals(2, back.size());
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < 7; j++) {
+                if (rows[i][j] == null) {
+                    assertNull(back.get(i)[j], "row " + i + " col " + j);
+                } else {
+                    assertArrayEquals(rows[i][j], back.get(i)[j], "row " + i + " col " + j);
+                }
+            }
+        }
+    }
+
+    @Test
+    void randomBytesSurviveTheRoundTrip() {
+        Random r = new Random(42);
+        byte[] alphabet = {'\\', '\t', '\n', '\r', 0, 'N', 'a', 'b', (byte) 0xC3, (byte) 0xA9};
+        LoadDataEncoder e = new LoadDataEncoder(8);
+        byte[][][] rows = new byte[500][3][];
+        for (byte[][] row : rows) {
+            for (int j = 0; j < 3; j++) {
+                if (r.nextInt(10) == 0) {
+                    continue;
+                }
+                byte[] b = new byte[r.nextInt(40)];
+                for (int k = 0; k < b.length; k++) {
+                    b[k] = alphabet[r.nextInt(alphabet.length)];
+                }
+                row[j] = b;
+            }
+            for (byte[] c : row) {
+                e.cell(c);
+            }
+            e.endRow();
+        }
+        List<byte[][]> back = LoadDataDecoder.rows(e.buffer(), e.size(), 3);
+        assertEquals(rows.length, back.size());
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertArrayEquals(rows[i][j], back.get(i)[j], "row " + i + " col " + j);
+            }
+        }
+    }
+
+    @Test
+    void decoderRefusesRowsOfTheWrongWidth() {
+        byte[] two = utf8("1\t2\n");
+        assertThrows(IllegalArgumentException.class, () -> LoadDataDecoder.rows(two, two.length, 3));
+        byte[] cut = utf8("1\t2\t3");
+        assertThrows(IllegalArgumentException.class, () -> LoadDataDecoder.rows(cut, cut.length, 3));
+    }
+}
