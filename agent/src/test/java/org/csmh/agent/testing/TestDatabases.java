@@ -65,24 +65,27 @@ public final class TestDatabases {
     }
 
     public static long queryLong(Endpoint endpoint, String sql) {
+        return firstValue(endpoint, sql, rs -> rs.getLong(1));
+    }
+
+    public static String queryString(Endpoint endpoint, String sql) {
+        return firstValue(endpoint, sql, rs -> rs.getString(1));
+    }
+
+    private interface Column<T> {
+        T read(java.sql.ResultSet rs) throws SQLException;
+    }
+
+    private static <T> T firstValue(Endpoint endpoint, String sql, Column<T> column) {
         try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            return rs.getLong(1);
+            return column.read(rs);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    public static String queryString(Endpoint endpoint, String sql) {
-        try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     public static void execute(Endpoint endpoint, String... sql) {
         try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement()) {
