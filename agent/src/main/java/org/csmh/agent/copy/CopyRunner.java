@@ -47,6 +47,11 @@ public final class CopyRunner implements JobPass {
             checkResumePoint(sourceMeta, control, tables, first, done, job.control().pace().getChunkSize());
             job.update(b -> b.setCurrentId(done).setThrottleReason(""));
             LOG.info("event=copy_resume id=" + job.id() + " mode=" + snap.getMode() + " from=" + (done + 1) + " to=" + snap.getRangeEnd());
+            int lockMode = new Inspector(control).autoincLockMode();
+            if (lockMode < 2) {
+                LOG.warning("event=copy_autoinc_lock id=" + job.id() + " innodb_autoinc_lock_mode=" + lockMode
+                        + " effect=\"each chunk holds the AUTO-INC lock of " + TableNames.CSMHE + "; LMS inserts wait up to one chunk's time\"");
+            }
             ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, Throttling.of(env, job, control));
             for (int pass = 0; ; pass++) {
                 try (ChunkCopier copier = copier(snap.getMode(), source, target, tables)) {

@@ -70,6 +70,15 @@ public final class Inspector {
         }
     }
 
+    /** @@innodb_autoinc_lock_mode: below 2, a statement whose row count is not known ahead (INSERT..SELECT, LOAD
+     * DATA) holds the table's AUTO-INC lock until it ends, even when it supplies every id. */
+    public int autoincLockMode() throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT @@innodb_autoinc_lock_mode")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** The session's character_set_results: what the server converts text to before sending it. */
     public String resultsCharset() throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT LOWER(@@character_set_results)")) {

@@ -87,6 +87,11 @@ class StatusIT {
         GetStatusResponse done = h.client.status(GetStatusRequest.getDefaultInstance());
         assertTrue(done.getComplete(), done.toString());
         assertEquals(CheckState.CHECK_STATE_OK, status().get("auto_increment_gap").getState());
+        long mode = TestDatabases.queryLong(h.root, "SELECT @@innodb_autoinc_lock_mode");
+        Check lock = status().get("autoinc_lock_mode");
+        assertEquals(CheckState.CHECK_STATE_INFO, lock.getState());
+        assertTrue(lock.getDetail().startsWith("innodb_autoinc_lock_mode = " + mode + ": "), lock.getDetail());
+        assertEquals(mode < 2, lock.getDetail().contains("LMS inserts of new history rows wait up to one chunk's time"), lock.getDetail());
     }
 
     @Test
