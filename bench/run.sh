@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Copy benchmark: our copy jobs side by side with their baselines on two sandbox MariaDB servers.
-#   bench/run.sh [--rows 100000,1000000] [--reps 3] [--agent-heap 256m] [--buffer-pool-mb 1024] [--cross-chunk 10000]
+#   bench/run.sh [--rows 100000,1000000] [--reps 3] [--agent-heap 256m] [--buffer-pool-mb 1024] [--same-chunk 20000] [--cross-chunk 10000]
 # Prints a table and writes it to bench/results/latest.md. Not part of the tests (it measures, it does not assert).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -37,6 +37,7 @@ public final class CopyBenchmark {
     private final Path work;
     private final String agentHeap;
     private int crossChunk = 10_000;
+    private int sameChunk = 20_000;
 
     private CopyBenchmark(MariaDbSandbox a, MariaDbSandbox b, Path work, String agentHeap) {
         this.a = a;
@@ -57,6 +58,7 @@ public final class CopyBenchmark {
         String heap = "256m";
         int bufferPoolMb = 1024;
         int crossChunk = 10_000;
+        int sameChunk = 20_000;
         Path out = Path.of("bench/results/latest.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -65,6 +67,7 @@ public final class CopyBenchmark {
                 case "--agent-heap" -> heap = args[++i];
                 case "--buffer-pool-mb" -> bufferPoolMb = Integer.parseInt(args[++i]);
                 case "--cross-chunk" -> crossChunk = Integer.parseInt(args[++i]);
+                case "--same-chunk" -> sameChunk = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -74,11 +77,12 @@ public final class CopyBenchmark {
              MariaDbSandbox b = MariaDbSandbox.start(work.resolve("db"), bufferPoolMb)) {
             CopyBenchmark bench = new CopyBenchmark(a, b, work, heap);
             bench.crossChunk = crossChunk;
+            bench.sameChunk = sameChunk;
             List<Result> results = new ArrayList<>();
             for (long n : sizes) {
                 results.addAll(bench.run(n, reps));
             }
-            String report = report(results, reps, heap);
+            String report = report(results, reps, heap, sameChunk, crossChunk);
             System.out.println(report);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
@@ -97,7 +101,7 @@ public final class CopyBenchmark {
         long gcs = 0;
         for (int r = 0; r < reps; r++) {
             baseSame.add(insertSelect(rows));
-            oursSame.add(ours(rows, a, Pace.newBuilder().setChunkSize(20_000).setSleepMs(0).build()).seconds);
+            oursSame.add(ours(rows, a, Pace.newBuilder().setChunkSize(sameChunk).setSleepMs(0).build()).seconds);
             baseCross.add(dumpPipe(rows));
             floorCross.add(targetFloor(rows));
             Run cross = ours(rows, b, Pace.newBuilder().setChunkSize(crossChunk).setSleepMs(0).build());
@@ -266,12 +270,13 @@ public final class CopyBenchmark {
         return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
     }
 
-    private static String report(List<Result> results, int reps, String heap) {
+    private static String report(List<Result> results, int reps, String heap, int sameChunk, int crossChunk) {
         StringBuilder s = new StringBuilder("# Copy benchmark\n\n");
         s.append("Run ").append(Instant.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores; two sandbox MariaDB servers on this machine; median of ").append(reps)
                 .append(" alternating runs; agent in its own JVM with -Xmx").append(heap)
-                .append(", warmed by one GetStatus call; our time runs from StartCopy to the job's last snapshot.\n\n");
+                .append(", warmed by one GetStatus call; our time runs from StartCopy to the job's last snapshot. Chunks: ")
+                .append(sameChunk).append(" ids same instance, ").append(crossChunk).append(" cross server, no sleep.\n\n");
         s.append("The target-server floor is B copying the same rows from a local table (INSERT..SELECT): the time the target\n")
                 .append("server itself needs to take the rows in, which no cross-server copy can beat.\n\n");
         s.append("| rows | case | ours (s) | baseline (s) | ratio | target | target-server floor (s) | agent heap after GC, peak (MiB) | agent GCs |\n");
