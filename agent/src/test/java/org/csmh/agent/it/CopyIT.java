@@ -145,6 +145,25 @@ class CopyIT {
     }
 
     @Test
+    void crossServerChunkOverTheByteLimitIsCutAndAllRowsArrive() throws Exception {
+        Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 40).startInProcess()) {
+            // 40 states of 1 MiB with a tab every 4 bytes: ~50 MiB of LOAD DATA text in one 1000-id chunk, over the
+            // 32 MiB a chunk may hold in memory, so the reader must hand it over in two parts.
+            TestDatabases.execute(h.source, "UPDATE " + h.csmh() + " SET state = REPEAT('ab\\tc', 262144)");
+            h.configureTarget();
+            Job done = last(h.watch(h.client.startCopy(copy(fast(1000))).getId()));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
+            assertEquals(40, done.getRowsDone());
+            assertEquals(2, done.getChunksDone(), "one walker chunk, cut in two by the byte limit");
+            assertEquals(40, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE LENGTH(state) = 1048576"
+                    + " AND state = REPEAT('ab\\tc', 262144)"));
+            Job verified = last(h.watch(h.client.startVerify(StartVerifyRequest.newBuilder().setPace(fast(1000)).build()).getId()));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, verified.getState(), verified.toString());
+        }
+    }
+
+    @Test
     void crossServerCopyFallsBackToInsertWhenLocalInfileIsOff() throws Exception {
         Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
         TestDatabases.execute(second, "SET GLOBAL local_infile = 0");
