@@ -33,7 +33,8 @@ final class JobCommands {
         Csmhctl root;
         @Option(names = "--range-start", description = "first id (default 1)")
         long rangeStart;
-        @Option(names = "--range-end", description = "last id (default max(id) of the old table)")
+        @Option(names = "--range-end", description = "last id (default max(id) of the old table, then catch-up passes follow"
+                + " rows that arrive above it; a given end is where the copy stops)")
         long rangeEnd;
         @Option(names = "--mode", description = "auto (default), same-instance or cross-server")
         String mode = "auto";
