@@ -73,38 +73,30 @@ public final class Inspector {
     /** @@innodb_autoinc_lock_mode: below 2, a statement whose row count is not known ahead (INSERT..SELECT, LOAD
      * DATA) holds the table's AUTO-INC lock until it ends, even when it supplies every id. */
     public int autoincLockMode() throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT @@innodb_autoinc_lock_mode")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return firstValue("SELECT @@innodb_autoinc_lock_mode", rs -> rs.getInt(1));
     }
 
-    /** The session's character_set_results: what the server converts text to before sending it. */
+    /** The session's character_set_results: what the server converts text to before sending it (null: nothing). */
     public String resultsCharset() throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT LOWER(@@character_set_results)")) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return firstValue("SELECT LOWER(@@character_set_results)", rs -> rs.getString(1));
     }
 
     /** max(id) through the primary key: one index dive, cheap on any size. */
     public OptionalLong maxId(String database, String table) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT MAX(id) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
-            rs.next();
-            long v = rs.getLong(1);
-            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
-        }
+        return idBound("MAX", database, table);
     }
 
     /** min(id) through the primary key; empty for an empty table. */
     public OptionalLong minId(String database, String table) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT MIN(id) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
-            rs.next();
-            long v = rs.getLong(1);
-            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
-        }
+        return idBound("MIN", database, table);
+    }
+
+    private OptionalLong idBound(String function, String database, String table) throws SQLException {
+        return firstValue("SELECT " + function + "(id) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table),
+                rs -> {
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+                });
     }
 
     public long estimatedRows(String database, String table) throws SQLException {
@@ -119,10 +111,18 @@ public final class Inspector {
     }
 
     public long exactRows(String database, String table) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
+        return firstValue("SELECT COUNT(*) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table), rs -> rs.getLong(1));
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The first column of the single row a query returns. */
+    private <T> T firstValue(String sql, Column<T> column) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
-            return rs.getLong(1);
+            return column.read(rs);
         }
     }
 
