@@ -1,6 +1,7 @@
 package org.csmh.client.cli;
 
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.csmh.client.CsmhClient;
 import org.csmh.proto.v1.ControlJobRequest;
 import org.csmh.proto.v1.CopyMode;
@@ -20,17 +21,45 @@ final class JobCommands {
     }
 
     /** Runs a call on a connected client; job commands that stream need the client past the first call. */
-    static int withClient(Csmhctl root, java.util.function.Function<CsmhClient, Integer> body) {
+    static int withClient(Csmhctl root, Function<CsmhClient, Integer> body) {
         try (CsmhClient client = root.connect()) {
             return body.apply(client);
         }
     }
 
-    @Command(name = "copy", sortOptions = false, description = {"Copy every CSMH row into CSMHE, keeping ids, as a job.",
-            "Follows the job (progress bar on a terminal, JSON lines otherwise) unless --detach; the job goes on if this exits."})
-    static final class Copy implements Callable<Integer> {
+    /**
+     * copy, verify and purge: build the request from the options (a usage error comes before any call), start the
+     * job, and follow it unless --detach.
+     */
+    abstract static class StartJob implements Callable<Integer> {
         @ParentCommand
         Csmhctl root;
+        @Option(names = "--detach", description = "start and print the job, do not follow it")
+        boolean detach;
+        @Mixin
+        PaceOptions pace;
+
+        /** Checks the options and returns the call that starts the job. */
+        abstract Function<CsmhClient, Job> prepare();
+
+        @Override
+        public Integer call() {
+            Function<CsmhClient, Job> start = prepare();
+            return withClient(root, c -> started(root, c, start.apply(c), detach));
+        }
+    }
+
+    /** Commands about one existing job, named by its id. */
+    abstract static class OnJob implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Parameters(paramLabel = "JOB")
+        String id;
+    }
+
+    @Command(name = "copy", sortOptions = false, description = {"Copy every CSMH row into CSMHE, keeping ids, as a job.",
+            "Follows the job (progress bar on a terminal, JSON lines otherwise) unless --detach; the job goes on if this exits."})
+    static final class Copy extends StartJob {
         @Option(names = "--range-start", description = "first id (default 1)")
         long rangeStart;
         @Option(names = "--range-end", description = "last id (default max(id) of the old table, then catch-up passes follow"
@@ -40,13 +69,9 @@ final class JobCommands {
         String mode = "auto";
         @Option(names = "--growth-check-seconds", description = "watch the old table this long and refuse if it grows (default 5)")
         Integer growth;
-        @Option(names = "--detach", description = "start and print the job, do not follow it")
-        boolean detach;
-        @Mixin
-        PaceOptions pace;
 
         @Override
-        public Integer call() {
+        Function<CsmhClient, Job> prepare() {
             StartCopyRequest.Builder b = StartCopyRequest.newBuilder().setRangeStart(rangeStart).setRangeEnd(rangeEnd).setPace(pace.toPace())
                     .setMode(switch (mode) {
                         case "auto" -> CopyMode.COPY_MODE_AUTO;
@@ -57,30 +82,25 @@ final class JobCommands {
             if (growth != null) {
                 b.setGrowthCheckSeconds(growth);
             }
-            return withClient(root, c -> started(root, c, c.startCopy(b.build()), detach));
+            StartCopyRequest r = b.build();
+            return c -> c.startCopy(r);
         }
     }
 
     @Command(name = "verify", sortOptions = false, description = "Compare CSMH and CSMHE chunk by chunk (COUNT + BIT_XOR(CRC32)) as a job.")
-    static final class Verify implements Callable<Integer> {
-        @ParentCommand
-        Csmhctl root;
+    static final class Verify extends StartJob {
         @Option(names = "--range-start")
         long rangeStart;
         @Option(names = "--range-end")
         long rangeEnd;
         @Option(names = "--max-reported", description = "differing ids to list (default 100)")
         int maxReported;
-        @Option(names = "--detach")
-        boolean detach;
-        @Mixin
-        PaceOptions pace;
 
         @Override
-        public Integer call() {
+        Function<CsmhClient, Job> prepare() {
             StartVerifyRequest r = StartVerifyRequest.newBuilder().setRangeStart(rangeStart).setRangeEnd(rangeEnd)
                     .setMaxReportedRows(maxReported).setPace(pace.toPace()).build();
-            return withClient(root, c -> started(root, c, c.startVerify(r), detach));
+            return c -> c.startVerify(r);
         }
     }
 
@@ -98,12 +118,7 @@ final class JobCommands {
     }
 
     @Command(name = "watch", description = "Follow a job until it ends (reattach at any time).")
-    static final class Watch implements Callable<Integer> {
-        @ParentCommand
-        Csmhctl root;
-        @Parameters(paramLabel = "JOB")
-        String id;
-
+    static final class Watch extends OnJob {
         @Override
         public Integer call() {
             return withClient(root, c -> new JobOutput(root).follow(c, id));
@@ -126,12 +141,7 @@ final class JobCommands {
     }
 
     @Command(name = "job", description = "Show one job.")
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        Csmhctl root;
-        @Parameters(paramLabel = "JOB")
-        String id;
-
+    static final class Show extends OnJob {
         @Override
         public Integer call() {
             return withClient(root, c -> {
@@ -142,12 +152,7 @@ final class JobCommands {
         }
     }
 
-    abstract static class Control implements Callable<Integer> {
-        @ParentCommand
-        Csmhctl root;
-        @Parameters(paramLabel = "JOB")
-        String id;
-
+    abstract static class Control extends OnJob {
         abstract ControlJobRequest request();
 
         @Override

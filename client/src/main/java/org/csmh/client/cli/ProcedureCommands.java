@@ -4,9 +4,12 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.csmh.client.CsmhClient;
 import org.csmh.proto.v1.CutoverRequest;
 import org.csmh.proto.v1.CutoverResponse;
 import org.csmh.proto.v1.FileChange;
+import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.MigrationEvent;
 import org.csmh.proto.v1.MigrationStep;
 import org.csmh.proto.v1.PurgeMethod;
@@ -15,7 +18,6 @@ import org.csmh.proto.v1.RunMigrationsRequest;
 import org.csmh.proto.v1.Service;
 import org.csmh.proto.v1.StartPurgeRequest;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -133,23 +135,17 @@ final class ProcedureCommands {
 
     @Command(name = "purge", sortOptions = false, description = {"Empty the old table: chunked DELETE (default; seed pace 20000 ids / 3 s)",
             "or --truncate. Refused until the cutover is done, unless --force."})
-    static final class Purge implements Callable<Integer> {
-        @ParentCommand
-        Csmhctl root;
+    static final class Purge extends JobCommands.StartJob {
         @Option(names = "--truncate", description = "one TRUNCATE TABLE instead of chunked DELETE")
         boolean truncate;
         @Option(names = "--force", description = "purge even though reads may still use the old table")
         boolean force;
-        @Option(names = "--detach")
-        boolean detach;
-        @Mixin
-        PaceOptions pace;
 
         @Override
-        public Integer call() {
+        Function<CsmhClient, Job> prepare() {
             StartPurgeRequest r = StartPurgeRequest.newBuilder().setForce(force).setPace(pace.toPace())
                     .setMethod(truncate ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE).build();
-            return JobCommands.withClient(root, c -> JobCommands.started(root, c, c.startPurge(r), detach));
+            return c -> c.startPurge(r);
         }
     }
 }
