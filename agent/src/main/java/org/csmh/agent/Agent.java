@@ -7,10 +7,13 @@ import java.util.Map;
 import org.csmh.agent.config.AgentConfig;
 import org.csmh.agent.config.EndpointResolver;
 import org.csmh.agent.copy.CopyRunner;
-import org.csmh.agent.copy.JobEnvironment;
-import org.csmh.agent.copy.JobLauncher;
-import org.csmh.agent.copy.Retrying;
-import org.csmh.agent.copy.VerifyRunner;
+import org.csmh.agent.copy.CopyStarter;
+import org.csmh.agent.job.JobEnvironment;
+import org.csmh.agent.job.Retrying;
+import org.csmh.agent.purge.PurgeStarter;
+import org.csmh.agent.throttle.ThrottleMetrics;
+import org.csmh.agent.verify.VerifyRunner;
+import org.csmh.agent.verify.VerifyStarter;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.job.JobStore;
 import org.csmh.agent.cutover.CutoverGate;
@@ -43,17 +46,20 @@ public final class Agent {
         StatusChecker status = new StatusChecker(settings, endpoints, pools);
         DatabaseProvisioner provisioner = new DatabaseProvisioner(connections);
         JobEnvironment env = new JobEnvironment(connections, endpoints);
+        ThrottleMetrics metrics = new ThrottleMetrics(connections, endpoints::resolve);
         long retryMillis = config.jobRetrySeconds() * 1000L;
         this.jobs = new JobManager(new JobStore(config.stateDir()), record -> switch (record.getSpecCase()) {
-            case COPY -> Retrying.body(retryMillis, new CopyRunner(env));
-            case VERIFY -> Retrying.body(retryMillis, new VerifyRunner(env));
-            case PURGE -> Retrying.body(retryMillis, new PurgeRunner(env));
+            case COPY -> Retrying.body(retryMillis, new CopyRunner(env, metrics));
+            case VERIFY -> Retrying.body(retryMillis, new VerifyRunner(env, metrics));
+            case PURGE -> Retrying.body(retryMillis, new PurgeRunner(env, metrics));
             default -> throw new IllegalStateException("job " + record.getJob().getId() + " has no spec");
         });
-        JobLauncher launcher = new JobLauncher(jobs, env, Thread::sleep);
+        CutoverGate gate = new CutoverGate(jobs, env, settings);
+        JobService jobService = new JobService(new CopyStarter(jobs, env, Thread::sleep), new VerifyStarter(jobs, env),
+                new PurgeStarter(jobs, env, gate), jobs);
         ProcedureService procedure = new ProcedureService(new MigrationRunner(config.migrations()), new TableCreator(connections), env,
-                new CutoverGate(jobs, env, settings), settings);
-        CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, new JobService(launcher, jobs),
+                gate, settings);
+        CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, jobService,
                 procedure, VERSION, hostname());
         this.server = new AgentServer(config.listenHost(), config.listenPort(), service, config.security());
     }

@@ -1,7 +1,10 @@
 package org.csmh.agent.copy;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
@@ -12,7 +15,7 @@ import org.csmh.proto.v1.CopyMode;
 /**
  * Checks run before a copy is accepted, so a refusal comes back to the caller rather than as a failed job:
  * both tables exist, CSMHE's AUTO_INCREMENT leaves room above max(CSMH.id), no other runner holds the fleet
- * lock, and the old table has stopped growing.
+ * lock, and the old table has stopped growing. A database error names the endpoint it came from.
  */
 public final class CopyPreflight {
     public record Plan(long first, long last, CopyMode mode) {
@@ -23,43 +26,63 @@ public final class CopyPreflight {
         void sleep(long millis) throws InterruptedException;
     }
 
+    private interface Step<T> {
+        T run() throws SQLException, InterruptedException;
+    }
+
     private CopyPreflight() {
     }
 
-    public static Plan check(JobEnvironment env, long rangeStart, long rangeEnd, CopyMode requested, int growthSeconds, Sleeper sleeper)
+    public static Plan check(JobEnvironment env, long rangeStart, long rangeEnd, CopyMode requested, long growthSeconds, Sleeper sleeper)
             throws InterruptedException {
         Endpoint source = env.source();
         Endpoint target = env.target();
         try (Connection src = env.plain(source); Connection tgt = env.plain(target)) {
             Inspector in = new Inspector(src);
             Inspector out = new Inspector(tgt);
-            if (!in.tableExists(source.database(), TableNames.CSMH)) {
-                throw new PreconditionException("no table " + TableNames.CSMH + " in " + source.database() + " on " + source.describe());
-            }
-            if (!out.tableExists(target.database(), TableNames.CSMHE)) {
-                throw new PreconditionException("no table " + TableNames.CSMHE + " in " + target.database() + " on " + target.describe()
-                        + ": run the migrations first");
-            }
-            long max = in.maxId(source.database(), TableNames.CSMH).orElse(0L);
+            long max = on(source, () -> {
+                if (!in.tableExists(source.database(), TableNames.CSMH)) {
+                    throw new PreconditionException("no table " + TableNames.CSMH + " in " + source.database() + " on " + source.describe());
+                }
+                return in.maxId(source.database(), TableNames.CSMH).orElse(0L);
+            });
             long first = rangeStart == 0 ? 1 : rangeStart;
             long last = rangeEnd == 0 ? max : rangeEnd;
-            requireGap(out, target.database(), Math.max(max, last));
-            Long holder = FleetLock.holder(tgt, FleetLock.name("copy", target.database()));
-            if (holder != null) {
-                throw new PreconditionException("another copy into " + target.database() + " is running (server connection " + holder
-                        + " holds the lock); only one may run at a time");
-            }
+            on(target, () -> {
+                if (!out.tableExists(target.database(), TableNames.CSMHE)) {
+                    throw new PreconditionException("no table " + TableNames.CSMHE + " in " + target.database() + " on " + target.describe()
+                            + ": run the migrations first");
+                }
+                requireGap(out, target.database(), Math.max(max, last));
+                Long holder = FleetLock.holder(tgt, FleetLock.name("copy", target.database()));
+                if (holder != null) {
+                    throw new PreconditionException("another copy into " + target.database() + " is running (server connection " + holder
+                            + " holds the lock); only one may run at a time");
+                }
+                return null;
+            });
             if (growthSeconds > 0) {
                 sleeper.sleep(growthSeconds * 1000L);
-                long again = in.maxId(source.database(), TableNames.CSMH).orElse(0L);
+                long again = on(source, () -> in.maxId(source.database(), TableNames.CSMH).orElse(0L));
                 if (again > max) {
                     throw new PreconditionException(TableNames.CSMH + " grew from max(id) " + max + " to " + again + " in " + growthSeconds
                             + " s: the LMS still writes the old table. Set ENABLE_CSMH_EXTENDED, restart the LMS, then copy");
                 }
             }
-            return new Plan(first, last, env.resolveMode(requested, src, tgt));
+            String from = on(source, () -> identity(src));
+            String to = on(target, () -> identity(tgt));
+            return new Plan(first, last, resolveMode(requested, from, to));
         } catch (SQLException e) {
+            // Only closing can get here: both connections were open and every query is attributed above.
             throw DatabaseAccessException.from(target, "copy preflight", e);
+        }
+    }
+
+    private static <T> T on(Endpoint endpoint, Step<T> step) throws InterruptedException {
+        try {
+            return step.run();
+        } catch (SQLException e) {
+            throw DatabaseAccessException.from(endpoint, "copy preflight", e);
         }
     }
 
@@ -70,6 +93,21 @@ public final class CopyPreflight {
             throw new PreconditionException(TableNames.CSMHE + " AUTO_INCREMENT is " + next + " but old ids go up to " + maxOldId
                     + ": copied ids would collide with new rows. Set it above (migration 0001 uses max(id) + 10000): ALTER TABLE "
                     + TableNames.CSMHE + " AUTO_INCREMENT = " + (maxOldId + 10_000));
+        }
+    }
+
+    /** AUTO becomes SAME_INSTANCE when both endpoints reach one server (same @@hostname, @@port, @@datadir). */
+    static CopyMode resolveMode(CopyMode requested, String sourceServer, String targetServer) {
+        if (requested == CopyMode.COPY_MODE_SAME_INSTANCE || requested == CopyMode.COPY_MODE_CROSS_SERVER) {
+            return requested;
+        }
+        return sourceServer.equals(targetServer) ? CopyMode.COPY_MODE_SAME_INSTANCE : CopyMode.COPY_MODE_CROSS_SERVER;
+    }
+
+    private static String identity(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@hostname, @@port, @@datadir")) {
+            rs.next();
+            return rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getString(3);
         }
     }
 }

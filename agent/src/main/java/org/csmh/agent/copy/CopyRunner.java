@@ -5,8 +5,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.logging.Logger;
+import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.IdRange;
+import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
+import org.csmh.agent.job.JobPass;
+import org.csmh.agent.mysql.Tables;
+import org.csmh.agent.throttle.ThrottleMetrics;
+import org.csmh.agent.throttle.Throttling;
+import org.csmh.agent.util.Unsigned;
+import org.csmh.proto.v1.StartCopyRequest;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.TableNames;
@@ -18,16 +27,19 @@ import org.csmh.proto.v1.Job;
  * Copies CSMH rows into CSMHE over the job's id range, keeping ids. Every (re)start takes the same path: hold
  * the fleet lock, ask the target how far it got (max(id) within the range; each chunk commits whole), walk on
  * from there. After the range, catch-up passes copy rows that arrived above the first max(id), unless the caller
- * gave the range's end. Database errors
- * that a restart fixes (server gone, connection dropped) are waited out with backoff.
+ * gave the range's end. Before it reports success the copy settles (see {@link LateCommits}): rows that committed
+ * out of id order are found by a recount of the tail and copied. Database errors that a restart fixes (server
+ * gone, connection dropped, the fleet lock lost) are waited out with backoff by {@link org.csmh.agent.job.Retrying}.
  */
 public final class CopyRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(CopyRunner.class.getName());
     private static final int MAX_CATCH_UP_PASSES = 100;
     private final JobEnvironment env;
+    private final ThrottleMetrics metrics;
 
-    public CopyRunner(JobEnvironment env) {
+    public CopyRunner(JobEnvironment env, ThrottleMetrics metrics) {
         this.env = env;
+        this.metrics = metrics;
     }
 
     @Override
@@ -40,33 +52,46 @@ public final class CopyRunner implements JobPass {
         Endpoint source = env.source();
         Endpoint target = env.target();
         Tables tables = new Tables(source.database(), target.database());
+        StartCopyRequest request = job.spec().getCopy();
+        long settleTimeoutMs = 1000L * (request.hasSettleTimeoutSeconds() ? Unsigned.of(request.getSettleTimeoutSeconds()) : 300);
+        long settleBlindMs = 1000L * (request.hasSettleSeconds() ? Unsigned.of(request.getSettleSeconds()) : 10);
         try (FleetLock lock = FleetLock.acquire(env.plain(target), FleetLock.name("copy", target.database()));
              Connection control = env.plain(target); Connection sourceMeta = env.plain(source)) {
             long first = snap.getRangeStart();
             long done = resumePoint(control, tables, first, snap.getRangeEnd());
             checkResumePoint(sourceMeta, control, tables, first, done, job.control().pace().getChunkSize());
-            job.update(b -> b.setCurrentId(done).setThrottleReason(""));
-            LOG.info("event=copy_resume id=" + job.id() + " mode=" + snap.getMode() + " from=" + (done + 1) + " to=" + snap.getRangeEnd());
+            long rows = rowsDone(control, tables, first, snap, done);
+            job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rows).setThrottleReason(""));
+            LOG.info("event=copy_resume id=" + job.id() + " mode=" + snap.getMode() + " from=" + (done + 1) + " to=" + snap.getRangeEnd()
+                    + " rows_done=" + rows);
             int lockMode = new Inspector(control).autoincLockMode();
             if (lockMode < 2) {
                 LOG.warning("event=copy_autoinc_lock id=" + job.id() + " innodb_autoinc_lock_mode=" + lockMode
                         + " effect=\"each chunk holds the AUTO-INC lock of " + TableNames.CSMHE + "; LMS inserts wait up to one chunk's time\"");
             }
-            ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, Throttling.of(env, job, control));
+            if (snap.getReconcileFrom() == 0 && !settleBeforeFirstChunk(job, sourceMeta, source, first, done, settleTimeoutMs)) {
+                return;
+            }
+            ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, Throttling.of(metrics, job, control), lock::check);
             for (int pass = 0; ; pass++) {
                 try (ChunkCopier copier = copier(snap.getMode(), source, target, tables)) {
                     copier.copyAll(walker);
                 }
-                if (job.control().cancelled() || snap.getFixedRangeEnd()) {
+                if (job.control().cancelled()) {
                     return;
                 }
-                long newMax = new Inspector(sourceMeta).maxId(source.database(), TableNames.CSMH).orElse(0L);
-                if (newMax <= walker.last()) {
-                    return;
+                if (!growing(sourceMeta, source, walker, snap)) {
+                    if (!settle(job, sourceMeta, target, tables, walker.last(), settleTimeoutMs, settleBlindMs)) {
+                        return; // cancelled
+                    }
+                    if (!growing(sourceMeta, source, walker, snap)) {
+                        return; // every row is in, late ones too
+                    }
                 }
                 if (pass >= MAX_CATCH_UP_PASSES) {
                     throw new JobFailure(TableNames.CSMH + " is still growing after " + pass + " catch-up passes; is the LMS still writing it?");
                 }
+                long newMax = new Inspector(sourceMeta).maxId(source.database(), TableNames.CSMH).orElse(0L);
                 try {
                     CopyPreflight.requireGap(new Inspector(control), target.database(), newMax);
                 } catch (PreconditionException e) {
@@ -76,6 +101,80 @@ public final class CopyRunner implements JobPass {
                 walker.extendTo(newMax);
             }
         }
+    }
+
+    /** Rows above the range arrived since it was set (never for a copy given its range end). */
+    private static boolean growing(Connection sourceMeta, Endpoint source, ChunkWalker walker, Job snap) throws SQLException {
+        return !snap.getFixedRangeEnd() && new Inspector(sourceMeta).maxId(source.database(), TableNames.CSMH).orElse(0L) > walker.last();
+    }
+
+    /**
+     * Before the first chunk: once the write transactions open now have ended, no id below the old table's next
+     * AUTO_INCREMENT value can still appear, so only ids from there up need the final recount. A copy that starts
+     * over rows already in the target (another job's work) cannot know what those saw: it recounts the whole range.
+     */
+    private static boolean settleBeforeFirstChunk(JobHandle job, Connection sourceMeta, Endpoint source, long first, long done,
+                                                  long timeoutMs) throws SQLException, InterruptedException {
+        long next = new Inspector(sourceMeta).nextAutoIncrement(source.database(), TableNames.CSMH);
+        LateCommits.Wait wait = LateCommits.awaitOpenTransactions(sourceMeta, job, timeoutMs, "before the first chunk");
+        if (wait.outcome() == LateCommits.Outcome.CANCELLED) {
+            return false;
+        }
+        long from = wait.outcome() == LateCommits.Outcome.ENDED && done < first ? Math.max(first, next) : first;
+        LOG.info("event=copy_settled id=" + job.id() + " when=start reconcile_from=" + from + " detail=\"" + wait.describe() + "\"");
+        job.checkpoint(b -> b.setReconcileFrom(from).setSettle("at start: " + wait.describe()));
+        return true;
+    }
+
+    /**
+     * Before success: waits for the write transactions open now, then recounts ids reconcile_from..last on both
+     * sides and copies what the target lacks. False when cancelled.
+     */
+    private boolean settle(JobHandle job, Connection sourceMeta, Endpoint target, Tables tables, long last, long timeoutMs, long blindMs)
+            throws Exception {
+        Job snap = job.snapshot();
+        LateCommits.Wait wait = LateCommits.awaitOpenTransactions(sourceMeta, job, timeoutMs, "before success");
+        switch (wait.outcome()) {
+            case CANCELLED:
+                return false;
+            case TIMED_OUT:
+                throw new JobFailure("not reporting success: " + wait.describe() + ". A row such a transaction commits below id " + last
+                        + " would be missed; copy again once it has ended (the copy resumes and recounts)");
+            case INVISIBLE:
+                job.progress(b -> b.setThrottleReason("settling before success: " + wait.describe() + "; waiting " + blindMs / 1000 + " s"));
+                if (!job.control().sleep(blindMs)) {
+                    return false;
+                }
+                break;
+            default:
+                break;
+        }
+        long from = wait.outcome() == LateCommits.Outcome.INVISIBLE ? snap.getRangeStart() : Math.max(snap.getRangeStart(), snap.getReconcileFrom());
+        long copied;
+        try (Connection writer = env.plain(target)) {
+            copied = from > last ? 0 : LateCommits.reconcile(sourceMeta, writer, tables, from, last, job.control().pace().getChunkSize(), job);
+        }
+        String note = snap.getSettle() + "; before success: " + wait.describe() + "; recounted ids "
+                + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
+        LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
+        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason(""));
+        return !job.control().cancelled();
+    }
+
+    /**
+     * The rows this job copied so far, from what the target holds: the last saved count (saved at most once a
+     * second, so behind after a kill -9) plus the rows between the id it was saved at and the resume point. On its
+     * first pass the job has copied nothing yet: rows already there are another job's.
+     */
+    static long rowsDone(Connection target, Tables tables, long first, Job saved, long done) throws SQLException {
+        if (saved.getReconcileFrom() == 0) {
+            return saved.getRowsDone();
+        }
+        long at = saved.getCurrentId();
+        if (at >= first - 1 && at <= done) {
+            return saved.getRowsDone() + (done > at ? LateCommits.count(target, tables.csmhe(), new IdRange(at + 1, done)) : 0);
+        }
+        return done < first ? 0 : LateCommits.count(target, tables.csmhe(), new IdRange(first, done));
     }
 
     private ChunkCopier copier(CopyMode mode, Endpoint source, Endpoint target, Tables tables) throws SQLException {
@@ -115,22 +214,11 @@ public final class CopyRunner implements JobPass {
             return;
         }
         long from = Math.max(first, done - window + 1);
-        long a = count(source, tables.csmh(), from, done);
-        long b = count(target, tables.csmhe(), from, done);
+        long a = LateCommits.count(source, tables.csmh(), new IdRange(from, done));
+        long b = LateCommits.count(target, tables.csmhe(), new IdRange(from, done));
         if (a != b) {
             throw new JobFailure("CSMHE has rows in the copy range that this copy did not write: ids " + from + ".." + done + " hold "
                     + b + " rows in the target but " + a + " in the source. Find out what wrote them before copying");
-        }
-    }
-
-    private static long count(Connection c, String table, long from, long to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE id BETWEEN ? AND ?")) {
-            ps.setLong(1, from);
-            ps.setLong(2, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 }

@@ -53,6 +53,34 @@ final class FleetLock implements AutoCloseable {
         return new FleetLock(connection, name);
     }
 
+    /**
+     * Still ours? The lock lives as long as its connection: if that connection died (network cut, KILL, server
+     * restart) the server released the lock and a second runner may already hold it. Checked before every chunk;
+     * a lost lock is a retryable error, so the job's retry takes the lock again (or fails if another runner has it).
+     */
+    void check() throws SQLException {
+        boolean ours;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT IS_USED_LOCK(?) = CONNECTION_ID()")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                ours = rs.next() && rs.getInt(1) == 1;
+            }
+        } catch (SQLException e) {
+            throw new Lost("the fleet lock's connection failed (" + e.getMessage().lines().findFirst().orElse("") + "), so the lock '"
+                    + name + "' is gone; taking it again", e);
+        }
+        if (!ours) {
+            throw new Lost("the fleet lock '" + name + "' is no longer held by this job; taking it again", null);
+        }
+    }
+
+    /** The lock was lost; retryable, so the job stops writing and its next pass takes the lock again. */
+    static final class Lost extends java.sql.SQLTransientConnectionException {
+        Lost(String message, Throwable cause) {
+            super(message, "08S01", cause);
+        }
+    }
+
     /** The connection id holding the lock, or null when it is free. */
     static Long holder(Connection connection, String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT IS_USED_LOCK(?)")) {

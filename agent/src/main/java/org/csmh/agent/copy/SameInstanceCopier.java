@@ -1,5 +1,8 @@
 package org.csmh.agent.copy;
 
+import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.IdRange;
+import org.csmh.agent.mysql.Tables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -2,11 +2,12 @@ package org.csmh.agent.cutover;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.csmh.agent.copy.JobEnvironment;
+import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.mysql.DatabaseAccessException;
@@ -47,19 +48,24 @@ public final class CutoverGate {
             throw DatabaseAccessException.from(source, "reading the old table", e);
         }
         List<Job> all = jobs.list();
-        String lastCopyEnd = all.stream().filter(j -> j.getKind() == JobKind.JOB_KIND_COPY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
-                .map(Job::getFinishedAt).max(Comparator.naturalOrder()).orElse("");
+        // RFC 3339 text does not sort as time (Instant.toString drops zero fractions): compare instants.
+        Optional<Instant> lastCopyEnd = all.stream().filter(j -> j.getKind() == JobKind.JOB_KIND_COPY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
+                .map(CutoverGate::finishedAt).max(Comparator.naturalOrder());
         if (all.stream().anyMatch(j -> j.getKind() == JobKind.JOB_KIND_COPY && !JobHandle.isTerminal(j.getState()))) {
             throw new PreconditionException("a copy job is still running; cut over after it and a verify have finished");
         }
         Optional<Job> verify = all.stream()
                 .filter(j -> j.getKind() == JobKind.JOB_KIND_VERIFY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
                 .filter(j -> j.getRangeStart() <= Math.max(1, min) && j.getRangeEnd() >= max)
-                .filter(j -> j.getFinishedAt().compareTo(lastCopyEnd) >= 0)
-                .max(Comparator.comparing(Job::getFinishedAt));
+                .filter(j -> lastCopyEnd.isEmpty() || !finishedAt(j).isBefore(lastCopyEnd.get()))
+                .max(Comparator.comparing(CutoverGate::finishedAt));
         return verify.orElseThrow(() -> new PreconditionException("no passing verify covers old ids " + Math.max(1, min) + ".." + max
-                + (lastCopyEnd.isEmpty() ? "" : " since the last copy finished (" + lastCopyEnd + ")")
+                + (lastCopyEnd.isEmpty() ? "" : " since the last copy finished (" + lastCopyEnd.get() + ")")
                 + ": run csmhctl verify, or cut over with force"));
+    }
+
+    static Instant finishedAt(Job j) {
+        return j.getFinishedAt().isEmpty() ? Instant.EPOCH : Instant.parse(j.getFinishedAt());
     }
 
     /** Purge waits for reads to have left the old table in every settings file the agent manages. */

@@ -14,6 +14,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.csmh.agent.util.PreconditionException;
 import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobKind;
 import org.csmh.proto.v1.JobRecord;
 import org.csmh.proto.v1.JobState;
 import org.csmh.proto.v1.Pace;
@@ -43,22 +44,12 @@ public final class JobManager implements AutoCloseable {
     public void restore() {
         for (JobRecord r : store.loadAll()) {
             Job job = r.getJob();
-            JobControl control = new JobControl(job.getPace());
-            JobHandle handle = new JobHandle(store, r, control);
+            JobHandle handle = new JobHandle(store, r);
             jobs.put(job.getId(), handle);
             if (!JobHandle.isTerminal(job.getState())) {
-                if (job.getState() == JobState.JOB_STATE_PAUSED) {
-                    control.pause();
-                }
                 LOG.info("event=job_restored id=" + job.getId() + " kind=" + job.getKind() + " state=" + job.getState()
                         + " current_id=" + job.getCurrentId());
-                try {
-                    launch(handle);
-                } catch (RuntimeException e) {
-                    // A record this agent cannot run (no spec, from a newer version) must not keep the agent down.
-                    LOG.warning("event=job_not_restorable id=" + job.getId() + " reason=\"" + e.getMessage() + "\"");
-                    handle.update(b -> b.setState(JobState.JOB_STATE_FAILED).setError("cannot resume after restart: " + e.getMessage()));
-                }
+                launch(handle, "cannot resume after restart: ");
             }
         }
     }
@@ -67,42 +58,81 @@ public final class JobManager implements AutoCloseable {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * Refuses early when a job of this kind is not finished (cheap; the start itself checks again, atomically).
+     *
+     * @param advice what the operator can do instead, for the refusal
+     */
+    public void refuseIfActive(JobKind kind, String advice) {
+        for (JobHandle h : jobs.values()) {
+            Job j = h.snapshot();
+            if (j.getKind() == kind && !JobHandle.isTerminal(j.getState())) {
+                throw new PreconditionException(kind.name().replace("JOB_KIND_", "").toLowerCase(java.util.Locale.ROOT) + " job " + j.getId()
+                        + " is " + j.getState().name().replace("JOB_STATE_", "") + "; " + advice);
+            }
+        }
+    }
+
+    /**
+     * Starts the job unless another of its kind is not finished; the check and the start are one step, so two
+     * callers that both passed their (slow) preflight cannot both start. Nothing slow happens under this lock.
+     */
+    public synchronized JobHandle startAlone(JobRecord record, String advice) {
+        refuseIfActive(record.getJob().getKind(), advice);
+        return start(record);
+    }
+
     /** Registers and starts a job whose record the caller built (after its preflight passed). */
-    public JobHandle start(JobRecord record) {
+    public synchronized JobHandle start(JobRecord record) {
         Job job = record.getJob().toBuilder().setState(JobState.JOB_STATE_PENDING).setCreatedAt(Instant.now().toString())
                 .setUpdatedAt(Instant.now().toString()).setEtaSeconds(-1).build();
         JobRecord r = record.toBuilder().setJob(job).build();
         store.save(r);
-        JobHandle handle = new JobHandle(store, r, new JobControl(job.getPace()));
+        JobHandle handle = new JobHandle(store, r);
         jobs.put(job.getId(), handle);
         LOG.info("event=job_started id=" + job.getId() + " kind=" + job.getKind() + " range=" + job.getRangeStart() + ".." + job.getRangeEnd());
-        launch(handle);
+        launch(handle, "cannot run this job: ");
         return handle;
     }
 
-    private void launch(JobHandle handle) {
-        JobBody body = bodies.apply(handle.spec());
-        executor.submit(() -> {
-            Thread.currentThread().setName("job-" + handle.id());
-            handle.update(b -> b.setState(handle.control().paused() ? JobState.JOB_STATE_PAUSED : JobState.JOB_STATE_RUNNING)
-                    .setAttempts(b.getAttempts() + 1).setError(""));
-            try {
-                body.run(handle);
-                JobState end = handle.control().cancelled() ? JobState.JOB_STATE_CANCELLED : JobState.JOB_STATE_SUCCEEDED;
-                handle.update(b -> b.setState(end).setThrottleReason("").setEtaSeconds(end == JobState.JOB_STATE_SUCCEEDED ? 0 : -1));
-                LOG.info("event=job_finished id=" + handle.id() + " state=" + end + " rows=" + handle.snapshot().getRowsDone());
-            } catch (InterruptedException e) {
-                // Agent shutdown: leave the record unfinished so the next start resumes it.
-                LOG.info("event=job_interrupted id=" + handle.id());
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                String message = e.getMessage() == null ? e.toString() : e.getMessage();
-                boolean expected = e instanceof JobFailure || e instanceof PreconditionException;
-                LOG.log(expected ? Level.WARNING : Level.SEVERE, "event=job_failed id=" + handle.id() + " reason=\"" + message + "\"",
-                        expected ? null : e);
-                handle.update(b -> b.setState(JobState.JOB_STATE_FAILED).setError(message).setThrottleReason("").setEtaSeconds(-1));
+    /**
+     * Runs the job on its own thread. Whatever the body throws, including errors from saving the record, ends the
+     * job FAILED with the reason (and a log line); nothing is left in an unread Future.
+     */
+    private void launch(JobHandle handle, String unrunnable) {
+        JobBody body;
+        try {
+            body = bodies.apply(handle.spec());
+        } catch (RuntimeException e) {
+            // A record this agent cannot run (no spec, from a newer version) must not keep the agent down.
+            LOG.warning("event=job_not_restorable id=" + handle.id() + " reason=\"" + e.getMessage() + "\"");
+            handle.control().fail(unrunnable + e.getMessage());
+            return;
+        }
+        executor.execute(() -> run(handle, body));
+    }
+
+    private static void run(JobHandle handle, JobBody body) {
+        Thread.currentThread().setName("job-" + handle.id());
+        JobStateMachine machine = handle.control();
+        try {
+            if (!machine.start()) {
+                return;
             }
-        });
+            body.run(handle);
+            Job end = machine.finish();
+            LOG.info("event=job_finished id=" + handle.id() + " state=" + end.getState() + " rows=" + end.getRowsDone());
+        } catch (InterruptedException e) {
+            // Agent shutdown: leave the record unfinished so the next start resumes it.
+            LOG.info("event=job_interrupted id=" + handle.id());
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            boolean expected = e instanceof JobFailure || e instanceof PreconditionException || e instanceof JobStateMachine.RecordNotSaved;
+            LOG.log(expected ? Level.WARNING : Level.SEVERE, "event=job_failed id=" + handle.id() + " reason=\"" + message + "\"",
+                    expected ? null : e);
+            machine.fail(message);
+        }
     }
 
     public JobHandle get(String id) {
@@ -118,36 +148,19 @@ public final class JobManager implements AutoCloseable {
     }
 
     public Job pause(String id) {
-        JobHandle h = active(id, "pause");
-        h.control().pause();
-        return h.update(b -> b.setState(JobState.JOB_STATE_PAUSED));
+        return get(id).control().pause();
     }
 
     public Job resume(String id) {
-        JobHandle h = active(id, "resume");
-        h.control().resume();
-        return h.update(b -> b.setState(JobState.JOB_STATE_RUNNING));
+        return get(id).control().resume();
     }
 
     public Job cancel(String id) {
-        JobHandle h = active(id, "cancel");
-        h.control().cancel();
-        return h.snapshot();
+        return get(id).control().cancel();
     }
 
     public Job setPace(String id, Pace change) {
-        JobHandle h = active(id, "retune");
-        h.control().setPace(PaceRules.merge(h.control().pace(), change));
-        return h.update(b -> b);
-    }
-
-    private JobHandle active(String id, String action) {
-        JobHandle h = get(id);
-        if (h.terminal()) {
-            throw new PreconditionException("cannot " + action + " job " + id + ": it is already " + h.snapshot().getState().name()
-                    .replace("JOB_STATE_", ""));
-        }
-        return h;
+        return get(id).control().setPace(current -> PaceRules.merge(current, change));
     }
 
     @Override

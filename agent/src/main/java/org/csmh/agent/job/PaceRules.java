@@ -20,6 +20,20 @@ public final class PaceRules {
                 .setTargetChunkMs(0).setMaxRowsPerSecond(0).setMaxThreadsRunning(50).setMaxReplicaLagSeconds(10).build();
     }
 
+    /**
+     * The pace a new job runs at: the kind's defaults with the request's fields applied. A replica endpoint the
+     * agent does not know is refused (named in the error, cut short: a name can be any length).
+     */
+    public static Pace forRequest(JobKind kind, Pace requested, java.util.function.Predicate<String> knownEndpoint) {
+        for (String name : requested.getReplicaEndpointsList()) {
+            if (!knownEndpoint.test(name)) {
+                throw new org.csmh.agent.util.InvalidInputException("replica endpoint " + org.csmh.agent.mysql.SqlNames.printable(name)
+                        + " is not in the agent config");
+            }
+        }
+        return merge(defaults(kind), requested);
+    }
+
     /** {@code base} with the fields set in {@code change} applied, each clamped. */
     public static Pace merge(Pace base, Pace change) {
         Pace.Builder b = base.toBuilder();

@@ -6,11 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.logging.Logger;
-import org.csmh.agent.copy.ChunkWalker;
-import org.csmh.agent.copy.IdRange;
-import org.csmh.agent.copy.JobEnvironment;
-import org.csmh.agent.copy.JobPass;
-import org.csmh.agent.copy.Throttling;
+import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.IdRange;
+import org.csmh.agent.job.JobEnvironment;
+import org.csmh.agent.job.JobPass;
+import org.csmh.agent.throttle.ThrottleMetrics;
+import org.csmh.agent.throttle.Throttling;
+import org.csmh.proto.v1.ChunkInFlight;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
@@ -22,14 +24,17 @@ import org.csmh.proto.v1.PurgeMethod;
 /**
  * Empties the old table. TRUNCATE is one statement. DELETE walks the id range in chunks like the seed script's
  * slow delete, each chunk its own transaction; since the table only loses rows from the bottom, min(id) says how
- * far a previous run got, so a restart resumes there.
+ * far a previous run got, so a restart resumes there. Deleted rows cannot be counted afterwards, so each chunk's
+ * count is saved with the job before its commit: a restart counts it once if the table shows it committed.
  */
 public final class PurgeRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(PurgeRunner.class.getName());
     private final JobEnvironment env;
+    private final ThrottleMetrics metrics;
 
-    public PurgeRunner(JobEnvironment env) {
+    public PurgeRunner(JobEnvironment env, ThrottleMetrics metrics) {
         this.env = env;
+        this.metrics = metrics;
     }
 
     @Override
@@ -44,12 +49,14 @@ public final class PurgeRunner implements JobPass {
                     st.execute("TRUNCATE TABLE " + table);
                 }
                 LOG.info("event=purge_truncated table=" + table + " rows=" + rows);
-                job.update(b -> b.setRowsDone(rows).setCurrentId(snap.getRangeEnd()).setProgress(1.0).setChunksDone(1));
+                job.progress(b -> b.setRowsDone(rows).setCurrentId(snap.getRangeEnd()).setProgress(1.0).setChunksDone(1));
                 return;
             }
             long done = resumePoint(c, table, snap.getRangeStart(), snap.getRangeEnd());
-            job.update(b -> b.setCurrentId(done).setThrottleReason(""));
-            ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(env, job, c));
+            long rowsDone = rowsDone(snap, done);
+            job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rowsDone).clearInFlight().setThrottleReason(""));
+            ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(metrics, job, c));
+            c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id BETWEEN ? AND ?")) {
                 for (var next = walker.next(); next.isPresent(); next = walker.next()) {
                     IdRange r = next.get();
@@ -57,10 +64,19 @@ public final class PurgeRunner implements JobPass {
                     ps.setLong(1, r.first());
                     ps.setLong(2, r.last());
                     int rows = ps.executeUpdate();
+                    job.checkpoint(b -> b.setInFlight(ChunkInFlight.newBuilder().setRangeStart(r.first()).setRangeEnd(r.last()).setRows(rows)));
+                    c.commit();
                     walker.completed(r, rows, System.nanoTime() - t0);
                 }
             }
         }
+    }
+
+    /** The saved count, plus the chunk that was being committed when the job stopped, if the table shows it went. */
+    static long rowsDone(Job saved, long done) {
+        ChunkInFlight f = saved.getInFlight();
+        boolean uncounted = saved.hasInFlight() && f.getRangeEnd() > saved.getCurrentId();
+        return saved.getRowsDone() + (uncounted && done >= f.getRangeEnd() ? f.getRows() : 0);
     }
 
     /** Rows go from the bottom up, so everything below the lowest remaining id is gone. */

@@ -152,7 +152,7 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
 
     @Override
     public void startPurge(StartPurgeRequest request, StreamObserver<Job> out) {
-        unary("StartPurge", out, () -> jobs.startPurge(request, procedure.gate()::requireCutOver));
+        unary("StartPurge", out, () -> jobs.startPurge(request));
     }
 
     @Override

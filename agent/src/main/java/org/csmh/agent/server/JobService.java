@@ -4,7 +4,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.csmh.agent.copy.JobLauncher;
+import org.csmh.agent.copy.CopyStarter;
+import org.csmh.agent.purge.PurgeStarter;
+import org.csmh.agent.verify.VerifyStarter;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.util.InvalidInputException;
@@ -16,24 +18,28 @@ import org.csmh.proto.v1.StartVerifyRequest;
 
 /** The job RPCs' translation: ids checked, actions dispatched, watch streams fed with flow control. */
 public final class JobService {
-    private final JobLauncher launcher;
+    private final CopyStarter copies;
+    private final VerifyStarter verifies;
+    private final PurgeStarter purges;
     private final JobManager manager;
 
-    public JobService(JobLauncher launcher, JobManager manager) {
-        this.launcher = launcher;
+    public JobService(CopyStarter copies, VerifyStarter verifies, PurgeStarter purges, JobManager manager) {
+        this.copies = copies;
+        this.verifies = verifies;
+        this.purges = purges;
         this.manager = manager;
     }
 
     Job startCopy(StartCopyRequest r) throws InterruptedException {
-        return launcher.startCopy(r);
+        return copies.start(r);
     }
 
     Job startVerify(StartVerifyRequest r) {
-        return launcher.startVerify(r);
+        return verifies.start(r);
     }
 
-    Job startPurge(StartPurgeRequest r, Runnable gate) {
-        return launcher.startPurge(r, gate);
+    Job startPurge(StartPurgeRequest r) {
+        return purges.start(r);
     }
 
     Job get(String id) {

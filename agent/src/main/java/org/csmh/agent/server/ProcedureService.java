@@ -3,7 +3,7 @@ package org.csmh.agent.server;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
-import org.csmh.agent.copy.JobEnvironment;
+import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.cutover.CutoverGate;
 import org.csmh.agent.migrate.MigrationRunner;
 import org.csmh.agent.migrate.TableCreator;

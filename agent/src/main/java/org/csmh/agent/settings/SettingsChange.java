@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.util.InvalidInputException;
+import org.csmh.agent.util.Unsigned;
 
 /** A validated UpdateSettings request. A null flag means "leave it as it is". */
 public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, Boolean readFromMultipleTables,
@@ -35,13 +36,8 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
         if (host == null || !HOSTNAME.matcher(host).matches()) {
             throw new InvalidInputException("invalid database host " + SqlNames.printable(host) + ": expected a host name or IP address");
         }
-        int p = port == 0 ? 3306 : port;
-        if (p < 1 || p > 65535) {
-            throw new InvalidInputException("invalid port " + port + ": expected 1-65535");
-        }
-        if (connMaxAge < 0 || connMaxAge > 86400) {
-            throw new InvalidInputException("invalid conn_max_age " + connMaxAge + ": expected 0-86400 seconds");
-        }
+        int p = port == 0 ? 3306 : (int) Unsigned.atMost(port, 65535, "port");
+        Unsigned.atMost(connMaxAge, 86400, "conn_max_age");
         Map<String, String> opts = new TreeMap<>();
         if (options.size() > 32) {
             throw new InvalidInputException("too many OPTIONS: " + options.size());

@@ -51,13 +51,13 @@ public final class StatusChecker {
         }
         Object extended = features(lms).get("ENABLE_CSMH_EXTENDED");
         out.add(new Check("flag_csmh_extended", "FEATURES.ENABLE_CSMH_EXTENDED is true",
-                Boolean.TRUE.equals(extended) ? State.OK : State.PENDING, "value: " + extended));
+                Boolean.TRUE.equals(extended) ? State.OK : State.PENDING, "value: " + extended, valueField(extended)));
         Object multi = features(lms).get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES");
         // edx-platform defaults the flag to true, so a missing key still means reads consult the old table.
         boolean cutOver = Boolean.FALSE.equals(multi);
         out.add(new Check("flag_read_multiple", "FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is false (cutover)",
                 cutOver ? State.OK : State.PENDING,
-                "value: " + (multi == null ? "absent (edx-platform default: true)" : multi)));
+                "value: " + (multi == null ? "absent (edx-platform default: true)" : multi), valueField(multi)));
         return lms;
     }
 
@@ -84,6 +84,10 @@ public final class StatusChecker {
         }
     }
 
+    private static Map<String, String> valueField(Object value) {
+        return value == null ? Map.of() : Map.of("value", String.valueOf(value));
+    }
+
     private static Map<?, ?> features(Map<String, Object> lms) {
         return lms.get("FEATURES") instanceof Map<?, ?> f ? f : Map.of();
     }
@@ -96,13 +100,16 @@ public final class StatusChecker {
             try (Connection c = connections.open(source)) {
                 Inspector in = new Inspector(c);
                 if (!in.tableExists(source.database(), TableNames.CSMH)) {
-                    out.add(new Check("old_table", title, State.INFO, "not found in " + source.database()));
+                    out.add(new Check("old_table", title, State.INFO, "not found in " + source.database(), Map.of("exists", "false")));
                     return null;
                 }
                 OptionalLong max = in.maxId(source.database(), TableNames.CSMH);
                 long rows = exact ? in.exactRows(source.database(), TableNames.CSMH) : in.estimatedRows(source.database(), TableNames.CSMH);
+                Map<String, String> fields = new java.util.TreeMap<>(Map.of("exists", "true", "rows", Long.toString(rows),
+                        "rows_exact", Boolean.toString(exact)));
+                max.ifPresent(m -> fields.put("max_id", Long.toString(m)));
                 out.add(new Check("old_table", title, State.INFO, (exact ? "rows: " : "rows (estimate): ") + rows
-                        + ", max(id): " + (max.isPresent() ? max.getAsLong() : "none (empty)")));
+                        + ", max(id): " + (max.isPresent() ? max.getAsLong() : "none (empty)"), fields));
                 return max.isPresent() ? max.getAsLong() : 0L;
             }
         } catch (SQLException | RuntimeException e) {
@@ -120,18 +127,33 @@ public final class StatusChecker {
             return;
         }
         String db = target.database();
+        String title = "database " + db + " exists";
         try (Connection c = connections.open(target.withDatabase(null))) {
             Inspector in = new Inspector(c);
             if (!in.schemaExists(db)) {
-                out.add(new Check("database_exists", "database " + db + " exists", State.PENDING, "not found on " + target.describe()));
+                out.add(new Check("database_exists", title, State.PENDING, "not found on " + target.describe()));
                 return;
             }
-            out.add(new Check("database_exists", "database " + db + " exists", State.OK, "on " + target.describe()));
-            grantsCheck(out, in, target);
-            tableChecks(out, in, db, oldMax);
-            out.add(autoincLockCheck(in.autoincLockMode()));
+            out.add(new Check("database_exists", title, State.OK, "on " + target.describe()));
+            // Each later check reports its own failure under its own id, so no id appears twice.
+            guarded(out, "user_grants", "runtime user " + target.user() + " has SELECT, INSERT, UPDATE, DELETE on " + db,
+                    () -> grantsCheck(out, in, target));
+            guarded(out, "csmhe_table", "table " + TableNames.CSMHE + " exists (migrations ran)", () -> tableChecks(out, in, db, oldMax));
+            guarded(out, "autoinc_lock_mode", "copy chunks and LMS inserts into the new table", () -> out.add(autoincLockCheck(in.autoincLockMode())));
         } catch (SQLException | RuntimeException e) {
-            out.add(new Check("database_exists", "database " + db + " exists", State.FAILED, e.getMessage()));
+            out.add(new Check("database_exists", title, State.FAILED, e.getMessage()));
+        }
+    }
+
+    private interface CheckStep {
+        void run() throws SQLException;
+    }
+
+    private static void guarded(List<Check> out, String id, String title, CheckStep step) {
+        try {
+            step.run();
+        } catch (SQLException | RuntimeException e) {
+            out.add(new Check(id, title, State.FAILED, e.getMessage()));
         }
     }
 
@@ -176,14 +198,16 @@ public final class StatusChecker {
         out.add(new Check("csmhe_table", "table " + t + " exists (migrations ran)", State.OK, "in " + db));
         long next = in.nextAutoIncrement(db, t);
         String title = "AUTO_INCREMENT leaves room above max(old id)";
+        Map<String, String> fields = oldMax == null ? Map.of("next_id", Long.toString(next))
+                : Map.of("next_id", Long.toString(next), "old_max_id", Long.toString(oldMax));
         if (oldMax == null) {
-            out.add(new Check("auto_increment_gap", title, State.WARNING, "next id " + next + "; old table max(id) unknown"));
+            out.add(new Check("auto_increment_gap", title, State.WARNING, "next id " + next + "; old table max(id) unknown", fields));
         } else if (next > oldMax) {
             out.add(new Check("auto_increment_gap", title, State.OK, "next id " + next + " > old max(id) " + oldMax
-                    + " (room for " + (next - oldMax - 1) + " more old rows)"));
+                    + " (room for " + (next - oldMax - 1) + " more old rows)", fields));
         } else {
             out.add(new Check("auto_increment_gap", title, State.FAILED, "next id " + next + " <= old max(id) " + oldMax
-                    + ": new rows would collide with copied ids; set AUTO_INCREMENT above " + oldMax));
+                    + ": new rows would collide with copied ids; set AUTO_INCREMENT above " + oldMax, fields));
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.throttle;
 
 import java.util.Map;
 import org.csmh.proto.v1.Pace;

@@ -1,10 +1,7 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.job;
 
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Logger;
-import org.csmh.agent.job.JobBody;
-import org.csmh.agent.job.JobFailure;
-import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.SqlErrors;
 
 /**
@@ -47,7 +44,7 @@ public final class Retrying {
                 }
                 String reason = "database error, retrying in " + wait / 1000 + " s: " + SqlErrors.firstLine(cause);
                 LOG.warning("event=job_retry id=" + job.id() + " reason=\"" + reason + "\"");
-                job.update(b -> b.setThrottleReason(reason).setRowsPerSecond(0).setAttempts(b.getAttempts() + 1));
+                job.control().retryWait(reason);
                 if (!job.control().sleep(wait)) {
                     return;
                 }

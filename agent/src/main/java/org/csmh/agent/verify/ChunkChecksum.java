@@ -1,10 +1,11 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.verify;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.TreeMap;
+import org.csmh.agent.job.IdRange;
 
 /**
  * Per-chunk COUNT and BIT_XOR of per-row CRC32s, the same expression on both sides. CONCAT_WS skips NULLs, so
@@ -31,6 +32,15 @@ final class ChunkChecksum {
         try (ResultSet rs = chunk.executeQuery()) {
             rs.next();
             return new Sum(rs.getLong(1), rs.getLong(2));
+        }
+    }
+
+    /** Stops the chunk query if it is running (the server kills the statement; the call then fails). */
+    void cancel() {
+        try {
+            chunk.cancel();
+        } catch (SQLException ignored) {
+            // nothing running, or the connection is gone: either way nothing is left to stop
         }
     }
 

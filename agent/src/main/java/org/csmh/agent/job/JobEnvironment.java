@@ -1,25 +1,19 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.job;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 import org.csmh.agent.config.EndpointResolver;
 import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.mysql.Endpoint;
-import org.csmh.proto.v1.CopyMode;
 
-/** What job runners need from the agent: endpoints, connections for each purpose, metrics. */
+/** What job runners need from the agent: endpoints, and connections for each purpose. */
 public final class JobEnvironment {
     private final ConnectionFactory connections;
     private final EndpointResolver endpoints;
-    private final ThrottleMetrics metrics;
 
     public JobEnvironment(ConnectionFactory connections, EndpointResolver endpoints) {
         this.connections = connections;
         this.endpoints = endpoints;
-        this.metrics = new ThrottleMetrics(connections, endpoints::resolve);
     }
 
     public Endpoint source() {
@@ -57,10 +51,6 @@ public final class JobEnvironment {
         return endpoints.has(name);
     }
 
-    public ThrottleMetrics metrics() {
-        return metrics;
-    }
-
     public Connection plain(Endpoint e) {
         return connections.open(e);
     }
@@ -77,20 +67,5 @@ public final class JobEnvironment {
         p.setProperty("allowLoadLocalInfile", "true");
         p.setProperty("socketTimeout", "600000");
         return connections.open(e, p);
-    }
-
-    /** The mode to use: AUTO becomes SAME_INSTANCE when both endpoints reach one server (same @@hostname, @@port). */
-    public CopyMode resolveMode(CopyMode requested, Connection source, Connection target) throws SQLException {
-        if (requested == CopyMode.COPY_MODE_SAME_INSTANCE || requested == CopyMode.COPY_MODE_CROSS_SERVER) {
-            return requested;
-        }
-        return identity(source).equals(identity(target)) ? CopyMode.COPY_MODE_SAME_INSTANCE : CopyMode.COPY_MODE_CROSS_SERVER;
-    }
-
-    private static String identity(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@hostname, @@port, @@datadir")) {
-            rs.next();
-            return rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getString(3);
-        }
     }
 }

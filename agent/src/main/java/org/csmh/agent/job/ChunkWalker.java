@@ -1,9 +1,7 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.job;
 
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.csmh.agent.job.JobControl;
-import org.csmh.agent.job.JobHandle;
 import org.csmh.proto.v1.Pace;
 
 /**
@@ -18,8 +16,9 @@ public final class ChunkWalker {
     private static final int MAX_CHUNK = 1_000_000;
 
     private final JobHandle job;
-    private final JobControl control;
+    private final JobStateMachine control;
     private final Supplier<String> throttle;
+    private final Guard guard;
     private final long first;
     // A pipelined copier calls next() on its reader thread and completed() on the writer thread.
     private volatile long last;
@@ -32,12 +31,23 @@ public final class ChunkWalker {
     private final long runStartedAt = System.nanoTime();
     private final IdRateMeter ids = new IdRateMeter();
 
+    /** Checked before every chunk; throws to stop the walk (e.g. the fleet lock is gone). */
+    public interface Guard {
+        void check() throws Exception;
+    }
+
+    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<String> throttle) {
+        this(job, first, last, doneThrough, throttle, () -> { });
+    }
+
     /**
      * @param doneThrough every id up to here is already done (first - 1 for a fresh start)
      * @param throttle    returns why to wait now, or null
+     * @param guard       must hold before each chunk is handed out
      */
-    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<String> throttle) {
+    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<String> throttle, Guard guard) {
         this.job = job;
+        this.guard = guard;
         this.control = job.control();
         this.throttle = throttle;
         this.first = first;
@@ -59,7 +69,7 @@ public final class ChunkWalker {
     public void extendTo(long newLast) {
         if (newLast > last) {
             last = newLast;
-            job.update(b -> b.setRangeEnd(newLast));
+            job.progress(b -> b.setRangeEnd(newLast));
         }
     }
 
@@ -71,7 +81,7 @@ public final class ChunkWalker {
     }
 
     /** The next chunk, or empty when the range is done or the job was cancelled. */
-    public Optional<IdRange> next() throws InterruptedException {
+    public Optional<IdRange> next() throws Exception {
         if (issuedThrough >= last) {
             return Optional.empty();
         }
@@ -84,6 +94,7 @@ public final class ChunkWalker {
         if (!waitOutThrottle()) {
             return Optional.empty();
         }
+        guard.check();
         long size = nextSize(control.pace());
         long from = issuedThrough + 1;
         long to = Math.min(last, issuedThrough + size);
@@ -106,7 +117,7 @@ public final class ChunkWalker {
         long eta = idRate > 0 ? (long) Math.ceil(remaining / idRate) : -1;
         double span = Math.max(1, last - first + 1);
         long done = doneThrough;
-        job.update(b -> b.setCurrentId(done).setRowsDone(b.getRowsDone() + rows).setChunksDone(b.getChunksDone() + 1)
+        job.progress(b -> b.setCurrentId(done).clearInFlight().setRowsDone(b.getRowsDone() + rows).setChunksDone(b.getChunksDone() + 1)
                 .setRowsPerSecond(ids.rowsPerSecond()).setEtaSeconds(eta).setProgress(Math.min(1.0, (done - first + 1) / span)));
     }
 
@@ -131,13 +142,13 @@ public final class ChunkWalker {
         }
         while (reason != null) {
             String r = reason;
-            job.update(b -> b.setThrottleReason(r).setRowsPerSecond(0));
+            job.progress(b -> b.setThrottleReason(r).setRowsPerSecond(0));
             if (!control.sleep(1000) || !control.awaitRunnable()) {
                 return false;
             }
             reason = throttle.get();
         }
-        job.update(b -> b.setThrottleReason(""));
+        job.progress(b -> b.setThrottleReason(""));
         return true;
     }
 

@@ -1,4 +1,4 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.job;
 
 import org.csmh.agent.job.JobHandle;
 

@@ -1,4 +1,4 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.job;
 
 /** Waits between retries after a database error: 1 s doubling to 30 s, giving up after a total budget. */
 final class Backoff {

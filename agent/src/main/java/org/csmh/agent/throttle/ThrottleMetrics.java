@@ -1,4 +1,4 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.throttle;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,19 +1,19 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.mysql;
 
 import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.mysql.TableNames;
 
 /** Fully qualified names of the two tables, for one source and one target database. */
-record Tables(String sourceDb, String targetDb) {
+public record Tables(String sourceDb, String targetDb) {
     /** The columns both tables share, in the order the copy reads and writes them. */
-    static final String COLUMNS = "id, version, created, state, grade, max_grade, student_module_id";
-    static final int WIDTH = 7;
+    public static final String COLUMNS = "id, version, created, state, grade, max_grade, student_module_id";
+    public static final int WIDTH = 7;
 
-    String csmh() {
+    public String csmh() {
         return SqlNames.quoteIdentifier(sourceDb) + "." + SqlNames.quoteIdentifier(TableNames.CSMH);
     }
 
-    String csmhe() {
+    public String csmhe() {
         return SqlNames.quoteIdentifier(targetDb) + "." + SqlNames.quoteIdentifier(TableNames.CSMHE);
     }
 }

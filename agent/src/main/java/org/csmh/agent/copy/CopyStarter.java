@@ -1,0 +1,60 @@
+package org.csmh.agent.copy;
+
+import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.IdRange;
+import org.csmh.agent.mysql.Tables;
+import org.csmh.agent.job.IdRange;
+import org.csmh.agent.job.JobEnvironment;
+import org.csmh.agent.job.JobManager;
+import org.csmh.agent.job.PaceRules;
+import org.csmh.agent.util.InvalidInputException;
+import org.csmh.agent.util.Unsigned;
+import org.csmh.proto.v1.CopyMode;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobKind;
+import org.csmh.proto.v1.JobRecord;
+import org.csmh.proto.v1.Pace;
+import org.csmh.proto.v1.StartCopyRequest;
+
+/**
+ * StartCopy: validates the request, runs the preflight (which may watch the old table for a while; no lock is held
+ * meanwhile, so other calls go on), then starts the job unless another copy started in the meantime.
+ */
+public final class CopyStarter {
+    static final long MAX_GROWTH_CHECK_SECONDS = 300;
+    static final long MAX_SETTLE_TIMEOUT_SECONDS = 86_400;
+    static final long MAX_SETTLE_SECONDS = 3_600;
+    private static final String ADVICE = "cancel it or let it finish before starting another";
+    private final JobManager manager;
+    private final JobEnvironment env;
+    private final CopyPreflight.Sleeper sleeper;
+
+    public CopyStarter(JobManager manager, JobEnvironment env, CopyPreflight.Sleeper sleeper) {
+        this.manager = manager;
+        this.env = env;
+        this.sleeper = sleeper;
+    }
+
+    public Job start(StartCopyRequest r) throws InterruptedException {
+        if (r.getModeValue() < 0 || CopyMode.forNumber(r.getModeValue()) == null) {
+            throw new InvalidInputException("unknown copy mode " + r.getModeValue());
+        }
+        IdRange.checkRequested(r.getRangeStart(), r.getRangeEnd());
+        long growth = r.hasGrowthCheckSeconds() ? Unsigned.atMost(r.getGrowthCheckSeconds(), MAX_GROWTH_CHECK_SECONDS, "growth_check_seconds") : 5;
+        if (r.hasSettleTimeoutSeconds()) {
+            if (Unsigned.atMost(r.getSettleTimeoutSeconds(), MAX_SETTLE_TIMEOUT_SECONDS, "settle_timeout_seconds") == 0) {
+                throw new InvalidInputException("settle_timeout_seconds must be at least 1");
+            }
+        }
+        if (r.hasSettleSeconds()) {
+            Unsigned.atMost(r.getSettleSeconds(), MAX_SETTLE_SECONDS, "settle_seconds");
+        }
+        Pace pace = PaceRules.forRequest(JobKind.JOB_KIND_COPY, r.getPace(), env::hasEndpoint);
+        manager.refuseIfActive(JobKind.JOB_KIND_COPY, ADVICE);
+        CopyPreflight.Plan plan = CopyPreflight.check(env, r.getRangeStart(), r.getRangeEnd(), r.getMode(), growth, sleeper);
+        Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_COPY).setMode(plan.mode())
+                .setRangeStart(plan.first()).setRangeEnd(plan.last()).setCurrentId(plan.first() - 1).setPace(pace)
+                .setFixedRangeEnd(r.getRangeEnd() != 0).build();
+        return manager.startAlone(JobRecord.newBuilder().setJob(job).setCopy(r).build(), ADVICE).snapshot();
+    }
+}

@@ -1,0 +1,194 @@
+package org.csmh.agent.copy;
+
+import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.IdRange;
+import org.csmh.agent.mysql.Tables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.csmh.agent.job.IdRange;
+import org.csmh.agent.job.JobFailure;
+import org.csmh.agent.job.JobHandle;
+import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.Tables;
+
+/**
+ * Rows that commit out of id order. An id is taken when a row is inserted, but the row is visible only when its
+ * transaction commits; with Django's ATOMIC_REQUESTS an LMS request can hold a new history row uncommitted for
+ * seconds while later rows commit. A chunk read in between misses that row for good, and nothing after it would
+ * notice. So the copy
+ * <ol>
+ *   <li>before its first chunk reads the old table's next AUTO_INCREMENT value, then waits for the source's write
+ *       transactions open at that moment to end: after that no id below the value can still appear;</li>
+ *   <li>before it reports success waits again for the write transactions open then, and recounts every chunk from
+ *       that value up on both sides, copying the rows the target lacks.</li>
+ * </ol>
+ * Seeing open transactions needs PROCESS on the source; without it the copy waits a fixed time and recounts the
+ * whole range.
+ */
+final class LateCommits {
+    private static final Set<Integer> NOT_ALLOWED = Set.of(1227, 1142, 1143, 1044);
+    private static final int ID_BATCH = 500;
+
+    enum Outcome { ENDED, INVISIBLE, TIMED_OUT, CANCELLED }
+
+    /** How a wait went: the outcome, how many transactions it waited for, for how long, and those still open. */
+    record Wait(Outcome outcome, int waitedFor, long millis, String stillOpen) {
+        String describe() {
+            return switch (outcome) {
+                case ENDED -> waitedFor == 0 ? "no open source transactions"
+                        : "waited " + millis / 1000.0 + " s for " + waitedFor + " open source transaction" + (waitedFor == 1 ? "" : "s");
+                case INVISIBLE -> "cannot see the source's open transactions (the source account lacks PROCESS)";
+                case TIMED_OUT -> "source transactions still open after " + millis / 1000 + " s: " + stillOpen;
+                case CANCELLED -> "cancelled while waiting for open source transactions";
+            };
+        }
+    }
+
+    private LateCommits() {
+    }
+
+    /** Waits until every write transaction open on the source now has ended, showing what it waits for. */
+    static Wait awaitOpenTransactions(Connection source, JobHandle job, long timeoutMillis, String why) throws SQLException, InterruptedException {
+        long t0 = System.nanoTime();
+        Set<String> waiting;
+        try {
+            waiting = keys(new Inspector(source).openWriteTransactions());
+        } catch (SQLException e) {
+            if (NOT_ALLOWED.contains(e.getErrorCode())) {
+                return new Wait(Outcome.INVISIBLE, 0, 0, "");
+            }
+            throw e;
+        }
+        int count = waiting.size();
+        try {
+            while (!waiting.isEmpty()) {
+                long waited = (System.nanoTime() - t0) / 1_000_000;
+                List<Inspector.OpenTransaction> open = new Inspector(source).openWriteTransactions();
+                waiting.retainAll(keys(open));
+                if (waiting.isEmpty()) {
+                    break;
+                }
+                String detail = open.stream().filter(t -> waiting.contains(key(t))).limit(3)
+                        .map(t -> "thread " + t.thread() + " open " + t.ageSeconds() + " s").collect(Collectors.joining(", "));
+                if (waited >= timeoutMillis) {
+                    return new Wait(Outcome.TIMED_OUT, count, waited, detail);
+                }
+                String reason = "settling " + why + ": waiting for " + waiting.size() + " open source transaction"
+                        + (waiting.size() == 1 ? "" : "s") + " to end (" + detail + ")";
+                job.progress(b -> b.setThrottleReason(reason).setRowsPerSecond(0));
+                if (!job.control().sleep(Math.min(250, timeoutMillis - waited)) || !job.control().awaitRunnable()) {
+                    return new Wait(Outcome.CANCELLED, count, waited, "");
+                }
+            }
+        } finally {
+            job.progress(b -> b.setThrottleReason(""));
+        }
+        return new Wait(Outcome.ENDED, count, (System.nanoTime() - t0) / 1_000_000, "");
+    }
+
+    /**
+     * Recounts ids {@code from..to} chunk by chunk on both sides and copies the rows the target lacks. A target row
+     * the source does not have is an error: something else wrote old ids into CSMHE. Returns the rows copied.
+     */
+    static long reconcile(Connection source, Connection target, Tables tables, long from, long to, long chunk, JobHandle job)
+            throws SQLException, JobFailure {
+        long copied = 0;
+        StrictWrites.prepare(target);
+        for (long a = from; a <= to && !job.control().cancelled(); a += chunk) {
+            IdRange r = new IdRange(a, Math.min(to, a + chunk - 1));
+            if (count(source, tables.csmh(), r) == count(target, tables.csmhe(), r)) {
+                continue;
+            }
+            TreeSet<Long> missing = ids(source, tables.csmh(), r);
+            TreeSet<Long> extra = ids(target, tables.csmhe(), r);
+            TreeSet<Long> common = new TreeSet<>(missing);
+            common.retainAll(extra);
+            missing.removeAll(common);
+            extra.removeAll(common);
+            if (!extra.isEmpty()) {
+                throw new JobFailure("CSMHE has " + extra.size() + " rows in ids " + r + " that the old table does not (first id "
+                        + extra.first() + "): something else wrote old ids into CSMHE; find out what before copying");
+            }
+            copied += copyRows(source, target, tables, new ArrayList<>(missing), r);
+        }
+        return copied;
+    }
+
+    private static long copyRows(Connection source, Connection target, Tables tables, List<Long> ids, IdRange r)
+            throws SQLException, JobFailure {
+        long rows = 0;
+        String marks = "?,?,?,?,?,?,?";
+        try {
+            for (int i = 0; i < ids.size(); i += ID_BATCH) {
+                List<Long> batch = ids.subList(i, Math.min(ids.size(), i + ID_BATCH));
+                String in = batch.stream().map(x -> "?").collect(Collectors.joining(","));
+                try (PreparedStatement read = source.prepareStatement("SELECT " + Tables.COLUMNS + " FROM " + tables.csmh() + " WHERE id IN (" + in + ")");
+                     PreparedStatement write = target.prepareStatement("INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES (" + marks + ")")) {
+                    for (int k = 0; k < batch.size(); k++) {
+                        read.setLong(k + 1, batch.get(k));
+                    }
+                    try (ResultSet rs = read.executeQuery()) {
+                        while (rs.next()) {
+                            for (int c = 1; c <= Tables.WIDTH; c++) {
+                                write.setObject(c, rs.getObject(c));
+                            }
+                            write.addBatch();
+                            rows++;
+                        }
+                    }
+                    write.executeBatch();
+                    StrictWrites.noWarnings(write, r);
+                }
+            }
+            target.commit();
+        } catch (SQLException | JobFailure e) {
+            try {
+                target.rollback();
+            } catch (SQLException ignored) {
+                // the connection is likely gone; the server rolls back on its own
+            }
+            throw e;
+        }
+        return rows;
+    }
+
+    static long count(Connection c, String table, IdRange r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE id BETWEEN ? AND ?")) {
+            ps.setLong(1, r.first());
+            ps.setLong(2, r.last());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static TreeSet<Long> ids(Connection c, String table, IdRange r) throws SQLException {
+        TreeSet<Long> out = new TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table + " WHERE id BETWEEN ? AND ?")) {
+            ps.setLong(1, r.first());
+            ps.setLong(2, r.last());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> keys(List<Inspector.OpenTransaction> open) {
+        return open.stream().map(LateCommits::key).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static String key(Inspector.OpenTransaction t) {
+        return t.thread() + "@" + t.started();
+    }
+}

@@ -1,0 +1,62 @@
+package org.csmh.agent.purge;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.csmh.agent.cutover.CutoverGate;
+import org.csmh.agent.job.JobEnvironment;
+import org.csmh.agent.job.JobManager;
+import org.csmh.agent.job.PaceRules;
+import org.csmh.agent.mysql.DatabaseAccessException;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.util.InvalidInputException;
+import org.csmh.agent.util.PreconditionException;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobKind;
+import org.csmh.proto.v1.JobRecord;
+import org.csmh.proto.v1.Pace;
+import org.csmh.proto.v1.PurgeMethod;
+import org.csmh.proto.v1.StartPurgeRequest;
+
+/** StartPurge: TRUNCATE or a chunked DELETE of the old table; refused before the cutover unless forced. */
+public final class PurgeStarter {
+    private static final String ADVICE = "resume or cancel it instead of starting another";
+    private final JobManager manager;
+    private final JobEnvironment env;
+    private final CutoverGate gate;
+
+    public PurgeStarter(JobManager manager, JobEnvironment env, CutoverGate gate) {
+        this.manager = manager;
+        this.env = env;
+        this.gate = gate;
+    }
+
+    public Job start(StartPurgeRequest r) {
+        if (r.getMethodValue() < 0 || PurgeMethod.forNumber(r.getMethodValue()) == null) {
+            throw new InvalidInputException("unknown purge method " + r.getMethodValue());
+        }
+        Pace pace = PaceRules.forRequest(JobKind.JOB_KIND_PURGE, r.getPace(), env::hasEndpoint);
+        manager.refuseIfActive(JobKind.JOB_KIND_PURGE, ADVICE);
+        if (!r.getForce()) {
+            gate.requireCutOver();
+        }
+        Endpoint purger = env.purger();
+        long min;
+        long max;
+        try (Connection c = env.plain(purger)) {
+            Inspector in = new Inspector(c);
+            if (!in.tableExists(purger.database(), TableNames.CSMH)) {
+                throw new PreconditionException("no table " + TableNames.CSMH + " in " + purger.database());
+            }
+            max = in.maxId(purger.database(), TableNames.CSMH).orElse(0L);
+            min = in.minId(purger.database(), TableNames.CSMH).orElse(1L);
+        } catch (SQLException e) {
+            throw DatabaseAccessException.from(purger, "purge preflight", e);
+        }
+        PurgeMethod method = r.getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE;
+        Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_PURGE).setRangeStart(min).setRangeEnd(max)
+                .setCurrentId(min - 1).setPace(pace).build();
+        return manager.startAlone(JobRecord.newBuilder().setJob(job).setPurge(r.toBuilder().setMethod(method)).build(), ADVICE).snapshot();
+    }
+}
