@@ -86,6 +86,27 @@ def follow_job(module, args, request=None):
     return job
 
 
+def status(module):
+    """The agent's GetStatus: checks, and the procedure's steps as the agent defines them."""
+    rc, lines = run(module, ['status'])
+    return lines[-1]
+
+
+def steps_by_id(status_doc):
+    """Step id -> {state: done|todo|running|blocked, detail, job_id, ...}, in the agent's order."""
+    out = {}
+    for step in status_doc.get('steps', []):
+        state = step.get('state', '').replace('STEP_STATE_', '').lower()
+        out[step.get('id')] = dict(state=state, title=step.get('title', ''), detail=step.get('detail', ''),
+                                   action=step.get('action', ''), job_id=step.get('jobId', ''))
+    return out
+
+
+def step_state(module, step_id):
+    """The state of one step of the procedure, as the agent sees it now."""
+    return steps_by_id(status(module)).get(step_id, {}).get('state', '')
+
+
 def jobs(module):
     """Every job the agent knows, as its last snapshot."""
     rc, lines = run(module, ['jobs'])

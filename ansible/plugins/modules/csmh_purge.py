@@ -32,14 +32,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
 
 
-def old_table_empty(module):
-    rc, lines = csmhctl.run(module, ['status'])
-    for check in lines[-1].get('checks', []):
-        if check.get('id') == 'old_table':
-            return 'max(id): none' in check.get('detail', '') or check.get('detail', '').startswith('not found')
-    return False
-
-
 def main():
     args = dict(method=dict(type='str', choices=['delete', 'truncate'], default='delete'), force=dict(type='bool', default=False),
                 wait=dict(type='bool', default=True))
@@ -47,7 +39,7 @@ def main():
     args.update(csmhctl.COMMON_ARGS)
     module = AnsibleModule(argument_spec=args, supports_check_mode=True)
     p = module.params
-    if old_table_empty(module):
+    if csmhctl.step_state(module, 'purge') == 'done':
         module.exit_json(changed=False, msg='the old table is already empty')
     if module.check_mode:
         module.exit_json(changed=True, msg='would purge the old table')

@@ -7,7 +7,8 @@ DOCUMENTATION = r'''
 module: csmh_status
 short_description: The CSMH procedure's checklist and jobs on a host
 description:
-  - Read-only. Returns every check of the procedure and the agent's jobs, e.g. to poll an asynchronous copy.
+  - Read-only. Returns every check of the procedure, its steps as the agent defines them (in order, each with its
+    state), and the agent's jobs, e.g. to poll an asynchronous copy or to skip steps that are already done.
 options:
   job_id: {description: Also return this job as C(job)., type: str}
 extends_documentation_fragment:
@@ -22,7 +23,13 @@ EXAMPLES = r'''
 
 RETURN = r'''
 checks: {description: The checklist., type: list, elements: dict, returned: always}
-complete: {description: No step is pending or failed., type: bool, returned: always}
+complete: {description: No check is pending or failed., type: bool, returned: always}
+steps:
+  description: The procedure's steps by id, each with C(state) (done, todo, running or blocked), C(title), C(detail), C(action) and C(job_id).
+  type: dict
+  returned: always
+todo: {description: Ids of the steps not done yet, in order., type: list, elements: str, returned: always}
+next_step: {description: The first step not done; empty when the procedure is complete., type: str, returned: always}
 jobs: {description: Every job's last snapshot., type: list, elements: dict, returned: always}
 job: {description: The job named by job_id., type: dict, returned: when job_id is given}
 '''
@@ -35,10 +42,11 @@ def main():
     args = dict(job_id=dict(type='str'))
     args.update(csmhctl.COMMON_ARGS)
     module = AnsibleModule(argument_spec=args, supports_check_mode=True)
-    rc, lines = csmhctl.run(module, ['status'])
-    status = lines[-1]
+    status = csmhctl.status(module)
+    steps = csmhctl.steps_by_id(status)
     jobs = csmhctl.jobs(module)
-    result = dict(changed=False, checks=status.get('checks', []), complete=status.get('complete', False), jobs=jobs)
+    result = dict(changed=False, checks=status.get('checks', []), complete=status.get('complete', False), jobs=jobs,
+                  steps=steps, todo=[k for k, v in steps.items() if v['state'] != 'done'], next_step=status.get('nextStep', ''))
     if module.params['job_id']:
         rc, lines = csmhctl.run(module, ['job', module.params['job_id']])
         result['job'] = lines[-1]

@@ -10,6 +10,7 @@ import org.csmh.agent.copy.CopyRunner;
 import org.csmh.agent.copy.CopyStarter;
 import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.job.Retrying;
+import org.csmh.agent.procedure.Procedure;
 import org.csmh.agent.purge.PurgeStarter;
 import org.csmh.agent.throttle.ThrottleMetrics;
 import org.csmh.agent.verify.VerifyRunner;
@@ -59,7 +60,7 @@ public final class Agent {
                 new PurgeStarter(jobs, env, gate), jobs);
         ProcedureService procedure = new ProcedureService(new MigrationRunner(config.migrations()), new TableCreator(connections), env,
                 gate, settings);
-        CsmhAgentService service = new CsmhAgentService(status, provisioner, settings, endpoints, jobService,
+        CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate), provisioner, settings, endpoints, jobService,
                 procedure, VERSION, hostname());
         this.server = new AgentServer(config.listenHost(), config.listenPort(), service, config.security());
     }

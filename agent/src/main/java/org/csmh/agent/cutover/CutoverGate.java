@@ -64,7 +64,7 @@ public final class CutoverGate {
                 + ": run csmhctl verify, or cut over with force"));
     }
 
-    static Instant finishedAt(Job j) {
+    public static Instant finishedAt(Job j) {
         return j.getFinishedAt().isEmpty() ? Instant.EPOCH : Instant.parse(j.getFinishedAt());
     }
 

@@ -1,7 +1,6 @@
 package org.csmh.agent.server;
 
 import io.grpc.stub.StreamObserver;
-import java.util.List;
 import org.csmh.agent.config.EndpointResolver;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.provision.DatabaseProvisioner;
@@ -11,7 +10,10 @@ import org.csmh.agent.settings.LmsSettingsEditor;
 import org.csmh.agent.settings.SettingsChange;
 import org.csmh.agent.settings.SettingsResult;
 import org.csmh.agent.status.Check;
-import org.csmh.agent.status.StatusChecker;
+import org.csmh.agent.procedure.Procedure;
+import org.csmh.agent.procedure.StepStatus;
+import org.csmh.proto.v1.Step;
+import org.csmh.proto.v1.StepState;
 import org.csmh.agent.util.InvalidInputException;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.csmh.proto.v1.CheckState;
@@ -43,7 +45,7 @@ import org.csmh.proto.v1.UpdateSettingsResponse;
 
 /** Translates csmh.v1 messages to domain calls and back; no logic of its own. */
 public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
-    private final StatusChecker status;
+    private final Procedure procedureStatus;
     private final DatabaseProvisioner provisioner;
     private final LmsSettingsEditor settings;
     private final EndpointResolver endpoints;
@@ -52,9 +54,9 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
     private final String version;
     private final String hostname;
 
-    public CsmhAgentService(StatusChecker status, DatabaseProvisioner provisioner, LmsSettingsEditor settings,
+    public CsmhAgentService(Procedure procedureStatus, DatabaseProvisioner provisioner, LmsSettingsEditor settings,
                             EndpointResolver endpoints, JobService jobs, ProcedureService procedure, String version, String hostname) {
-        this.status = status;
+        this.procedureStatus = procedureStatus;
         this.provisioner = provisioner;
         this.settings = settings;
         this.endpoints = endpoints;
@@ -67,13 +69,18 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
     @Override
     public void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> out) {
         unary("GetStatus", out, () -> {
-            List<Check> checks = status.check(request.getExactRowCount());
-            GetStatusResponse.Builder b = GetStatusResponse.newBuilder().setAgentVersion(version).setHostname(hostname);
-            for (Check c : checks) {
+            Procedure.Status s = procedureStatus.status(request.getExactRowCount());
+            GetStatusResponse.Builder b = GetStatusResponse.newBuilder().setAgentVersion(version).setHostname(hostname)
+                    .setComplete(s.complete()).setNextStep(s.next().map(n -> n.step().id()).orElse(""));
+            for (Check c : s.checks()) {
                 b.addChecks(org.csmh.proto.v1.Check.newBuilder().setId(c.id()).setTitle(c.title())
-                        .setState(CheckState.valueOf("CHECK_STATE_" + c.state().name())).setDetail(c.detail()));
+                        .setState(CheckState.valueOf("CHECK_STATE_" + c.state().name())).setDetail(c.detail()).putAllFields(c.fields()));
             }
-            b.setComplete(checks.stream().noneMatch(c -> c.state() == Check.State.PENDING || c.state() == Check.State.FAILED));
+            for (StepStatus st : s.steps()) {
+                b.addSteps(Step.newBuilder().setId(st.step().id()).setTitle(st.step().title())
+                        .setState(StepState.valueOf("STEP_STATE_" + st.state().name())).setDetail(st.detail()).setAction(st.step().action())
+                        .setDestructive(st.step().destructive()).addAllChecks(st.step().checks()).setJobId(st.jobId()));
+            }
             return b.build();
         });
     }

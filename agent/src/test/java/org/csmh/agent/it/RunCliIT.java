@@ -24,7 +24,7 @@ class RunCliIT {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 4_000).startInProcess()) {
             CopyCliIT.Run early = CopyCliIT.run(h, false, "run");
             assertEquals(6, early.code(), early.toString());
-            assertTrue(flat(early.out()).contains("[1] settings STOP"), early.out());
+            assertTrue(flat(early.out()).contains("[1] database STOP"), early.out());
 
             h.configureTarget();
             h.client.updateSettings(UpdateSettingsRequest.newBuilder().setEnableCsmhExtended(Flag.FLAG_TRUE).build());
@@ -32,15 +32,16 @@ class RunCliIT {
             CopyCliIT.Run walk = CopyCliIT.run(h, false, "run", "--without-django", "--chunk-size", "1500", "--sleep-ms", "0",
                     "--growth-check-seconds", "0");
             assertEquals(6, walk.code(), walk.toString());
-            for (String line : new String[] {"[2] migrations ok ran", "[3] AUTO_INCREMENT gap ok", "[4] copy ok", "[5] verify ok",
-                    "[6] cutover ok", "[7] purge STOP destructive"}) {
+            for (String line : new String[] {"[1] database ok", "[2] settings ok", "[3] csmh_extended ok", "[4] migrations ok",
+                    "[5] auto_increment_gap ok", "[6] copy ok", "[7] verify ok", "[8] cutover ok", "[9] purge STOP destructive"}) {
                 assertTrue(flat(walk.out()).contains(line), line + " in:\n" + walk.out());
             }
             assertEquals(4_000, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
 
             CopyCliIT.Run rest = CopyCliIT.run(h, false, "run", "--purge", "--chunk-size", "1500", "--sleep-ms", "0", "--growth-check-seconds", "0");
             assertEquals(0, rest.code(), rest.toString());
-            assertTrue(flat(rest.out()).contains("[2] migrations ok CSMHE exists"), rest.out());
+            assertTrue(flat(rest.out()).contains("[4] migrations ok in "), rest.out());
+            assertTrue(flat(rest.out()).contains("[9] purge ok"), rest.out());
             assertTrue(rest.out().contains("procedure complete"), rest.out());
             assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
             assertEquals(4_000, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()));

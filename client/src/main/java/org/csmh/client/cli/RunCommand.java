@@ -1,36 +1,41 @@
 package org.csmh.client.cli;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.csmh.client.CsmhClient;
-import org.csmh.proto.v1.Check;
-import org.csmh.proto.v1.CheckState;
 import org.csmh.proto.v1.CutoverRequest;
 import org.csmh.proto.v1.GetStatusRequest;
-import org.csmh.proto.v1.Job;
-import org.csmh.proto.v1.JobKind;
-import org.csmh.proto.v1.JobState;
 import org.csmh.proto.v1.MigrationEvent;
 import org.csmh.proto.v1.PurgeMethod;
 import org.csmh.proto.v1.RunMigrationsRequest;
 import org.csmh.proto.v1.StartCopyRequest;
 import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.StartVerifyRequest;
+import org.csmh.proto.v1.Step;
+import org.csmh.proto.v1.StepState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * Walks the procedure from wherever this host is: each step is checked first and done only if needed, and the
- * walk stops at a gate it cannot pass (settings missing, AUTO_INCREMENT gap, verify failed) or, before the
- * destructive purge, unless --purge was given. Running it again continues where it stopped.
+ * Walks the procedure from wherever this host is. The steps, their order and their states come from the agent
+ * (GetStatus.steps); this command only knows how to act on each: it does the first step that is not done, asks
+ * again, and goes on. It stops at a step only the operator can do (settings with secrets, a gate such as the
+ * AUTO_INCREMENT gap or a failed verify) and, before the destructive purge, unless --purge was given. Running it
+ * again continues where it stopped.
  */
-@Command(name = "run", sortOptions = false, description = {"Walk the whole procedure with a checklist, stopping at gates.",
-        "Steps: settings -> migrations -> AUTO_INCREMENT gap -> copy -> verify -> cutover -> purge (with --purge)."})
+@Command(name = "run", sortOptions = false,
+        description = {"Walk the whole procedure with a checklist, stopping at gates.",
+        "The agent defines the steps: database, settings, csmh_extended, migrations, auto_increment_gap, copy, verify, cutover,"
+                + " purge (with --purge)."})
 final class RunCommand implements Callable<Integer> {
+    private static final int MAX_ACTIONS = 20;
     @ParentCommand
     Csmhctl root;
     @Option(names = "--without-django", description = "create CSMHE without Django (as migration 0001 does) if it is missing")
@@ -44,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     PaceOptions pace;
 
-    private int step;
+    private final Set<String> reported = new HashSet<>();
 
     @Override
     public Integer call() {
@@ -52,102 +57,98 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int walk(CsmhClient c) {
-        Map<String, Check> s = status(c);
-        for (String id : new String[] {"settings_lms", "flag_csmh_extended", "database_exists", "user_grants"}) {
-            Check check = s.get(id);
-            if (check == null || check.getState() != CheckState.CHECK_STATE_OK) {
-                return stop("settings", (check == null ? id : check.getTitle() + ": " + check.getDetail())
-                        + "; run csmhctl provision and csmhctl settings first");
-            }
-        }
-        done("settings, database and users", "in place");
-
-        if (s.get("csmhe_table").getState() != CheckState.CHECK_STATE_OK) {
-            Iterator<MigrationEvent> events = c.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(withoutDjango).build());
-            while (events.hasNext()) {
-                MigrationEvent e = events.next();
-                if (e.getEventCase() == MigrationEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
-                    return stop("migrations", e.getStep().getService() + "/" + e.getStep().getAlias() + " exited " + e.getExitCode()
-                            + "; see csmhctl migrate");
+        Map<String, Integer> acted = new HashMap<>();
+        for (int round = 0; round <= MAX_ACTIONS; round++) {
+            List<Step> steps = c.status(GetStatusRequest.getDefaultInstance()).getStepsList();
+            Step next = null;
+            for (int i = 0; i < steps.size() && next == null; i++) {
+                Step st = steps.get(i);
+                if (st.getState() == StepState.STEP_STATE_DONE) {
+                    done(i + 1, st);
+                } else {
+                    next = st;
+                    if (acted.merge(st.getId(), 1, Integer::sum) > 2) {
+                        return stop(i + 1, st, "still not done after it ran: " + st.getDetail());
+                    }
+                    int code = act(c, i + 1, st);
+                    if (code != CONTINUE) {
+                        return code;
+                    }
                 }
             }
-            s = status(c);
-            done("migrations", "ran");
-        } else {
-            done("migrations", "CSMHE exists");
-        }
-        Check gap = s.get("auto_increment_gap");
-        if (gap == null || gap.getState() != CheckState.CHECK_STATE_OK) {
-            return stop("AUTO_INCREMENT gap", gap == null ? "unknown" : gap.getDetail());
-        }
-        done("AUTO_INCREMENT gap", gap.getDetail());
-
-        int code = follow(c, JobKind.JOB_KIND_COPY, () -> {
-            StartCopyRequest.Builder b = StartCopyRequest.newBuilder().setPace(pace.toPace());
-            if (growth != null) {
-                b.setGrowthCheckSeconds(growth);
+            if (next == null) {
+                root.out.println(root.json ? "{\"complete\": true}" : "procedure complete");
+                return ExitCodes.OK;
             }
-            return c.startCopy(b.build());
-        });
-        if (code != ExitCodes.OK) {
-            return stop("copy", "the copy did not succeed");
         }
-        done("copy", "every old row is in CSMHE");
-        code = follow(c, null, () -> c.startVerify(StartVerifyRequest.newBuilder().setPace(pace.toPace()).build()));
-        if (code != ExitCodes.OK) {
-            return stop("verify", "rows differ; csmhctl jobs shows where. Fix, copy again, verify again");
-        }
-        done("verify", "old and new tables match");
-        c.cutover(CutoverRequest.newBuilder().build());
-        done("cutover", "reads no longer use the old table");
-        if (!purge) {
-            return stop("purge", "destructive: run csmhctl run --purge (or csmhctl purge) when ready");
-        }
-        code = follow(c, null, () -> c.startPurge(StartPurgeRequest.newBuilder().setPace(pace.toPace())
-                .setMethod(truncate ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE).build()));
-        if (code != ExitCodes.OK) {
-            return stop("purge", "the purge did not finish; csmhctl jobs shows why, csmhctl purge resumes");
-        }
-        done("purge", "old table empty");
-        root.out.println("procedure complete");
-        return ExitCodes.OK;
+        return ExitCodes.INCOMPLETE;
     }
 
-    /** Follows a running job of that kind if there is one (a copy started earlier), else starts one. */
-    private int follow(CsmhClient c, JobKind resumeKind, java.util.function.Supplier<Job> start) {
-        Job job = null;
-        if (resumeKind != null) {
-            job = c.listJobs().getJobsList().stream().filter(j -> j.getKind() == resumeKind && !finished(j)).findFirst().orElse(null);
+    private static final int CONTINUE = -1;
+
+    /** Does one step; CONTINUE when it went through (the next status says how things stand). */
+    private int act(CsmhClient c, int n, Step st) {
+        if (st.getState() == StepState.STEP_STATE_BLOCKED) {
+            return stop(n, st, st.getDetail());
         }
-        if (job == null) {
-            job = start.get();
+        if (st.getState() == StepState.STEP_STATE_RUNNING) {
+            return followed(n, st, JobCommands.started(root, c, c.getJob(st.getJobId()), false));
         }
-        return JobCommands.started(root, c, job, false);
-    }
-
-    private static boolean finished(Job j) {
-        return j.getState() == JobState.JOB_STATE_SUCCEEDED || j.getState() == JobState.JOB_STATE_FAILED
-                || j.getState() == JobState.JOB_STATE_CANCELLED;
-    }
-
-    private Map<String, Check> status(CsmhClient c) {
-        return c.status(GetStatusRequest.getDefaultInstance()).getChecksList().stream()
-                .collect(Collectors.toMap(Check::getId, x -> x, (a, b) -> a));
-    }
-
-    private void done(String what, String detail) {
-        step++;
-        if (!root.json) {
-            root.out.printf("[%d] %-28s ok   %s%n", step, what, detail);
+        switch (st.getId()) {
+            case "migrations" -> {
+                Iterator<MigrationEvent> events = c.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(withoutDjango).build());
+                while (events.hasNext()) {
+                    MigrationEvent e = events.next();
+                    if (e.getEventCase() == MigrationEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
+                        return stop(n, st, e.getStep().getService() + "/" + e.getStep().getAlias() + " exited " + e.getExitCode()
+                                + "; see csmhctl migrate");
+                    }
+                }
+                return CONTINUE;
+            }
+            case "copy" -> {
+                StartCopyRequest.Builder b = StartCopyRequest.newBuilder().setPace(pace.toPace());
+                if (growth != null) {
+                    b.setGrowthCheckSeconds(growth);
+                }
+                return followed(n, st, JobCommands.started(root, c, c.startCopy(b.build()), false));
+            }
+            case "verify" -> {
+                return followed(n, st, JobCommands.started(root, c, c.startVerify(StartVerifyRequest.newBuilder().setPace(pace.toPace()).build()), false));
+            }
+            case "cutover" -> {
+                c.cutover(CutoverRequest.newBuilder().build());
+                return CONTINUE;
+            }
+            case "purge" -> {
+                if (!purge) {
+                    return stop(n, st, "destructive: run csmhctl run --purge (or csmhctl purge) when ready");
+                }
+                return followed(n, st, JobCommands.started(root, c, c.startPurge(StartPurgeRequest.newBuilder().setPace(pace.toPace())
+                        .setMethod(truncate ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE).build()), false));
+            }
+            default -> {
+                // Steps that need the operator's input (secrets, a gate): say which command does them.
+                return stop(n, st, st.getDetail() + (st.getAction().isEmpty() ? "" : "; run csmhctl " + st.getAction()));
+            }
         }
     }
 
-    private int stop(String what, String why) {
-        step++;
+    private int followed(int n, Step st, int code) {
+        return code == ExitCodes.OK ? CONTINUE : stop(n, st, "the " + st.getId() + " job did not succeed; csmhctl jobs shows why");
+    }
+
+    private void done(int n, Step st) {
+        if (reported.add(st.getId()) && !root.json) {
+            root.out.printf("[%d] %-20s ok   %s%n", n, st.getId(), st.getDetail());
+        }
+    }
+
+    private int stop(int n, Step st, String why) {
         if (root.json) {
-            root.out.println("{\"stopped_at\": " + Csmhctl.jsonString(what) + ", \"reason\": " + Csmhctl.jsonString(why) + "}");
+            root.out.println("{\"stopped_at\": " + Csmhctl.jsonString(st.getId()) + ", \"reason\": " + Csmhctl.jsonString(why) + "}");
         } else {
-            root.out.printf("[%d] %-28s STOP %s%n", step, what, why);
+            root.out.printf("[%d] %-20s STOP %s%n", n, st.getId(), why);
         }
         return ExitCodes.INCOMPLETE;
     }

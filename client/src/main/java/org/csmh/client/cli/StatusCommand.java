@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.csmh.proto.v1.Check;
 import org.csmh.proto.v1.GetStatusRequest;
 import org.csmh.proto.v1.GetStatusResponse;
+import org.csmh.proto.v1.Step;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -32,7 +33,13 @@ final class StatusCommand implements Callable<Integer> {
         for (Check c : r.getChecksList()) {
             root.out.printf("  %-9s %s%n            %s%n", "[" + label(c) + "]", c.getTitle(), c.getDetail());
         }
-        root.out.println(r.getComplete() ? "all steps done" : "steps remain");
+        root.out.println("procedure:");
+        for (int i = 0; i < r.getStepsCount(); i++) {
+            Step st = r.getSteps(i);
+            root.out.printf("  %d. %-20s %-8s %s%n", i + 1, st.getId(), st.getState().name().replace("STEP_STATE_", "").toLowerCase(),
+                    st.getDetail());
+        }
+        root.out.println(r.getNextStep().isEmpty() ? "all steps done" : "next step: " + r.getNextStep());
         return exit(r);
     }
 

@@ -1,0 +1,147 @@
+package org.csmh.agent.procedure;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.csmh.agent.cutover.CutoverGate;
+import org.csmh.agent.job.JobHandle;
+import org.csmh.agent.job.JobManager;
+import org.csmh.agent.mysql.DatabaseAccessException;
+import org.csmh.agent.status.Check;
+import org.csmh.agent.status.StatusChecker;
+import org.csmh.agent.util.PreconditionException;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobKind;
+import org.csmh.proto.v1.JobState;
+
+/**
+ * Where this host stands in the procedure: the checklist, and each {@link ProcedureStep}'s state derived from the
+ * checks, the jobs and the cutover gate. Read-only.
+ */
+public final class Procedure {
+    private final StatusChecker checker;
+    private final JobManager jobs;
+    private final CutoverGate gate;
+
+    /** The checklist and the steps; {@code next} is the first step not done, or null when all are. */
+    public record Status(List<Check> checks, List<StepStatus> steps) {
+        public boolean complete() {
+            return checks.stream().noneMatch(c -> c.state() == Check.State.PENDING || c.state() == Check.State.FAILED);
+        }
+
+        public Optional<StepStatus> next() {
+            return steps.stream().filter(s -> s.state() != StepStatus.State.DONE).findFirst();
+        }
+    }
+
+    public Procedure(StatusChecker checker, JobManager jobs, CutoverGate gate) {
+        this.checker = checker;
+        this.jobs = jobs;
+        this.gate = gate;
+    }
+
+    public Status status(boolean exactRowCount) {
+        List<Check> checks = checker.check(exactRowCount);
+        Map<String, Check> byId = new LinkedHashMap<>();
+        checks.forEach(c -> byId.putIfAbsent(c.id(), c));
+        List<Job> all = jobs.list();
+        List<StepStatus> steps = new ArrayList<>();
+        for (ProcedureStep step : ProcedureStep.values()) {
+            steps.add(state(step, byId, all, steps));
+        }
+        return new Status(checks, steps);
+    }
+
+    private StepStatus state(ProcedureStep step, Map<String, Check> checks, List<Job> all, List<StepStatus> before) {
+        boolean cutOver = checks.containsKey("flag_read_multiple") && checks.get("flag_read_multiple").ok();
+        Map<String, String> old = checks.containsKey("old_table") ? checks.get("old_table").fields() : Map.of();
+        boolean noOldRows = "false".equals(old.get("exists")) || ("true".equals(old.get("exists")) && !old.containsKey("max_id"));
+        return switch (step) {
+            case DATABASE, SETTINGS, CSMH_EXTENDED, MIGRATIONS, CUTOVER -> fromChecks(step, checks, false);
+            case AUTO_INCREMENT_GAP -> checks.containsKey("auto_increment_gap") ? fromChecks(step, checks, true)
+                    : StepStatus.todo(step, "checked once the new table exists");
+            case COPY -> cutOver ? StepStatus.done(step, "cut over already") : noOldRows ? StepStatus.done(step, "no old rows to copy")
+                    : copy(step, all, Long.parseLong(old.getOrDefault("max_id", "0")));
+            case VERIFY -> cutOver ? StepStatus.done(step, "cut over already") : noOldRows ? StepStatus.done(step, "no old rows to verify")
+                    : verify(step, all, before);
+            case PURGE -> noOldRows ? StepStatus.done(step, "no old rows left") : purge(step, all, old);
+        };
+    }
+
+    /** Done when every check the step names (that applies here) is OK; otherwise the first that is not says why. */
+    private static StepStatus fromChecks(ProcedureStep step, Map<String, Check> checks, boolean gateOnly) {
+        List<Check> mine = step.checks().stream().filter(checks::containsKey).map(checks::get).toList();
+        Optional<Check> open = mine.stream().filter(c -> !c.ok()).findFirst();
+        if (mine.isEmpty()) {
+            return StepStatus.todo(step, "not checked");
+        }
+        if (open.isEmpty()) {
+            return StepStatus.done(step, mine.get(0).detail());
+        }
+        String why = open.get().title() + ": " + open.get().detail();
+        return gateOnly ? StepStatus.blocked(step, why) : StepStatus.todo(step, why);
+    }
+
+    private static StepStatus copy(ProcedureStep step, List<Job> all, long maxId) {
+        Optional<Job> running = active(all, JobKind.JOB_KIND_COPY);
+        if (running.isPresent()) {
+            return new StepStatus(step, StepStatus.State.RUNNING, "copy " + running.get().getId() + " at id " + running.get().getCurrentId(),
+                    running.get().getId());
+        }
+        Optional<Job> newest = newest(all, JobKind.JOB_KIND_COPY);
+        if (newest.isPresent() && newest.get().getState() == JobState.JOB_STATE_SUCCEEDED && newest.get().getRangeEnd() >= maxId) {
+            return StepStatus.done(step, "copy " + newest.get().getId() + " copied ids up to " + newest.get().getRangeEnd()).withJob(newest.get().getId());
+        }
+        return newest.filter(j -> j.getState() != JobState.JOB_STATE_SUCCEEDED)
+                .map(j -> StepStatus.todo(step, "copy " + j.getId() + " " + j.getState().name().replace("JOB_STATE_", "").toLowerCase()
+                        + (j.getError().isEmpty() ? "" : ": " + j.getError()) + "; a new copy resumes where it stopped").withJob(j.getId()))
+                .orElse(StepStatus.todo(step, "old ids up to " + maxId + " to copy"));
+    }
+
+    private StepStatus verify(ProcedureStep step, List<Job> all, List<StepStatus> before) {
+        Optional<Job> running = active(all, JobKind.JOB_KIND_VERIFY);
+        if (running.isPresent()) {
+            return new StepStatus(step, StepStatus.State.RUNNING, "verify " + running.get().getId() + " at id " + running.get().getCurrentId(),
+                    running.get().getId());
+        }
+        if (before.stream().anyMatch(s -> s.step() == ProcedureStep.COPY && s.state() != StepStatus.State.DONE)) {
+            return StepStatus.todo(step, "after the copy");
+        }
+        try {
+            Job passed = gate.passingVerify();
+            return StepStatus.done(step, "verify " + passed.getId() + " passed over ids " + passed.getRangeStart() + ".." + passed.getRangeEnd())
+                    .withJob(passed.getId());
+        } catch (PreconditionException | DatabaseAccessException e) {
+            Optional<Job> newest = newest(all, JobKind.JOB_KIND_VERIFY);
+            if (newest.isPresent() && newest.get().getState() == JobState.JOB_STATE_FAILED && newest.get().getMismatchedRows() > 0
+                    && newest(all, JobKind.JOB_KIND_COPY).map(c -> CutoverGate.finishedAt(c).isBefore(CutoverGate.finishedAt(newest.get())))
+                    .orElse(true)) {
+                return StepStatus.blocked(step, "verify " + newest.get().getId() + " failed: " + newest.get().getError()
+                        + "; find out why, copy again, then verify again").withJob(newest.get().getId());
+            }
+            return StepStatus.todo(step, e.getMessage());
+        }
+    }
+
+    private static StepStatus purge(ProcedureStep step, List<Job> all, Map<String, String> old) {
+        Optional<Job> running = active(all, JobKind.JOB_KIND_PURGE);
+        if (running.isPresent()) {
+            return new StepStatus(step, StepStatus.State.RUNNING, "purge " + running.get().getId() + " at id " + running.get().getCurrentId(),
+                    running.get().getId());
+        }
+        return StepStatus.todo(step, old.getOrDefault("rows", "?") + " rows" + ("true".equals(old.get("rows_exact")) ? "" : " (estimate)")
+                + " left in the old table; purging is destructive");
+    }
+
+    private static Optional<Job> active(List<Job> all, JobKind kind) {
+        return all.stream().filter(j -> j.getKind() == kind && !JobHandle.isTerminal(j.getState())).findFirst();
+    }
+
+    private static Optional<Job> newest(List<Job> all, JobKind kind) {
+        return all.stream().filter(j -> j.getKind() == kind)
+                .max(Comparator.comparing(j -> j.getCreatedAt().isEmpty() ? java.time.Instant.EPOCH : java.time.Instant.parse(j.getCreatedAt())));
+    }
+}
