@@ -18,7 +18,9 @@ import org.csmh.agent.verify.VerifyStarter;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.job.JobStore;
 import org.csmh.agent.cutover.CutoverGate;
+import org.csmh.agent.cutover.Cutover;
 import org.csmh.agent.migrate.MigrationRunner;
+import org.csmh.agent.migrate.Migrations;
 import org.csmh.agent.migrate.TableCreator;
 import org.csmh.agent.purge.PurgeRunner;
 import org.csmh.agent.server.JobService;
@@ -58,8 +60,8 @@ public final class Agent {
         CutoverGate gate = new CutoverGate(jobs, env, settings);
         JobService jobService = new JobService(new CopyStarter(jobs, env, Thread::sleep), new VerifyStarter(jobs, env),
                 new PurgeStarter(jobs, env, gate), jobs);
-        ProcedureService procedure = new ProcedureService(new MigrationRunner(config.migrations()), new TableCreator(connections), env,
-                gate, settings);
+        ProcedureService procedure = new ProcedureService(new Migrations(new MigrationRunner(config.migrations()),
+                new TableCreator(connections), env), new Cutover(gate, settings));
         CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate), provisioner, settings, endpoints, jobService,
                 procedure, VERSION, hostname());
         this.server = new AgentServer(config.listenHost(), config.listenPort(), service, config.security());

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.util.PreconditionException;
 
 /** Turns a configured endpoint name into connection details, reading lms.yml aliases at the time of use. */
@@ -43,10 +44,15 @@ public final class EndpointResolver {
             host = "127.0.0.1";
         }
         int port;
+        String given = text(db.get("PORT"), "").trim();
         try {
-            port = Integer.parseInt(text(db.get("PORT"), "3306").isEmpty() ? "3306" : text(db.get("PORT"), "3306"));
+            // As Django's MySQL backend: an empty or zero PORT is not passed on, so the client's default 3306 applies.
+            port = given.isEmpty() || Long.parseLong(given) == 0 ? 3306 : Integer.parseInt(given);
         } catch (NumberFormatException e) {
-            throw new PreconditionException("lms.yml DATABASES." + alias + ".PORT is not a number");
+            throw new PreconditionException("lms.yml DATABASES." + alias + ".PORT " + SqlNames.printable(given) + " is not a port number");
+        }
+        if (port < 1 || port > 65535) {
+            throw new PreconditionException("lms.yml DATABASES." + alias + ".PORT " + port + " is not a port (1-65535)");
         }
         return Optional.of(new Endpoint(name, host, port, text(db.get("USER"), ""), text(db.get("PASSWORD"), ""),
                 text(db.get("NAME"), null)));

@@ -5,30 +5,50 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
-/** Which driver errors are worth waiting out (server restart, dropped connection, lock timeouts). */
+/**
+ * What a driver error means, decided in one place: jobs wait out the transient kinds, the API maps each kind to
+ * one status (see server/ErrorStatus).
+ */
 public final class SqlErrors {
-    private static final Set<Integer> TRANSIENT_CODES = Set.of(
+    /** ACCESS_DENIED: the login or a statement was refused. UNREACHABLE: the server or the connection is gone or
+     * overloaded. CONFLICT: another transaction was in the way (lock wait timeout, deadlock). FAILED: anything else. */
+    public enum Kind { ACCESS_DENIED, UNREACHABLE, CONFLICT, FAILED }
+
+    private static final Set<Integer> ACCESS_DENIED = Set.of(1044, 1045, 1142, 1143, 1227);
+    private static final Set<Integer> CONFLICT = Set.of(
+            1205, // lock wait timeout
+            1213); // deadlock
+    private static final Set<Integer> UNREACHABLE = Set.of(
             1040, // too many connections
             1053, // server shutdown in progress
-            1205, // lock wait timeout
-            1213, // deadlock
             1927, // MariaDB: connection was killed
             2002, 2003, 2006, 2013, 2055); // cannot connect, gone away, lost connection
 
     private SqlErrors() {
     }
 
+    public static Kind kind(SQLException e) {
+        if (ACCESS_DENIED.contains(e.getErrorCode())) {
+            return Kind.ACCESS_DENIED;
+        }
+        if (CONFLICT.contains(e.getErrorCode())) {
+            return Kind.CONFLICT;
+        }
+        if (UNREACHABLE.contains(e.getErrorCode()) || (e.getSQLState() != null && e.getSQLState().startsWith("08"))
+                || e instanceof SQLTransientException || e instanceof SQLRecoverableException
+                || e.getClass().getName().endsWith("CommunicationsException")) {
+            return Kind.UNREACHABLE;
+        }
+        return Kind.FAILED;
+    }
+
+    /** Worth waiting out: the server or connection comes back, the other transaction ends. */
     public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SQLTransientException || c instanceof SQLRecoverableException) {
+            if (c instanceof SQLException e && (kind(e) == Kind.UNREACHABLE || kind(e) == Kind.CONFLICT)) {
                 return true;
             }
-            if (c instanceof SQLException e) {
-                if (TRANSIENT_CODES.contains(e.getErrorCode()) || (e.getSQLState() != null && e.getSQLState().startsWith("08"))) {
-                    return true;
-                }
-            }
-            if (c instanceof DatabaseAccessException d && d.kind() == DatabaseAccessException.Kind.UNREACHABLE) {
+            if (c instanceof DatabaseAccessException d && (d.kind() == Kind.UNREACHABLE || d.kind() == Kind.CONFLICT)) {
                 return true;
             }
             if (c.getClass().getName().endsWith("CommunicationsException")) {

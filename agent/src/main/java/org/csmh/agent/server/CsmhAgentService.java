@@ -3,12 +3,12 @@ package org.csmh.agent.server;
 import io.grpc.stub.StreamObserver;
 import org.csmh.agent.config.EndpointResolver;
 import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.provision.AdminLogin;
 import org.csmh.agent.provision.DatabaseProvisioner;
 import org.csmh.agent.provision.ProvisionResult;
 import org.csmh.agent.provision.ProvisionSpec;
 import org.csmh.agent.settings.LmsSettingsEditor;
 import org.csmh.agent.settings.SettingsChange;
-import org.csmh.agent.settings.SettingsResult;
 import org.csmh.agent.status.Check;
 import org.csmh.agent.procedure.Procedure;
 import org.csmh.agent.procedure.StepStatus;
@@ -32,7 +32,6 @@ import org.csmh.proto.v1.StartCopyRequest;
 import org.csmh.proto.v1.StartVerifyRequest;
 import org.csmh.proto.v1.WatchJobRequest;
 import org.csmh.proto.v1.CsmhAgentGrpc;
-import org.csmh.proto.v1.FileChange;
 import org.csmh.proto.v1.Flag;
 import org.csmh.proto.v1.GetStatusRequest;
 import org.csmh.proto.v1.GetStatusResponse;
@@ -113,13 +112,7 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
             SettingsChange change = new SettingsChange(db, flag(request.getEnableCsmhExtendedValue(), "enable_csmh_extended"),
                     flag(request.getEnableReadingFromMultipleHistoryTablesValue(), "enable_reading_from_multiple_history_tables"),
                     !request.hasIncludeCms() || request.getIncludeCms(), request.getDryRun());
-            SettingsResult r = settings.apply(change);
-            UpdateSettingsResponse.Builder b = UpdateSettingsResponse.newBuilder().setChanged(r.changed()).setDryRun(r.dryRun())
-                    .putAllAnsibleOverrides(r.ansibleOverrides());
-            for (SettingsResult.FileResult f : r.files()) {
-                b.addFiles(FileChange.newBuilder().setPath(f.path()).setChanged(f.changed()).setDiff(f.diff()).setBackupPath(f.backupPath()));
-            }
-            return b.build();
+            return SettingsResponses.of(settings.apply(change));
         });
     }
 
@@ -185,24 +178,7 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
     }
 
     private Endpoint admin(Login login) {
-        boolean explicit = !login.getHost().isEmpty() || !login.getUser().isEmpty();
-        if (explicit && !login.getEndpoint().isEmpty()) {
-            throw new InvalidInputException("login: give an endpoint name or host/user/password, not both");
-        }
-        if (!explicit) {
-            return endpoints.resolve(login.getEndpoint().isEmpty() ? "admin" : login.getEndpoint());
-        }
-        if (login.getUser().isEmpty() || login.getHost().isEmpty()) {
-            throw new InvalidInputException("login: host and user are both required");
-        }
-        if (login.getHost().length() > 255 || !login.getHost().matches("[A-Za-z0-9.:_\\-]+")) {
-            throw new InvalidInputException("login: invalid host");
-        }
-        if (login.getPort() > 65535) {
-            throw new InvalidInputException("login: invalid port " + login.getPort());
-        }
-        return new Endpoint("login", login.getHost(), login.getPort() == 0 ? 3306 : login.getPort(), login.getUser(),
-                login.getPassword(), null);
+        return AdminLogin.resolve(endpoints, login.getEndpoint(), login.getHost(), login.getPort(), login.getUser(), login.getPassword());
     }
 
     private static Boolean flag(int value, String field) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.csmh.agent.util.IoErrors;
 import org.csmh.agent.util.PreconditionException;
 
 /**
@@ -59,7 +60,7 @@ public final class LmsSettingsEditor {
                 try {
                     backup = replacer.replace(p.path(), p.original(), p.result().text()).toString();
                 } catch (IOException e) {
-                    throw new PreconditionException("could not write " + p.path() + " (left as it was): " + e.getMessage(), e);
+                    throw new PreconditionException("could not write " + p.path() + " (left as it was): " + IoErrors.describe(e), e);
                 }
                 LOG.info("event=settings_written file=" + p.path() + " backup=" + backup);
             }
@@ -142,7 +143,7 @@ public final class LmsSettingsEditor {
         } catch (NoSuchFileException e) {
             throw new PreconditionException(file + " does not exist");
         } catch (IOException e) {
-            throw new PreconditionException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new PreconditionException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -28,6 +28,11 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
         }
     }
 
+    /** Cutover (false) or rollback (true): only ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES, in every managed file. */
+    public static SettingsChange readingFromMultipleTables(boolean value, boolean dryRun) {
+        return new SettingsChange(null, null, value, true, dryRun);
+    }
+
     public static CsmhDatabase database(String name, String user, String password, String host, int port,
                                         Map<String, String> options, int connMaxAge) {
         String db = SqlNames.database(name == null || name.isBlank() ? "edxapp_csmh" : name);

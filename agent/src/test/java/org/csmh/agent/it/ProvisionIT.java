@@ -75,7 +75,7 @@ class ProvisionIT {
                 throw DatabaseAccessException.from(asRuntime, "create", e);
             }
         });
-        assertEquals(DatabaseAccessException.Kind.ACCESS_DENIED, denied.kind());
+        assertEquals(org.csmh.agent.mysql.SqlErrors.Kind.ACCESS_DENIED, denied.kind());
         Endpoint asMigrate = new Endpoint("mg", h.root.host(), h.root.port(), migrate, "Pa'ss\\word1-m", db);
         TestDatabases.execute(asMigrate, "CREATE TABLE t (x int)", "CREATE INDEX ix ON t (x)", "ALTER TABLE t ADD y int", "DROP TABLE t");
 

@@ -1,0 +1,68 @@
+package org.csmh.agent.migrate;
+
+import java.util.List;
+import org.csmh.agent.job.JobEnvironment;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.util.Unsigned;
+
+/**
+ * RunMigrations as the agent decides it: the configured manage.py commands (all of them unless steps are named),
+ * with DB_MIGRATION_USER/PASS from the request or else the agent's migrate endpoint; or, without Django, CSMHE
+ * created the way migration 0001 means to, its AUTO_INCREMENT max(CSMH.id) + offset.
+ */
+public final class Migrations {
+    static final long DEFAULT_OFFSET = 10_000;
+    static final long MAX_OFFSET = 1_000_000_000L;
+    private static final MigrationRunner.Step CSMHE_STEP = new MigrationRunner.Step(MigrationRunner.Service.LMS, "student_module_history");
+    private final MigrationRunner runner;
+    private final TableCreator tables;
+    private final JobEnvironment env;
+
+    /** What was asked: steps (empty = all configured), credentials (empty = the migrate endpoint's), or no Django. */
+    public record Request(List<MigrationRunner.Step> steps, String user, String password, boolean withoutDjango, long autoIncrementOffset) {
+    }
+
+    /** Where a run's events go, in order; called from the calling thread. */
+    public interface Listener extends MigrationRunner.Listener {
+        /** The last event of a run without Django: whether CSMHE was created. */
+        void created(MigrationRunner.Step step, boolean changed);
+    }
+
+    public Migrations(MigrationRunner runner, TableCreator tables, JobEnvironment env) {
+        this.runner = runner;
+        this.tables = tables;
+        this.env = env;
+    }
+
+    public void run(Request r, Listener listener) throws InterruptedException {
+        if (r.withoutDjango()) {
+            createWithoutDjango(r.autoIncrementOffset(), listener);
+            return;
+        }
+        List<MigrationRunner.Step> steps = r.steps();
+        steps.forEach(runner::checkStep);
+        if (steps.isEmpty()) {
+            steps = runner.allSteps();
+        }
+        String user = r.user();
+        String password = r.password();
+        if (user.isEmpty() && env.hasEndpoint("migrate")) {
+            Endpoint m = env.endpoint("migrate");
+            user = m.user();
+            password = m.password();
+        }
+        runner.run(steps, user, password, listener);
+    }
+
+    private void createWithoutDjango(long requestedOffset, Listener listener) {
+        long offset = requestedOffset == 0 ? DEFAULT_OFFSET : Unsigned.atMost(requestedOffset, MAX_OFFSET, "auto_increment_offset");
+        MigrationRunner.Step step = CSMHE_STEP;
+        listener.started(step, "create CSMHE as coursewarehistoryextended 0001 does (offset " + offset + ")");
+        List<String> ran = tables.create(env.source(), env.ddl(), offset);
+        ran.forEach(sql -> listener.output(step, sql));
+        if (ran.isEmpty()) {
+            listener.output(step, "table exists; nothing to do");
+        }
+        listener.created(step, !ran.isEmpty());
+    }
+}
