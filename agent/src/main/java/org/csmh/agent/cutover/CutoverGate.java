@@ -47,13 +47,20 @@ public final class CutoverGate {
         } catch (SQLException e) {
             throw DatabaseAccessException.from(source, "reading the old table", e);
         }
-        List<Job> all = jobs.list();
-        // RFC 3339 text does not sort as time (Instant.toString drops zero fractions): compare instants.
-        Optional<Instant> lastCopyEnd = all.stream().filter(j -> j.getKind() == JobKind.JOB_KIND_COPY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
-                .map(CutoverGate::finishedAt).max(Comparator.naturalOrder());
+        return passingVerify(jobs.list(), min, max);
+    }
+
+    /**
+     * The decision itself, on the jobs as they are: no copy running, and a verify that succeeded over every old id
+     * ({@code min..max}) and finished no earlier than the last successful copy.
+     */
+    static Job passingVerify(List<Job> all, long min, long max) {
         if (all.stream().anyMatch(j -> j.getKind() == JobKind.JOB_KIND_COPY && !JobHandle.isTerminal(j.getState()))) {
             throw new PreconditionException("a copy job is still running; cut over after it and a verify have finished");
         }
+        // RFC 3339 text does not sort as time (Instant.toString drops zero fractions): compare instants.
+        Optional<Instant> lastCopyEnd = all.stream().filter(j -> j.getKind() == JobKind.JOB_KIND_COPY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
+                .map(CutoverGate::finishedAt).max(Comparator.naturalOrder());
         Optional<Job> verify = all.stream()
                 .filter(j -> j.getKind() == JobKind.JOB_KIND_VERIFY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
                 .filter(j -> j.getRangeStart() <= Math.max(1, min) && j.getRangeEnd() >= max)

@@ -1,0 +1,125 @@
+package org.csmh.agent.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobKind;
+import org.csmh.proto.v1.JobRecord;
+import org.csmh.proto.v1.JobState;
+import org.csmh.proto.v1.Pace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The walker shared by copy, verify and purge: order, pace, pause/cancel, throttle, guard. */
+class ChunkWalkerTest {
+    @TempDir
+    Path dir;
+
+    private JobHandle job(Pace pace) {
+        JobHandle h = new JobHandle(new JobStore(dir), JobRecord.newBuilder().setJob(Job.newBuilder().setId("w1").setKind(JobKind.JOB_KIND_COPY)
+                .setState(JobState.JOB_STATE_PENDING).setPace(pace)).build());
+        h.control().start();
+        return h;
+    }
+
+    private static Pace fixed(int chunk) {
+        return Pace.newBuilder().setChunkSize(chunk).setSleepMs(0).build();
+    }
+
+    @Test
+    void handsOutChunksInOrderAndPublishesProgress() throws Exception {
+        JobHandle h = job(fixed(300));
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> null);
+        List<IdRange> got = new ArrayList<>();
+        for (Optional<IdRange> r = w.next(); r.isPresent(); r = w.next()) {
+            got.add(r.get());
+            w.completed(r.get(), r.get().last() - r.get().first() + 1, 1_000_000);
+        }
+        assertEquals(List.of(new IdRange(1, 300), new IdRange(301, 600), new IdRange(601, 900), new IdRange(901, 1000)), got);
+        Job s = h.snapshot();
+        assertEquals(1000, s.getCurrentId());
+        assertEquals(1000, s.getRowsDone());
+        assertEquals(4, s.getChunksDone());
+        assertEquals(1.0, s.getProgress());
+    }
+
+    @Test
+    void resumesAfterTheDonePointAndRefusesOutOfOrderCompletion() throws Exception {
+        JobHandle h = job(fixed(100));
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 450, () -> null);
+        IdRange first = w.next().orElseThrow();
+        assertEquals(new IdRange(451, 550), first);
+        IdRange second = w.next().orElseThrow();
+        assertThrows(IllegalStateException.class, () -> w.completed(second, 1, 1));
+    }
+
+    @Test
+    void sizesChunksTowardTheTargetTimeAtMostHalvingOrDoublingPerStep() throws Exception {
+        JobHandle h = job(Pace.newBuilder().setChunkSize(1000).setTargetChunkMs(100).setSleepMs(0).build());
+        ChunkWalker w = new ChunkWalker(h, 1, 1_000_000, 0, () -> null);
+        IdRange a = w.next().orElseThrow();
+        assertEquals(1000, a.last() - a.first() + 1);
+        w.completed(a, 1000, TimeUnit.MILLISECONDS.toNanos(1000));   // ten times too slow: halve
+        IdRange b = w.next().orElseThrow();
+        assertEquals(500, b.last() - b.first() + 1);
+        w.completed(b, 500, TimeUnit.MILLISECONDS.toNanos(10));      // ten times too fast: double
+        IdRange c = w.next().orElseThrow();
+        assertEquals(1000, c.last() - c.first() + 1);
+    }
+
+    @Test
+    void waitsOutTheThrottleShowingWhyThenClearsIt() throws Exception {
+        JobHandle h = job(fixed(100));
+        AtomicInteger calls = new AtomicInteger();
+        List<String> reasons = new ArrayList<>();
+        h.watch(j -> reasons.add(j.getThrottleReason()));
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> calls.incrementAndGet() == 1 ? "Threads_running 99 > 50" : null);
+        assertEquals(new IdRange(1, 100), w.next().orElseThrow());
+        assertTrue(reasons.contains("Threads_running 99 > 50"), reasons.toString());
+        assertEquals("", h.snapshot().getThrottleReason());
+    }
+
+    @Test
+    void pauseHoldsTheNextChunkAndCancelEndsTheWalk() throws Exception {
+        JobHandle h = job(fixed(100));
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> null);
+        h.control().pause();
+        CompletableFuture<Optional<IdRange>> next = CompletableFuture.supplyAsync(() -> {
+            try {
+                return w.next();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertTrue(!next.isDone(), "paused: no chunk handed out");
+        h.control().resume();
+        assertEquals(new IdRange(1, 100), next.get(5, TimeUnit.SECONDS).orElseThrow());
+        h.control().cancel();
+        assertTrue(w.next().isEmpty(), "cancelled: the walk ends");
+    }
+
+    @Test
+    void theGuardRunsBeforeEveryChunk() throws Exception {
+        JobHandle h = job(fixed(100));
+        AtomicReference<Exception> lost = new AtomicReference<>();
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> null, () -> {
+            if (lost.get() != null) {
+                throw lost.get();
+            }
+        });
+        w.completed(w.next().orElseThrow(), 100, 1);
+        lost.set(new java.sql.SQLTransientConnectionException("fleet lock lost"));
+        assertThrows(java.sql.SQLTransientConnectionException.class, w::next);
+    }
+}
