@@ -122,7 +122,7 @@ public final class JobManager implements AutoCloseable {
             body.run(handle);
             Job end = machine.finish();
             LOG.info("event=job_finished id=" + handle.id() + " state=" + end.getState() + " rows=" + end.getRowsDone());
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | JobStore.SaveInterrupted e) {
             // Agent shutdown: leave the record unfinished so the next start resumes it.
             LOG.info("event=job_interrupted id=" + handle.id());
             Thread.currentThread().interrupt();

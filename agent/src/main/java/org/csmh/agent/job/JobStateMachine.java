@@ -288,7 +288,7 @@ public final class JobStateMachine {
     private void end(UnaryOperator<Job.Builder> change) {
         try {
             publish(change);
-        } catch (RecordNotSaved e) {
+        } catch (RecordNotSaved | JobStore.SaveInterrupted e) {
             // publish() already failed the job and told the watchers; the runner is done anyway.
         }
     }
@@ -312,6 +312,8 @@ public final class JobStateMachine {
             try {
                 saver.save(next);
                 lastSaveNanos = now;
+            } catch (JobStore.SaveInterrupted e) {
+                throw e; // the agent is stopping: the job keeps its last saved state and resumes on restart
             } catch (RuntimeException e) {
                 String why = "cannot save the job record: " + (e.getMessage() == null ? e.toString() : e.getMessage());
                 LOG.log(Level.SEVERE, "event=job_record_not_saved id=" + next.getId() + " reason=\"" + why + "\"", e);

@@ -37,6 +37,13 @@ public final class JobStore {
         }
     }
 
+    /** The saving thread was interrupted (agent shutdown): nothing was written, and the job is not at fault. */
+    public static final class SaveInterrupted extends RuntimeException {
+        SaveInterrupted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     public synchronized void save(JobRecord record) {
         Path target = dir.resolve(record.getJob().getId() + ".json");
         Path temp = dir.resolve("." + record.getJob().getId() + ".json.tmp");
@@ -48,6 +55,10 @@ public final class JobStore {
                 ch.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            // An interrupt closes the channel: the agent is stopping. The previous record stays, and a restart resumes.
+            Thread.currentThread().interrupt();
+            throw new SaveInterrupted("saving job " + record.getJob().getId() + " was interrupted", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save job " + record.getJob().getId(), e);
         }

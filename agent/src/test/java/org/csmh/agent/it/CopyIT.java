@@ -296,12 +296,11 @@ class CopyIT {
                 t.start();
                 watchers.add(t);
             }
-            h.awaitState(job.getId(), JobState.JOB_STATE_RUNNING, 10_000);
-            Thread.sleep(400);
+            h.awaitProgress(job.getId(), 1, 10_000);
             Job paused = h.client.control(ControlJobRequest.newBuilder().setId(job.getId()).setAction(JobAction.JOB_ACTION_PAUSE).build());
             assertEquals(JobState.JOB_STATE_PAUSED, paused.getState());
-            Thread.sleep(300);
-            long at = h.client.getJob(job.getId()).getCurrentId();
+            // A pause takes effect after the chunk in flight; then nothing moves for as long as anyone watches.
+            long at = awaitSteady(h, job.getId());
             Thread.sleep(600);
             assertEquals(at, h.client.getJob(job.getId()).getCurrentId(), "no progress while paused");
             assertTrue(at < 20_000);
@@ -343,7 +342,11 @@ class CopyIT {
             h.configureTarget();
             Thread busy = new Thread(() -> TestDatabases.execute(h.target, "SELECT SLEEP(3)"));
             busy.start();
-            Thread.sleep(300);
+            long until = System.currentTimeMillis() + 10_000;
+            while (TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(3)'") == 0
+                    && System.currentTimeMillis() < until) {
+                Thread.sleep(20);
+            }
             Job job = h.client.startCopy(copy(Pace.newBuilder().setChunkSize(1000).setSleepMs(0).setMaxThreadsRunning(1).build()));
             long deadline = System.currentTimeMillis() + 2_000;
             Job j = h.client.getJob(job.getId());
@@ -392,5 +395,19 @@ class CopyIT {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("useServerPrepStmts", "true");
         return p;
+    }
+
+    /** The job's current id once two readings a chunk apart agree (a paused job finishing its chunk in flight). */
+    private static long awaitSteady(CopyHarness h, String id) throws InterruptedException {
+        long before = -1;
+        for (int i = 0; i < 100; i++) {
+            long now = h.client.getJob(id).getCurrentId();
+            if (now == before) {
+                return now;
+            }
+            before = now;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job " + id + " kept moving while paused");
     }
 }

@@ -1,0 +1,134 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.csmh.agent.mysql.ConnectionFactory;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobState;
+import org.csmh.proto.v1.Pace;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The copy engine against a live source: late commits, a lost fleet lock, calls that must not wait on each other. */
+class JobEngineIT {
+    @TempDir
+    Path dir;
+
+    private static Connection open(CopyHarness h) {
+        return new ConnectionFactory(5000).open(h.source.withDatabase(h.sourceDb));
+    }
+
+    private static Job awaitReason(CopyHarness h, String id, String part) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        Job j = h.client.getJob(id);
+        while (!j.getThrottleReason().contains(part) && System.currentTimeMillis() < deadline) {
+            assertTrue(!org.csmh.agent.job.JobHandle.isTerminal(j.getState()), "ended before waiting for '" + part + "': " + j);
+            Thread.sleep(20);
+            j = h.client.getJob(id);
+        }
+        assertTrue(j.getThrottleReason().contains(part), j.toString());
+        return j;
+    }
+
+    /**
+     * An LMS transaction holds a new history row uncommitted while later rows commit (Django's ATOMIC_REQUESTS), once
+     * before the copy starts and once while it runs. Both rows commit below ids the copy has already read; the copy
+     * waits for such transactions, recounts the tail, and reports success only with every row in.
+     */
+    @Test
+    void rowsThatCommitOutOfIdOrderAreNotLost() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 5_000).startInProcess();
+             Connection early = open(h); Connection late = open(h)) {
+            h.configureTarget();
+            String insert = "INSERT INTO " + h.csmh() + " (created, state, student_module_id) VALUES (NOW(6), 'late', 7)";
+            early.setAutoCommit(false);
+            try (Statement st = early.createStatement()) {
+                st.execute(insert);                                     // takes id 5001, not committed
+            }
+            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"), insert.replace("'late'", "'on time'"));  // 5002, 5003
+            Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setSettleTimeoutSeconds(60)
+                    .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(300)).build());
+            Job waiting = awaitReason(h, job.getId(), "open source transaction");
+            assertTrue(waiting.getThrottleReason().startsWith("settling before the first chunk"), waiting.toString());
+            assertEquals(0, waiting.getRowsDone(), "no chunk before the open transaction ended");
+            early.commit();
+
+            h.awaitProgress(job.getId(), 1_000, 30_000);
+            late.setAutoCommit(false);
+            try (Statement st = late.createStatement()) {
+                st.execute(insert);                                     // 5004, open while the copy runs
+            }
+            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"));   // 5005 commits first: a catch-up pass copies it
+            awaitReason(h, job.getId(), "settling before success");
+            late.commit();
+
+            Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(5_005, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), done.toString());
+            assertEquals(2, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE state = 'late'"));
+            assertTrue(done.getSettle().contains("waited") && done.getSettle().contains("1 late row copied"), done.getSettle());
+            assertEquals(5_005, done.getRowsDone(), "the late row is counted once");
+            CopyFaultIT.assertVerified(h, 5_005);
+        }
+    }
+
+    /**
+     * The fleet lock lives as long as its connection. When that connection dies and another runner takes the lock,
+     * the job must stop writing: it notices before its next chunk, tries to take the lock again, and fails.
+     */
+    @Test
+    void aLostFleetLockStopsTheCopy() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 20_000).startInProcess();
+             Connection rival = new ConnectionFactory(5000).open(TestDatabases.root())) {
+            h.configureTarget();
+            Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0)
+                    .setPace(Pace.newBuilder().setChunkSize(500).setSleepMs(200)).build());
+            h.awaitProgress(job.getId(), 1_000, 30_000);
+            String name = "csmh-agent/copy/" + h.targetDb;
+            long holder = TestDatabases.queryLong(h.target, "SELECT IS_USED_LOCK('" + name + "')");
+            TestDatabases.execute(h.target, "KILL " + holder);
+            try (Statement st = rival.createStatement(); var rs = st.executeQuery("SELECT GET_LOCK('" + name + "', 5)")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the second runner got the lock");
+            }
+            Job failed = h.awaitState(job.getId(), JobState.JOB_STATE_FAILED, 30_000);
+            assertTrue(failed.getError().contains("another runner holds the lock"), failed.getError());
+            long at = TestDatabases.queryLong(h.target, "SELECT MAX(id) FROM " + h.csmhe());
+            assertTrue(at < 20_000, "stopped before the end: " + at);
+            Thread.sleep(600);
+            assertEquals(at, TestDatabases.queryLong(h.target, "SELECT MAX(id) FROM " + h.csmhe()), "nothing written after it failed");
+        }
+    }
+
+    /** A copy's growth check watches the old table for seconds; other calls must not wait for it. */
+    @Test
+    void aCopyPreflightDoesNotHoldUpOtherCalls() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 2_000).startInProcess()) {
+            h.configureTarget();
+            CompletableFuture<Long> copyReturned = CompletableFuture.supplyAsync(() -> {
+                h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(3)
+                        .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(0)).build());
+                return System.nanoTime();
+            });
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            Job verify = h.client.startVerify(StartVerifyRequest.newBuilder().setRangeEnd(10).build());
+            long verifyReturned = System.nanoTime();
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(verifyReturned - t0) < 2_000, "StartVerify waited "
+                    + TimeUnit.NANOSECONDS.toMillis(verifyReturned - t0) + " ms");
+            assertTrue(verifyReturned < copyReturned.get(30, TimeUnit.SECONDS), "StartVerify returned while the copy preflight was still watching");
+            for (long end = System.currentTimeMillis() + 30_000; !org.csmh.agent.job.JobHandle.isTerminal(h.client.getJob(verify.getId()).getState())
+                    && System.currentTimeMillis() < end; ) {
+                Thread.sleep(50);
+            }
+        }
+    }
+}
