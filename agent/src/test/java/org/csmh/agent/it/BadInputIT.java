@@ -3,6 +3,7 @@ package org.csmh.agent.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.grpc.Status;
@@ -100,6 +101,24 @@ class BadInputIT {
             corpus.put("purge: unknown replica", () -> h.client.startPurge(StartPurgeRequest.newBuilder().setForce(true)
                     .setPace(Pace.newBuilder().addReplicaEndpoints("x; y")).build()));
 
+            // Unsigned fields at their largest: a uint32 of 2^32 - 1 is -1 to Java, a uint64 above 2^63 - 1 is negative.
+            corpus.put("copy: growth check 2^32-1", () -> h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(-1).build()));
+            corpus.put("copy: settle timeout 2^32-1", () -> h.client.startCopy(StartCopyRequest.newBuilder().setSettleTimeoutSeconds(-1).build()));
+            corpus.put("copy: range end 2^64-1", () -> h.client.startCopy(StartCopyRequest.newBuilder().setRangeEnd(-1).build()));
+            corpus.put("verify: reported 2^32-1", () -> h.client.startVerify(StartVerifyRequest.newBuilder().setMaxReportedRows(-1).build()));
+            corpus.put("verify: range start 2^63", () -> h.client.startVerify(StartVerifyRequest.newBuilder().setRangeStart(Long.MIN_VALUE).build()));
+            corpus.put("migrate: offset 2^64-10^5", () -> h.client.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(true)
+                    .setAutoIncrementOffset(Long.parseUnsignedLong("18446744073709451616")).build()).hasNext());
+            corpus.put("provision: login port 2^32-1", () -> h.client.provision(ProvisionDatabaseRequest.newBuilder().setDatabase("ok_db")
+                    .setLogin(Login.newBuilder().setHost("127.0.0.1").setUser("u").setPort(-1)).addUsers(good).build()));
+            corpus.put("settings: port 2^32-1", () -> h.client.updateSettings(UpdateSettingsRequest.newBuilder()
+                    .setDatabase(CsmhDatabaseSettings.newBuilder().setUser("u").setPassword("p").setHost("h").setPort(-1)).build()));
+            corpus.put("settings: conn_max_age 2^32-1", () -> h.client.updateSettings(UpdateSettingsRequest.newBuilder()
+                    .setDatabase(CsmhDatabaseSettings.newBuilder().setUser("u").setPassword("p").setHost("h").setConnMaxAge(-1)).build()));
+            // A megabyte in a name that an error message would echo: the description stays short and readable.
+            corpus.put("copy: 1 MiB replica name", () -> h.client.startCopy(StartCopyRequest.newBuilder()
+                    .setPace(Pace.newBuilder().addReplicaEndpoints("r".repeat(1 << 20))).build()));
+
             for (Map.Entry<String, Runnable> c : corpus.entrySet()) {
                 try {
                     c.getValue().run();
@@ -107,6 +126,8 @@ class BadInputIT {
                 } catch (StatusRuntimeException e) {
                     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), c.getKey() + ": " + e.getStatus());
                     assertFalse(e.getStatus().getDescription() == null || e.getStatus().getDescription().isBlank(), c.getKey());
+                    assertTrue(e.getStatus().getDescription().length() <= 1100, c.getKey() + ": description of "
+                            + e.getStatus().getDescription().length() + " characters");
                 }
             }
             assertArrayEquals(lms, Files.readAllBytes(dir.resolve("lms.yml")), "lms.yml untouched");

@@ -11,6 +11,7 @@ import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobState;
 import org.csmh.proto.v1.Pace;
 import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.StartVerifyRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +39,32 @@ class CopyFaultIT {
             assertTrue(record.contains("JOB_STATE_RUNNING"), record);
 
             h.startProcess();
+            // Killed again between two saves of the record (saved at most once a second): the count must still add up.
+            h.awaitProgress(job.getId(), 20_000, 60_000);
+            h.killProcess();
+            h.startProcess();
             Job resumed = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 120_000);
             assertEquals(40_000, resumed.getCurrentId());
-            assertTrue(resumed.getAttempts() >= 2, resumed.toString());
+            assertEquals(40_000, resumed.getRowsDone(), "rows_done recounted from the target after each kill");
+            assertTrue(resumed.getAttempts() >= 3, resumed.toString());
             assertVerified(h, 40_000);
+        }
+    }
+
+    @Test
+    void agentKilledMidPurgeCountsEveryRowOnce() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 30_000).startProcess()) {
+            h.configureTarget();
+            Job purge = h.client.startPurge(StartPurgeRequest.newBuilder().setForce(true)
+                    .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(60)).build());
+            for (long at : new long[] {6_000, 15_000}) {
+                h.awaitProgress(purge.getId(), at, 60_000);
+                h.killProcess();
+                h.startProcess();
+            }
+            Job done = h.awaitState(purge.getId(), JobState.JOB_STATE_SUCCEEDED, 120_000);
+            assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            assertEquals(30_000, done.getRowsDone(), "each deleted chunk counted once across kills: " + done);
         }
     }
 
