@@ -138,7 +138,12 @@ public final class StatusChecker {
             // Each later check reports its own failure under its own id, so no id appears twice.
             guarded(out, "user_grants", "runtime user " + target.user() + " has SELECT, INSERT, UPDATE, DELETE on " + db,
                     () -> grantsCheck(out, in, target));
-            guarded(out, "csmhe_table", "table " + TableNames.CSMHE + " exists (migrations ran)", () -> tableChecks(out, in, db, oldMax));
+            String table = "table " + TableNames.CSMHE + " exists (migrations ran)";
+            guarded(out, "csmhe_table", table, () -> out.add(in.tableExists(db, TableNames.CSMHE)
+                    ? new Check("csmhe_table", table, State.OK, "in " + db) : new Check("csmhe_table", table, State.PENDING, "not found in " + db)));
+            if (out.get(out.size() - 1).ok()) {
+                guarded(out, "auto_increment_gap", GAP_TITLE, () -> out.add(gapCheck(in.nextAutoIncrement(db, TableNames.CSMHE), oldMax)));
+            }
             guarded(out, "autoinc_lock_mode", "copy chunks and LMS inserts into the new table", () -> out.add(autoincLockCheck(in.autoincLockMode())));
         } catch (SQLException | RuntimeException e) {
             out.add(new Check("database_exists", title, State.FAILED, e.getMessage()));
@@ -189,25 +194,19 @@ public final class StatusChecker {
                 : new Check("user_grants", title, State.FAILED, "missing: " + missing));
     }
 
-    private static void tableChecks(List<Check> out, Inspector in, String db, Long oldMax) throws SQLException {
-        String t = TableNames.CSMHE;
-        if (!in.tableExists(db, t)) {
-            out.add(new Check("csmhe_table", "table " + t + " exists (migrations ran)", State.PENDING, "not found in " + db));
-            return;
-        }
-        out.add(new Check("csmhe_table", "table " + t + " exists (migrations ran)", State.OK, "in " + db));
-        long next = in.nextAutoIncrement(db, t);
-        String title = "AUTO_INCREMENT leaves room above max(old id)";
+    private static final String GAP_TITLE = "AUTO_INCREMENT leaves room above max(old id)";
+
+    private static Check gapCheck(long next, Long oldMax) {
         Map<String, String> fields = oldMax == null ? Map.of("next_id", Long.toString(next))
                 : Map.of("next_id", Long.toString(next), "old_max_id", Long.toString(oldMax));
         if (oldMax == null) {
-            out.add(new Check("auto_increment_gap", title, State.WARNING, "next id " + next + "; old table max(id) unknown", fields));
+            return new Check("auto_increment_gap", GAP_TITLE, State.WARNING, "next id " + next + "; old table max(id) unknown", fields);
         } else if (next > oldMax) {
-            out.add(new Check("auto_increment_gap", title, State.OK, "next id " + next + " > old max(id) " + oldMax
-                    + " (room for " + (next - oldMax - 1) + " more old rows)", fields));
+            return new Check("auto_increment_gap", GAP_TITLE, State.OK, "next id " + next + " > old max(id) " + oldMax
+                    + " (room for " + (next - oldMax - 1) + " more old rows)", fields);
         } else {
-            out.add(new Check("auto_increment_gap", title, State.FAILED, "next id " + next + " <= old max(id) " + oldMax
-                    + ": new rows would collide with copied ids; set AUTO_INCREMENT above " + oldMax, fields));
+            return new Check("auto_increment_gap", GAP_TITLE, State.FAILED, "next id " + next + " <= old max(id) " + oldMax
+                    + ": new rows would collide with copied ids; set AUTO_INCREMENT above " + oldMax, fields);
         }
     }
 }

@@ -16,6 +16,8 @@ import org.csmh.proto.v1.CsmhDatabaseSettings;
 import org.csmh.proto.v1.Flag;
 import org.csmh.proto.v1.GetStatusRequest;
 import org.csmh.proto.v1.GetStatusResponse;
+import org.csmh.proto.v1.Step;
+import org.csmh.proto.v1.StepState;
 import org.csmh.proto.v1.UpdateSettingsRequest;
 import org.csmh.proto.v1.UpdateSettingsResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -76,22 +78,61 @@ class StatusIT {
         assertEquals(CheckState.CHECK_STATE_OK, configured.get("database_exists").getState());
         assertEquals(CheckState.CHECK_STATE_OK, configured.get("user_grants").getState(), configured.get("user_grants").toString());
         assertEquals(CheckState.CHECK_STATE_PENDING, configured.get("csmhe_table").getState());
+        assertEquals("migrations", h.client.status(GetStatusRequest.getDefaultInstance()).getNextStep(), "the agent's own order");
+        assertEquals("500", configured.get("old_table").getFieldsMap().get("max_id"), "programs read fields, not prose");
 
         TestDatabases.execute(h.root, HistoryTables.createCsmhe(db), "ALTER TABLE " + db + "." + TableNames.CSMHE + " AUTO_INCREMENT = 400");
         Check gap = status().get("auto_increment_gap");
         assertEquals(CheckState.CHECK_STATE_FAILED, gap.getState());
         assertTrue(gap.getDetail().contains("next id 400 <= old max(id) 500"), gap.getDetail());
+        assertEquals(Map.of("next_id", "400", "old_max_id", "500"), gap.getFieldsMap());
+        Step gapStep = step("auto_increment_gap");
+        assertEquals(StepState.STEP_STATE_BLOCKED, gapStep.getState(), gapStep.toString());
+        assertEquals("", gapStep.getAction(), "a gate only the operator opens");
 
         TestDatabases.execute(h.root, "ALTER TABLE " + db + "." + TableNames.CSMHE + " AUTO_INCREMENT = 10500");
         h.client.updateSettings(UpdateSettingsRequest.newBuilder().setEnableReadingFromMultipleHistoryTables(Flag.FLAG_FALSE).build());
         GetStatusResponse done = h.client.status(GetStatusRequest.getDefaultInstance());
         assertTrue(done.getComplete(), done.toString());
+        assertEquals("purge", done.getNextStep(), "cut over: copy and verify are behind; the old rows remain");
+        assertTrue(step("purge").getDestructive());
         assertEquals(CheckState.CHECK_STATE_OK, status().get("auto_increment_gap").getState());
         long mode = TestDatabases.queryLong(h.root, "SELECT @@innodb_autoinc_lock_mode");
         Check lock = status().get("autoinc_lock_mode");
         assertEquals(CheckState.CHECK_STATE_INFO, lock.getState());
         assertTrue(lock.getDetail().startsWith("innodb_autoinc_lock_mode = " + mode + ": "), lock.getDetail());
         assertEquals(mode < 2, lock.getDetail().contains("LMS inserts of new history rows wait up to one chunk's time"), lock.getDetail());
+    }
+
+    private Step step(String id) {
+        return h.client.status(GetStatusRequest.getDefaultInstance()).getStepsList().stream().filter(s -> s.getId().equals(id))
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * A runtime account that can see the database and CSMHE (a column privilege is enough) but not SHOW CREATE it: the
+     * table check fails after the database check passed, and each check reports under its own id, once.
+     */
+    @Test
+    void aCheckThatFailsLateIsReportedOnceUnderItsOwnId() throws Exception {
+        String db = AgentHarness.unique("csmh_c");
+        String user = AgentHarness.unique("col");
+        TestDatabases.execute(h.root, "CREATE DATABASE " + db, HistoryTables.createCsmhe(db),
+                "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'col-pass'",
+                "GRANT INSERT (state) ON " + db + "." + TableNames.CSMHE + " TO '" + user + "'@'%'");
+        h.client.updateSettings(UpdateSettingsRequest.newBuilder()
+                .setDatabase(CsmhDatabaseSettings.newBuilder().setName(db).setUser(user).setPassword("col-pass")
+                        .setHost(h.root.host()).setPort(h.root.port())).setEnableCsmhExtended(Flag.FLAG_TRUE).build());
+        GetStatusResponse r = h.client.status(GetStatusRequest.getDefaultInstance());
+        java.util.List<String> ids = r.getChecksList().stream().map(Check::getId).toList();
+        assertEquals(ids.stream().distinct().count(), ids.size(), "no check id twice: " + ids);
+        Map<String, Check> byId = status();
+        assertEquals(CheckState.CHECK_STATE_OK, byId.get("database_exists").getState());
+        assertEquals(CheckState.CHECK_STATE_OK, byId.get("csmhe_table").getState(), byId.get("csmhe_table").toString());
+        assertEquals(CheckState.CHECK_STATE_FAILED, byId.get("auto_increment_gap").getState(), byId.get("auto_increment_gap").toString());
+        assertTrue(byId.get("auto_increment_gap").getDetail().contains("denied"), byId.get("auto_increment_gap").getDetail());
+        assertEquals(StepState.STEP_STATE_TODO, step("database").getState(), "runtime grants are missing");
+        TestDatabases.execute(h.root, "DROP USER '" + user + "'@'%'", "DROP DATABASE " + db);
     }
 
     @Test
