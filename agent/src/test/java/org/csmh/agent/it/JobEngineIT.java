@@ -131,4 +131,26 @@ class JobEngineIT {
             }
         }
     }
+
+    /** A preflight error says which endpoint it came from: here the source account may see the old table but not read it. */
+    @Test
+    void aPreflightErrorNamesTheEndpointItCameFrom() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 100).startInProcess()) {
+            h.configureTarget();
+            String user = org.csmh.agent.it.AgentHarness.unique("src");
+            TestDatabases.execute(TestDatabases.root(), "CREATE USER '" + user + "'@'%' IDENTIFIED BY 'src-pass'",
+                    "GRANT INSERT (state) ON " + h.csmh() + " TO '" + user + "'@'%'");
+            Path lms = dir.resolve("lms.yml");
+            String text = java.nio.file.Files.readString(lms);
+            int at = text.indexOf("USER: csmh_copier");   // DATABASES.default sorts before student_module_history
+            text = text.substring(0, at) + "USER: " + user + text.substring(at + "USER: csmh_copier".length());
+            java.nio.file.Files.writeString(lms, text.replaceFirst("PASSWORD: 'copier-pw'", "PASSWORD: 'src-pass'"));
+            io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).build()));
+            assertEquals(io.grpc.Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), e.getStatus().toString());
+            assertTrue(e.getStatus().getDescription().contains(user + "@") && e.getStatus().getDescription().contains("(source)"),
+                    e.getStatus().getDescription());
+            TestDatabases.execute(TestDatabases.root(), "DROP USER '" + user + "'@'%'");
+        }
+    }
 }

@@ -51,4 +51,31 @@ class JobManagerRestoreTest {
             assertEquals(1, m.get("runs1").snapshot().getAttempts());
         }
     }
+
+    /** The store fails under a running job (its directory is gone): the job fails saying so, and its watchers are told. */
+    @Test
+    void aJobWhoseRecordCannotBeSavedFailsLoudly() throws Exception {
+        JobStore store = new JobStore(dir);
+        CountDownLatch storeBroken = new CountDownLatch(1);
+        try (JobManager m = new JobManager(store, r -> h -> {
+            storeBroken.await();
+            h.checkpoint(b -> b.setCurrentId(10).setRowsDone(10));
+        })) {
+            JobHandle job = m.start(JobRecord.newBuilder().setJob(Job.newBuilder().setId("disk1").setKind(JobKind.JOB_KIND_VERIFY))
+                    .setVerify(StartVerifyRequest.getDefaultInstance()).build());
+            java.util.concurrent.CompletableFuture<Job> last = new java.util.concurrent.CompletableFuture<>();
+            job.watch(j -> {
+                if (JobHandle.isTerminal(j.getState())) {
+                    last.complete(j);
+                }
+            });
+            Files.move(dir.resolve("jobs"), dir.resolve("jobs.moved"));
+            Files.writeString(dir.resolve("jobs"), "not a directory");
+            storeBroken.countDown();
+            Job end = last.get(10, TimeUnit.SECONDS);
+            assertEquals(JobState.JOB_STATE_FAILED, end.getState());
+            assertTrue(end.getError().startsWith("cannot save the job record"), end.getError());
+            assertEquals(end, m.get("disk1").snapshot());
+        }
+    }
 }
