@@ -69,6 +69,12 @@ final class JobCommands {
         String mode = "auto";
         @Option(names = "--growth-check-seconds", description = "watch the old table this long and refuse if it grows (default 5)")
         Integer growth;
+        @Option(names = "--settle-timeout-seconds", description = "longest wait for open source transactions before the first chunk"
+                + " and before success; still open then fails the copy (default 300)")
+        Integer settleTimeout;
+        @Option(names = "--settle-seconds", description = "where open transactions cannot be seen (no PROCESS): wait this long,"
+                + " then recount the whole range (default 10)")
+        Integer settle;
 
         @Override
         Function<CsmhClient, Job> prepare() {
@@ -81,6 +87,12 @@ final class JobCommands {
                     });
             if (growth != null) {
                 b.setGrowthCheckSeconds(growth);
+            }
+            if (settleTimeout != null) {
+                b.setSettleTimeoutSeconds(settleTimeout);
+            }
+            if (settle != null) {
+                b.setSettleSeconds(settle);
             }
             StartCopyRequest r = b.build();
             return c -> c.startCopy(r);
