@@ -12,7 +12,7 @@ import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.HistoryTables;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.sandbox.HistorySeeder;
-import org.csmh.agent.sandbox.MariaDbSandbox;
+import org.csmh.agent.sandbox.DatabaseSandbox;
 import org.csmh.client.CsmhClient;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobState;
@@ -32,14 +32,14 @@ import org.csmh.proto.v1.WatchJobRequest;
  */
 public final class CopyBenchmark {
     private static final String SRC = "edxapp_bench";
-    private final MariaDbSandbox a;
-    private final MariaDbSandbox b;
+    private final DatabaseSandbox a;
+    private final DatabaseSandbox b;
     private final Path work;
     private final String agentHeap;
     private int crossChunk = 10_000;
     private int sameChunk = 20_000;
 
-    private CopyBenchmark(MariaDbSandbox a, MariaDbSandbox b, Path work, String agentHeap) {
+    private CopyBenchmark(DatabaseSandbox a, DatabaseSandbox b, Path work, String agentHeap) {
         this.a = a;
         this.b = b;
         this.work = work;
@@ -73,8 +73,8 @@ public final class CopyBenchmark {
             }
         }
         Path work = Files.createTempDirectory("csmh-bench-");
-        try (MariaDbSandbox a = MariaDbSandbox.start(work.resolve("db"), bufferPoolMb);
-             MariaDbSandbox b = MariaDbSandbox.start(work.resolve("db"), bufferPoolMb)) {
+        try (DatabaseSandbox a = DatabaseSandbox.start(work.resolve("db"), bufferPoolMb);
+             DatabaseSandbox b = DatabaseSandbox.start(work.resolve("db"), bufferPoolMb)) {
             CopyBenchmark bench = new CopyBenchmark(a, b, work, heap);
             bench.crossChunk = crossChunk;
             bench.sameChunk = sameChunk;
@@ -181,7 +181,7 @@ public final class CopyBenchmark {
     }
 
     /** Our copy job into {@code target}, with the agent as its own JVM so its heap can be measured. */
-    private Run ours(long rows, MariaDbSandbox target, Pace pace) throws Exception {
+    private Run ours(long rows, DatabaseSandbox target, Pace pace) throws Exception {
         freshTarget(target.rootEndpoint(), "csmh_bench", TableNames.CSMHE, rows);
         Path dir = Files.createTempDirectory(work, "agent-");
         int port = freePort();

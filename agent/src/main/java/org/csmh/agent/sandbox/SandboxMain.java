@@ -21,7 +21,7 @@ public final class SandboxMain {
         }
         Path dir = Path.of(args[0]).toAbsolutePath();
         long rows = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
-        MariaDbSandbox sandbox = MariaDbSandbox.start(dir);
+        DatabaseSandbox sandbox = DatabaseSandbox.start(dir);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sandbox.close();

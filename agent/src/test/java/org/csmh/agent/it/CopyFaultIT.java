@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.csmh.agent.sandbox.MariaDbSandbox;
+import org.csmh.agent.sandbox.DatabaseSandbox;
 import org.csmh.agent.testing.TestDatabases;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobState;
@@ -70,7 +70,7 @@ class CopyFaultIT {
 
     @Test
     void targetDatabaseKilledMidCopyIsWaitedOut() throws Exception {
-        MariaDbSandbox second = TestDatabases.secondSandbox();
+        DatabaseSandbox second = TestDatabases.secondSandbox();
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second.rootEndpoint(), 30_000).startInProcess()) {
             h.configureTarget();
             Job job = h.client.startCopy(slowCopy());

@@ -50,7 +50,7 @@ final class CopyHarness implements AutoCloseable {
     /** An account with a password (lms.yml entries need one) and rights on both databases. */
     static Endpoint copier(Endpoint root) {
         TestDatabases.execute(root, "CREATE USER IF NOT EXISTS 'csmh_copier'@'%' IDENTIFIED BY 'copier-pw'",
-                "GRANT ALL PRIVILEGES ON *.* TO 'csmh_copier'@'%'");
+                "GRANT ALL PRIVILEGES ON *.* TO 'csmh_copier'@'%' WITH GRANT OPTION");
         return new Endpoint("copier", root.host(), root.port(), "csmh_copier", "copier-pw", null);
     }
 

@@ -10,7 +10,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.csmh.agent.sandbox.MariaDbSandbox;
+import org.csmh.agent.sandbox.DatabaseSandbox;
 import org.csmh.agent.testing.TcpProxy;
 import org.csmh.agent.testing.TestDatabases;
 import org.csmh.proto.v1.CutoverRequest;
@@ -36,7 +36,7 @@ class FaultIT {
 
     @Test
     void connectionsCutByTheNetworkMidCopy() throws Exception {
-        MariaDbSandbox second = TestDatabases.secondSandbox();
+        DatabaseSandbox second = TestDatabases.secondSandbox();
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second.rootEndpoint(), 25_000).startInProcess();
              TcpProxy proxy = new TcpProxy(second.port())) {
             h.configureTarget(proxy.port());
@@ -54,7 +54,7 @@ class FaultIT {
 
     @Test
     void sourceDatabaseKilledMidPurge() throws Exception {
-        MariaDbSandbox second = TestDatabases.secondSandbox();
+        DatabaseSandbox second = TestDatabases.secondSandbox();
         try (CopyHarness h = new CopyHarness(dir, second.rootEndpoint(), TestDatabases.root(), 20_000).startInProcess()) {
             h.configureTarget();
             Job copy = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0)

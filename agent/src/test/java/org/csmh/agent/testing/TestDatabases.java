@@ -6,7 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.mysql.Endpoint;
-import org.csmh.agent.sandbox.MariaDbSandbox;
+import org.csmh.agent.sandbox.DatabaseSandbox;
+import org.csmh.agent.sandbox.SandboxEngine;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class TestDatabases {
     private static Endpoint root;
-    private static MariaDbSandbox sandbox;
+    private static DatabaseSandbox sandbox;
 
     private TestDatabases() {
     }
@@ -29,9 +30,9 @@ public final class TestDatabases {
                 String pw = System.getenv().getOrDefault("CSMH_TEST_MYSQL_PASSWORD", "");
                 root = new Endpoint("external", p[0], Integer.parseInt(p[1]), p.length > 2 ? p[2] : "root", pw, null);
             } else {
-                Assumptions.assumeTrue(MariaDbSandbox.findServerBinary().isPresent(), "no mariadbd on this machine");
+                Assumptions.assumeTrue(DatabaseSandbox.findServerBinary().isPresent(), "no mariadbd on this machine");
                 try {
-                    sandbox = MariaDbSandbox.start(Path.of("target", "sandboxes").toAbsolutePath());
+                    sandbox = DatabaseSandbox.start(Path.of("target", "sandboxes").toAbsolutePath());
                 } catch (Exception e) {
                     throw new IllegalStateException("could not start the MariaDB sandbox", e);
                 }
@@ -42,14 +43,14 @@ public final class TestDatabases {
         return root;
     }
 
-    private static MariaDbSandbox second;
+    private static DatabaseSandbox second;
 
     /** A second server, for cross-server copies: always a sandbox, so tests may kill and restart it. */
-    public static synchronized MariaDbSandbox secondSandbox() {
+    public static synchronized DatabaseSandbox secondSandbox() {
         if (second == null) {
-            Assumptions.assumeTrue(MariaDbSandbox.findServerBinary().isPresent(), "no mariadbd on this machine");
+            Assumptions.assumeTrue(DatabaseSandbox.findServerBinary().isPresent(), "no mariadbd on this machine");
             try {
-                second = MariaDbSandbox.start(Path.of("target", "sandboxes").toAbsolutePath());
+                second = DatabaseSandbox.start(Path.of("target", "sandboxes").toAbsolutePath());
             } catch (Exception e) {
                 throw new IllegalStateException("could not start the second MariaDB sandbox", e);
             }
@@ -58,8 +59,30 @@ public final class TestDatabases {
         return second;
     }
 
+    private static final java.util.Map<String, DatabaseSandbox> ENGINES = new java.util.HashMap<>();
+
+    /**
+     * A sandbox of this engine, started once and shared (the default MariaDB 10.11 one is {@link #root()}'s); {@code
+     * role} names another server of the same engine, e.g. "second" for a cross-server target or "replica".
+     */
+    public static synchronized DatabaseSandbox server(SandboxEngine engine, String role, String... serverOptions) {
+        String key = engine.label() + "/" + role;
+        DatabaseSandbox s = ENGINES.get(key);
+        if (s == null) {
+            Assumptions.assumeTrue(engine.available(), engine.label() + " is not available on this machine");
+            try {
+                s = DatabaseSandbox.start(engine, Path.of("target", "sandboxes").toAbsolutePath(), 128, java.util.List.of(serverOptions));
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start a " + engine.label() + " sandbox", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+            ENGINES.put(key, s);
+        }
+        return s;
+    }
+
     /** The sandbox, when the tests run on one (kill/restart tests need it). */
-    public static synchronized MariaDbSandbox sandbox() {
+    public static synchronized DatabaseSandbox sandbox() {
         root();
         return sandbox;
     }

@@ -18,72 +18,75 @@ import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.mysql.Endpoint;
 
 /**
- * A throwaway MariaDB server from the local mariadbd: temp datadir, free TCP port on 127.0.0.1, root with no
- * password, killed and deleted on {@link #close()}. For tests and the demo; never for production data.
+ * A throwaway database server: MariaDB 10.11 (Debian's), MariaDB 11.4 or MySQL 8.0 (from their Maven artifacts), with
+ * a temp datadir, a free TCP port on 127.0.0.1, root with no password, killed and deleted on {@link #close()}. The
+ * engine's own defaults apply (MySQL 8: caching_sha2_password, local_infile off, binary log on, lock mode 2) unless
+ * extra server options say otherwise. For tests, the demo and the benchmark; never for production data.
  */
-public final class MariaDbSandbox implements AutoCloseable {
+public final class DatabaseSandbox implements AutoCloseable {
+    private final SandboxEngine engine;
+    private final SandboxEngine.Installation installation;
     private final Path dir;
     private final int port;
     private final int bufferPoolMb;
+    private final List<String> extraArgs;
     private Process process;
 
-    private MariaDbSandbox(Path dir, int port, int bufferPoolMb) {
+    private DatabaseSandbox(SandboxEngine.Installation installation, Path dir, int port, int bufferPoolMb, List<String> extraArgs) {
+        this.engine = installation.engine();
+        this.installation = installation;
         this.dir = dir;
         this.port = port;
         this.bufferPoolMb = bufferPoolMb;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
+    /** Debian's MariaDB, as before. */
     public static Optional<Path> findServerBinary() {
-        for (String candidate : List.of("/usr/sbin/mariadbd", "/usr/sbin/mysqld", "/usr/bin/mariadbd", "/usr/local/bin/mariadbd")) {
-            Path p = Path.of(candidate);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return SandboxEngine.MARIADB_10_11.available() ? Optional.of(Path.of("/usr/sbin/mariadbd")) : Optional.empty();
     }
 
-    public static MariaDbSandbox start(Path parent) throws IOException, InterruptedException {
-        return start(parent, 256);
+    public static DatabaseSandbox start(Path parent) throws IOException, InterruptedException {
+        return start(SandboxEngine.MARIADB_10_11, parent, 256, List.of());
     }
 
-    public static MariaDbSandbox start(Path parent, int bufferPoolMb) throws IOException, InterruptedException {
-        Path server = findServerBinary().orElseThrow(() -> new IOException("mariadbd not found; install mariadb-server"));
+    public static DatabaseSandbox start(Path parent, int bufferPoolMb) throws IOException, InterruptedException {
+        return start(SandboxEngine.MARIADB_10_11, parent, bufferPoolMb, List.of());
+    }
+
+    /**
+     * @param extraArgs server options on top of the common ones, e.g. --server-id=2, --log-bin, --local-infile=1
+     */
+    public static DatabaseSandbox start(SandboxEngine engine, Path parent, int bufferPoolMb, List<String> extraArgs)
+            throws IOException, InterruptedException {
         Files.createDirectories(parent);
-        Path dir = Files.createTempDirectory(parent, "mariadb-sandbox-");
-        MariaDbSandbox sandbox = new MariaDbSandbox(dir, freePort(), bufferPoolMb);
-        sandbox.install(server);
-        sandbox.launch(server);
+        SandboxEngine.Installation installation = engine.install(parent.resolve("engines"));
+        Path dir = Files.createTempDirectory(parent, engine.label() + "-sandbox-");
+        DatabaseSandbox sandbox = new DatabaseSandbox(installation, dir, freePort(), bufferPoolMb, extraArgs);
+        SandboxEngine.run(engine.initialize(installation, dir.resolve("data")), dir.resolve("install.log"));
+        sandbox.launch();
         return sandbox;
     }
 
-    private void install(Path server) throws IOException, InterruptedException {
-        Path installer = Stream.of("/usr/bin/mariadb-install-db", "/usr/bin/mysql_install_db", "/usr/local/bin/mariadb-install-db")
-                .map(Path::of).filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IOException("mariadb-install-db not found; install mariadb-server"));
-        List<String> cmd = new ArrayList<>(List.of(installer.toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
-                "--user=" + System.getProperty("user.name"), "--auth-root-authentication-method=normal",
-                "--skip-test-db", "--skip-name-resolve"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("install.log").toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException("mariadb-install-db failed; see " + dir.resolve("install.log") + ":\n" + tail(dir.resolve("install.log")));
-        }
+    public SandboxEngine engine() {
+        return engine;
     }
 
-    private void launch(Path server) throws IOException, InterruptedException {
-        List<String> cmd = List.of(server.toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
+    private void launch() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(installation.server().toString(), "--no-defaults", "--datadir=" + dir.resolve("data"),
                 "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + dir.resolve("mysql.sock"),
                 "--pid-file=" + dir.resolve("mysqld.pid"), "--user=" + System.getProperty("user.name"),
-                "--skip-name-resolve", "--innodb-buffer-pool-size=" + bufferPoolMb + "M", "--innodb-log-file-size=256M",
-                "--innodb-flush-log-at-trx-commit=2", "--max-connections=200", "--local-infile=1", "--tmpdir=" + dir,
-                "--log-error=" + dir.resolve("error.log"));
+                "--innodb-buffer-pool-size=" + bufferPoolMb + "M", "--innodb-log-file-size=256M",
+                "--innodb-flush-log-at-trx-commit=2", "--max-connections=200", "--tmpdir=" + dir,
+                "--log-error=" + dir.resolve("error.log")));
+        cmd.addAll(engine.serverArgs(installation));
+        cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("mariadbd exited with " + process.exitValue() + ":\n" + tail(dir.resolve("error.log")));
+                throw new IOException(engine.label() + " exited with " + process.exitValue() + ":\n" + tail(dir.resolve("error.log")));
             }
             try (Connection c = DriverManager.getConnection(ConnectionFactory.url(rootEndpoint()),
                     ConnectionFactory.properties(rootEndpoint(), 1000))) {
@@ -94,7 +97,7 @@ public final class MariaDbSandbox implements AutoCloseable {
             }
         }
         close();
-        throw new IOException("mariadbd did not accept connections within 60 s: " + last);
+        throw new IOException(engine.label() + " did not accept connections within 90 s: " + last);
     }
 
     public int port() {
@@ -124,7 +127,7 @@ public final class MariaDbSandbox implements AutoCloseable {
     /** Starts the server again on the same datadir and port. */
     public void restart() throws IOException, InterruptedException {
         kill();
-        launch(findServerBinary().orElseThrow());
+        launch();
     }
 
     @Override

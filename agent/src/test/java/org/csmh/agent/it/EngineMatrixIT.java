@@ -1,0 +1,141 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.sandbox.DatabaseSandbox;
+import org.csmh.agent.sandbox.SandboxEngine;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.proto.v1.Check;
+import org.csmh.proto.v1.CheckState;
+import org.csmh.proto.v1.CopyMode;
+import org.csmh.proto.v1.CutoverRequest;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobState;
+import org.csmh.proto.v1.Pace;
+import org.csmh.proto.v1.ProvisionDatabaseResponse;
+import org.csmh.proto.v1.PurgeMethod;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartPurgeRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The procedure's job paths on every engine Open edX runs: MariaDB 10.11 (Debian's), MariaDB 11.4 and MySQL 8.0 (from
+ * their Maven artifacts), each at its own defaults. Cross-server pairs that matter are in {@link CrossEngineIT}.
+ */
+class EngineMatrixIT {
+    @TempDir
+    Path dir;
+
+    static Endpoint root(SandboxEngine engine) {
+        return engine == SandboxEngine.MARIADB_10_11 ? TestDatabases.root() : TestDatabases.server(engine, "first").rootEndpoint();
+    }
+
+    private static Pace fast(int chunk) {
+        return Pace.newBuilder().setChunkSize(chunk).setSleepMs(0).build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxEngine.class)
+    void provisionStatusCopyVerifyCutoverPurge(SandboxEngine engine) throws Exception {
+        Endpoint root = root(engine);
+        try (CopyHarness h = new CopyHarness(dir, root, root, 6_000).startInProcess()) {
+            String db = AgentHarness.unique("csmh_m");
+            String runtime = AgentHarness.unique("rt");
+            ProvisionDatabaseResponse p = h.client.provision(ProvisionIT.request(db, runtime, AgentHarness.unique("mg"), "rt-pass").build());
+            assertTrue(p.getChanged(), p.toString());
+            assertFalse(h.client.provision(ProvisionIT.request(db, runtime, AgentHarness.unique("mg2"), "rt-pass").build()).getStatementsList()
+                    .stream().anyMatch(s -> s.contains(runtime)), "idempotent for the runtime user");
+
+            h.configureTarget();
+            Map<String, Check> checks = h.client.status(GetStatusRequest.getDefaultInstance()).getChecksList().stream()
+                    .collect(Collectors.toMap(Check::getId, c -> c, (a, b) -> a));
+            assertEquals(CheckState.CHECK_STATE_OK, checks.get("database_exists").getState(), checks.toString());
+            assertEquals(CheckState.CHECK_STATE_OK, checks.get("auto_increment_gap").getState(), checks.toString());
+
+            Job copy = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(fast(1_000)).build());
+            assertEquals(CopyMode.COPY_MODE_SAME_INSTANCE, copy.getMode());
+            Job copied = h.awaitState(copy.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(6_000, copied.getRowsDone());
+            assertTrue(copied.getSettle().contains("no open source transactions"), copied.getSettle());
+
+            StatusRuntimeException gate = assertThrows(StatusRuntimeException.class, () -> h.client.cutover(CutoverRequest.getDefaultInstance()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, gate.getStatus().getCode());
+            CopyFaultIT.assertVerified(h, 6_000);
+            assertTrue(h.client.cutover(CutoverRequest.getDefaultInstance()).getChanged());
+
+            Job purge = h.client.startPurge(StartPurgeRequest.newBuilder().setPace(fast(1_000)).build());
+            assertEquals(6_000, h.awaitState(purge.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000).getRowsDone());
+            assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            TestDatabases.execute(h.source, "INSERT INTO " + h.csmh() + " (created, student_module_id) VALUES (NOW(6), 1)");
+            Job truncate = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build());
+            h.awaitState(truncate.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            TestDatabases.execute(root, "DROP DATABASE " + db);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxEngine.class)
+    void fleetLockAndThrottle(SandboxEngine engine) throws Exception {
+        Endpoint root = root(engine);
+        try (CopyHarness h = new CopyHarness(dir, root, root, 4_000).startInProcess()) {
+            h.configureTarget();
+            // Idle, the reading counts the query that reads it (and on MySQL 8 its event scheduler): that is the limit.
+            int idle = Integer.parseInt(TestDatabases.queryString(h.target, "SELECT VARIABLE_VALUE FROM "
+                    + (engine.isMySql() ? "performance_schema.global_status" : "information_schema.GLOBAL_STATUS") + " WHERE UPPER(VARIABLE_NAME) = 'THREADS_RUNNING'"));
+            Thread busy = new Thread(() -> TestDatabases.execute(h.target, "SELECT SLEEP(2)"));
+            busy.start();
+            while (TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(2)'") == 0) {
+                Thread.sleep(20);
+            }
+            Job first = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0)
+                    .setPace(Pace.newBuilder().setChunkSize(500).setSleepMs(50).setMaxThreadsRunning(idle)).build());
+            Job j = h.client.getJob(first.getId());
+            for (long end = System.currentTimeMillis() + 10_000; !j.getThrottleReason().startsWith("Threads_running")
+                    && System.currentTimeMillis() < end; j = h.client.getJob(first.getId())) {
+                Thread.sleep(20);
+            }
+            assertTrue(j.getThrottleReason().matches("Threads_running \\d+ > " + idle), j.toString());
+            StatusRuntimeException second = assertThrows(StatusRuntimeException.class,
+                    () -> h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).build()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, second.getStatus().getCode());
+            busy.join();
+            Job done = h.awaitState(first.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(4_000, done.getRowsDone());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxEngine.class)
+    void agentKilledMidCopyResumes(SandboxEngine engine) throws Exception {
+        Endpoint root = root(engine);
+        try (CopyHarness h = new CopyHarness(dir, root, root, 20_000).startProcess()) {
+            h.configureTarget();
+            Job job = h.client.startCopy(CopyFaultIT.slowCopy());
+            h.awaitProgress(job.getId(), 5_000, 60_000);
+            h.killProcess();
+            h.startProcess();
+            Job resumed = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 120_000);
+            assertEquals(20_000, resumed.getRowsDone());
+            CopyFaultIT.assertVerified(h, 20_000);
+        }
+    }
+
+    /** Kept for tests that need a server they may kill: one more sandbox of the engine. */
+    static DatabaseSandbox second(SandboxEngine engine) {
+        return engine == SandboxEngine.MARIADB_10_11 ? TestDatabases.secondSandbox() : TestDatabases.server(engine, "second");
+    }
+}
