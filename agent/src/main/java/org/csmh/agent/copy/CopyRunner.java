@@ -74,7 +74,7 @@ public final class CopyRunner implements JobPass {
             }
             ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, Throttling.of(metrics, job, control), lock::check);
             for (int pass = 0; ; pass++) {
-                try (ChunkCopier copier = copier(snap.getMode(), source, target, tables)) {
+                try (ChunkCopier copier = copier(job, snap.getMode(), source, target, tables)) {
                     copier.copyAll(walker);
                 }
                 if (job.control().cancelled()) {
@@ -177,13 +177,15 @@ public final class CopyRunner implements JobPass {
         return done < first ? 0 : LateCommits.count(target, tables.csmhe(), new IdRange(first, done));
     }
 
-    private ChunkCopier copier(CopyMode mode, Endpoint source, Endpoint target, Tables tables) throws SQLException {
+    private ChunkCopier copier(JobHandle job, CopyMode mode, Endpoint source, Endpoint target, Tables tables) throws SQLException {
+        java.util.function.Consumer<String> path = p -> job.progress(b -> b.setWritePath(p));
         if (mode == CopyMode.COPY_MODE_SAME_INSTANCE) {
+            path.accept("INSERT..SELECT per chunk (same instance)");
             return new SameInstanceCopier(env.plain(env.sameInstanceCopier()), tables);
         }
         Connection reader = env.streamingReader(source);
         try {
-            return new CrossServerCopier(reader, env.bulkWriter(target), tables);
+            return new CrossServerCopier(reader, env.bulkWriter(target), tables, path);
         } catch (RuntimeException | SQLException e) {
             reader.close();
             throw e;

@@ -46,14 +46,24 @@ final class CrossServerCopier implements ChunkCopier {
     private final String loadSql;
     private boolean localInfile = true;
 
-    CrossServerCopier(Connection source, Connection target, Tables tables) throws SQLException {
+    private final java.util.function.Consumer<String> pathReport;
+
+    /** @param pathReport told which write path is in use (and again if it changes), for the job snapshot */
+    CrossServerCopier(Connection source, Connection target, Tables tables, java.util.function.Consumer<String> pathReport) throws SQLException {
         this.source = source;
         this.target = target;
         this.tables = tables;
+        this.pathReport = pathReport;
         StrictWrites.prepare(target);
         source.setAutoCommit(true);
         String charset = prepareCharsets(source, target, tables);
-        LOG.info("event=cross_server_writer load_data_charset=" + charset);
+        // MySQL 8 (and Tutor's 8.4) ship with local_infile=OFF: then the server refuses LOAD DATA LOCAL, so the copy
+        // writes multi-row INSERTs from the start instead of failing a chunk first.
+        localInfile = new Inspector(target).localInfile();
+        String path = localInfile ? "LOAD DATA LOCAL INFILE (CHARACTER SET " + charset + ")"
+                : "multi-row INSERT (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows the faster LOAD DATA LOCAL)";
+        LOG.info("event=cross_server_writer path=\"" + path + "\"");
+        pathReport.accept(path);
         this.loadSql = "LOAD DATA LOCAL INFILE 'csmh-chunk.tsv' INTO TABLE " + tables.csmhe() + " CHARACTER SET " + charset
                 + " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (" + Tables.COLUMNS + ")";
     }
@@ -163,6 +173,7 @@ final class CrossServerCopier implements ChunkCopier {
             if (localInfile && refusesLocalInfile(e)) {
                 LOG.warning("event=local_infile_refused fallback=multi_row_insert reason=\"" + SqlErrors.firstLine(e) + "\"");
                 localInfile = false;
+                pathReport.accept("multi-row INSERT (the target refused LOAD DATA LOCAL: " + SqlErrors.firstLine(e) + ")");
                 write(b);
                 return;
             }

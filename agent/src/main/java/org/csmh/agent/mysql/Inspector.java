@@ -76,6 +76,11 @@ public final class Inspector {
         return firstValue("SELECT @@innodb_autoinc_lock_mode", rs -> rs.getInt(1));
     }
 
+    /** @@local_infile: whether the server accepts LOAD DATA LOCAL INFILE (MySQL 8 defaults to OFF, MariaDB to ON). */
+    public boolean localInfile() throws SQLException {
+        return firstValue("SELECT @@local_infile", rs -> rs.getInt(1)) == 1;
+    }
+
     /** The session's character_set_results: what the server converts text to before sending it (null: nothing). */
     public String resultsCharset() throws SQLException {
         return firstValue("SELECT LOWER(@@character_set_results)", rs -> rs.getString(1));
