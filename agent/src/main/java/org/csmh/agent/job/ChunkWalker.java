@@ -17,7 +17,7 @@ public final class ChunkWalker {
 
     private final JobHandle job;
     private final JobStateMachine control;
-    private final Supplier<String> throttle;
+    private final Supplier<ThrottleState> throttle;
     private final Guard guard;
     private final long first;
     // A pipelined copier calls next() on its reader thread and completed() on the writer thread.
@@ -36,7 +36,7 @@ public final class ChunkWalker {
         void check() throws Exception;
     }
 
-    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<String> throttle) {
+    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<ThrottleState> throttle) {
         this(job, first, last, doneThrough, throttle, () -> { });
     }
 
@@ -45,7 +45,7 @@ public final class ChunkWalker {
      * @param throttle    returns why to wait now, or null
      * @param guard       must hold before each chunk is handed out
      */
-    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<String> throttle, Guard guard) {
+    public ChunkWalker(JobHandle job, long first, long last, long doneThrough, Supplier<ThrottleState> throttle, Guard guard) {
         this.job = job;
         this.guard = guard;
         this.control = job.control();
@@ -135,18 +135,30 @@ public final class ChunkWalker {
         return left <= 0 ? !control.cancelled() : control.sleep(left) && control.awaitRunnable();
     }
 
-    private boolean waitOutThrottle() throws InterruptedException {
-        String reason = throttle.get();
-        if (reason == null) {
+    /**
+     * Waits while the throttle says so, showing why. A blind wait (a metric that cannot be read) fails the job once it
+     * has lasted the pace's max_unreadable_seconds: waiting forever on a replica that is gone helps nobody.
+     */
+    private boolean waitOutThrottle() throws InterruptedException, JobFailure {
+        ThrottleState state = throttle.get();
+        if (state.go()) {
             return true;
         }
-        while (reason != null) {
-            String r = reason;
+        long blindSince = 0;
+        while (!state.go()) {
+            long now = System.nanoTime();
+            blindSince = state.blind() ? (blindSince == 0 ? now : blindSince) : 0;
+            long limit = control.pace().getMaxUnreadableSeconds();
+            if (blindSince != 0 && limit > 0 && now - blindSince >= limit * 1_000_000_000L) {
+                throw new JobFailure("throttled for " + limit + " s without being able to read a metric: " + state.reason()
+                        + " (pace max_unreadable_seconds)");
+            }
+            String r = state.reason();
             job.progress(b -> b.setThrottleReason(r).setRowsPerSecond(0));
             if (!control.sleep(1000) || !control.awaitRunnable()) {
                 return false;
             }
-            reason = throttle.get();
+            state = throttle.get();
         }
         job.progress(b -> b.setThrottleReason(""));
         return true;

@@ -17,7 +17,7 @@ public final class PaceRules {
             default -> 0;
         };
         return Pace.newBuilder().setChunkSize(chunk).setSleepMs(sleep)
-                .setTargetChunkMs(0).setMaxRowsPerSecond(0).setMaxThreadsRunning(50).setMaxReplicaLagSeconds(10).build();
+                .setTargetChunkMs(0).setMaxRowsPerSecond(0).setMaxThreadsRunning(50).setMaxReplicaLagSeconds(10).setMaxUnreadableSeconds(600).build();
     }
 
     /**
@@ -54,6 +54,9 @@ public final class PaceRules {
         }
         if (change.hasMaxReplicaLagSeconds()) {
             b.setMaxReplicaLagSeconds(clamp(change.getMaxReplicaLagSeconds(), 0, 86_400));
+        }
+        if (change.hasMaxUnreadableSeconds()) {
+            b.setMaxUnreadableSeconds(clamp(change.getMaxUnreadableSeconds(), 0, 86_400));
         }
         if (change.getReplicaEndpointsCount() > 0) {
             b.clearReplicaEndpoints().addAllReplicaEndpoints(change.getReplicaEndpointsList());

@@ -6,6 +6,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.csmh.agent.mysql.ConnectionFactory;
@@ -14,6 +15,7 @@ import org.csmh.agent.mysql.SqlErrors;
 
 /** Reads the numbers the throttler decides on; collecting is kept apart from deciding. */
 public class ThrottleMetrics {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ThrottleMetrics.class.getName());
     /** A reading: a value, or the reason it could not be read. */
     public record Reading(Long value, String error) {
         static Reading of(long v) {
@@ -55,30 +57,81 @@ public class ThrottleMetrics {
         }
     }
 
-    /** Seconds_Behind_Master (MariaDB, MySQL < 8.0.22) or Seconds_Behind_Source (MySQL 8.0.22+) of each replica. */
+    /**
+     * The statements that list a server's replication channels, newest spelling first: MariaDB 10.5.1+ (every
+     * connection), MySQL 8.0.22+ (every channel; MySQL 8.4 has no other), MariaDB before 10.5.1, then the old
+     * spelling MySQL before 8.0.22 needs. A syntax error moves on to the next; what worked is remembered per endpoint.
+     */
+    static final List<String> REPLICA_STATUS = List.of("SHOW ALL REPLICAS STATUS", "SHOW REPLICA STATUS", "SHOW ALL SLAVES STATUS",
+            "SHOW SLAVE STATUS");
+    private static final int SYNTAX_ERROR = 1064;
+    private final Map<String, String> statementFor = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The lag of each replica endpoint: the largest Seconds_Behind_Source (Seconds_Behind_Master before MySQL 8.0.22
+     * and on MariaDB) over all its channels. A channel whose lag is NULL (a replication thread stopped) or a server
+     * with no channel cannot be read, which throttles (see {@link Throttler}).
+     */
     public Map<String, Reading> replicaLag(Iterable<String> replicaEndpoints) {
         Map<String, Reading> out = new LinkedHashMap<>();
         for (String name : replicaEndpoints) {
-            try (Connection c = connections.open(endpoints.apply(name)); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
-                if (!rs.next()) {
-                    out.put(name, Reading.failed("not a replica (SHOW SLAVE STATUS is empty)"));
-                    continue;
-                }
-                ResultSetMetaData md = rs.getMetaData();
-                Reading r = Reading.failed("no Seconds_Behind column");
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    String col = md.getColumnLabel(i);
-                    if (col.equals("Seconds_Behind_Master") || col.equals("Seconds_Behind_Source")) {
-                        long v = rs.getLong(i);
-                        r = rs.wasNull() ? Reading.failed("replication is not running (lag is NULL)") : Reading.of(v);
-                    }
-                }
-                out.put(name, r);
+            try (Connection c = connections.open(endpoints.apply(name))) {
+                out.put(name, lagOf(name, c));
             } catch (SQLException | RuntimeException e) {
-                out.put(name, Reading.failed(e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("")));
+                out.put(name, Reading.failed(SqlErrors.firstLine(e)));
             }
         }
         return out;
+    }
+
+    private Reading lagOf(String name, Connection c) throws SQLException {
+        String known = statementFor.get(name);
+        List<String> candidates = known != null ? List.of(known) : REPLICA_STATUS;
+        SQLException last = null;
+        for (String sql : candidates) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                if (known == null) {
+                    statementFor.put(name, sql);
+                    LOG.info("event=replica_status_statement endpoint=" + name + " statement=\"" + sql + "\"");
+                }
+                return maxLag(rs, sql);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != SYNTAX_ERROR) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static Reading maxLag(ResultSet rs, String sql) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        int lagColumn = 0;
+        int channelColumn = 0;
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            String col = md.getColumnLabel(i);
+            if (col.equals("Seconds_Behind_Master") || col.equals("Seconds_Behind_Source")) {
+                lagColumn = i;
+            } else if (col.equals("Channel_Name") || col.equals("Connection_name")) {
+                channelColumn = i;
+            }
+        }
+        if (lagColumn == 0) {
+            return Reading.failed(sql + " has no Seconds_Behind column");
+        }
+        long max = -1;
+        int channels = 0;
+        while (rs.next()) {
+            channels++;
+            long v = rs.getLong(lagColumn);
+            if (rs.wasNull()) {
+                String channel = channelColumn == 0 ? "" : rs.getString(channelColumn);
+                return Reading.failed("replication is not running" + (channel == null || channel.isEmpty() ? "" : " on channel '" + channel + "'")
+                        + " (lag is NULL)");
+            }
+            max = Math.max(max, v);
+        }
+        return channels == 0 ? Reading.failed("not a replica (" + sql + " is empty)") : Reading.of(max);
     }
 }

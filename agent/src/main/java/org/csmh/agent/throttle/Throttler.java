@@ -1,6 +1,7 @@
 package org.csmh.agent.throttle;
 
 import java.util.Map;
+import org.csmh.agent.job.ThrottleState;
 import org.csmh.proto.v1.Pace;
 
 /**
@@ -13,22 +14,27 @@ public final class Throttler {
 
     /** The reason to wait, or null to go on. */
     public static String reason(Pace pace, ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
+        return decide(pace, threadsRunning, lag).reason();
+    }
+
+    /** Whether to wait, and whether the wait is blind (a metric could not be read). */
+    public static ThrottleState decide(Pace pace, ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
         if (pace.getMaxThreadsRunning() > 0) {
             if (threadsRunning.error() != null) {
-                return "cannot read Threads_running: " + threadsRunning.error();
+                return ThrottleState.blind("cannot read Threads_running: " + threadsRunning.error());
             }
             if (threadsRunning.value() > pace.getMaxThreadsRunning()) {
-                return "Threads_running " + threadsRunning.value() + " > " + pace.getMaxThreadsRunning();
+                return ThrottleState.waitFor("Threads_running " + threadsRunning.value() + " > " + pace.getMaxThreadsRunning());
             }
         }
         for (Map.Entry<String, ThrottleMetrics.Reading> e : lag.entrySet()) {
             if (e.getValue().error() != null) {
-                return "cannot read replica lag of " + e.getKey() + ": " + e.getValue().error();
+                return ThrottleState.blind("cannot read replica lag of " + e.getKey() + ": " + e.getValue().error());
             }
             if (e.getValue().value() > pace.getMaxReplicaLagSeconds()) {
-                return "replica " + e.getKey() + " lags " + e.getValue().value() + " s > " + pace.getMaxReplicaLagSeconds() + " s";
+                return ThrottleState.waitFor("replica " + e.getKey() + " lags " + e.getValue().value() + " s > " + pace.getMaxReplicaLagSeconds() + " s");
             }
         }
-        return null;
+        return ThrottleState.GO;
     }
 }

@@ -39,7 +39,7 @@ class ChunkWalkerTest {
     @Test
     void handsOutChunksInOrderAndPublishesProgress() throws Exception {
         JobHandle h = job(fixed(300));
-        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> null);
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> ThrottleState.GO);
         List<IdRange> got = new ArrayList<>();
         for (Optional<IdRange> r = w.next(); r.isPresent(); r = w.next()) {
             got.add(r.get());
@@ -56,7 +56,7 @@ class ChunkWalkerTest {
     @Test
     void resumesAfterTheDonePointAndRefusesOutOfOrderCompletion() throws Exception {
         JobHandle h = job(fixed(100));
-        ChunkWalker w = new ChunkWalker(h, 1, 1000, 450, () -> null);
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 450, () -> ThrottleState.GO);
         IdRange first = w.next().orElseThrow();
         assertEquals(new IdRange(451, 550), first);
         IdRange second = w.next().orElseThrow();
@@ -66,7 +66,7 @@ class ChunkWalkerTest {
     @Test
     void sizesChunksTowardTheTargetTimeAtMostHalvingOrDoublingPerStep() throws Exception {
         JobHandle h = job(Pace.newBuilder().setChunkSize(1000).setTargetChunkMs(100).setSleepMs(0).build());
-        ChunkWalker w = new ChunkWalker(h, 1, 1_000_000, 0, () -> null);
+        ChunkWalker w = new ChunkWalker(h, 1, 1_000_000, 0, () -> ThrottleState.GO);
         IdRange a = w.next().orElseThrow();
         assertEquals(1000, a.last() - a.first() + 1);
         w.completed(a, 1000, TimeUnit.MILLISECONDS.toNanos(1000));   // ten times too slow: halve
@@ -83,7 +83,8 @@ class ChunkWalkerTest {
         AtomicInteger calls = new AtomicInteger();
         List<String> reasons = new ArrayList<>();
         h.watch(j -> reasons.add(j.getThrottleReason()));
-        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> calls.incrementAndGet() == 1 ? "Threads_running 99 > 50" : null);
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> calls.incrementAndGet() == 1
+                ? ThrottleState.waitFor("Threads_running 99 > 50") : ThrottleState.GO);
         assertEquals(new IdRange(1, 100), w.next().orElseThrow());
         assertTrue(reasons.contains("Threads_running 99 > 50"), reasons.toString());
         assertEquals("", h.snapshot().getThrottleReason());
@@ -92,7 +93,7 @@ class ChunkWalkerTest {
     @Test
     void pauseHoldsTheNextChunkAndCancelEndsTheWalk() throws Exception {
         JobHandle h = job(fixed(100));
-        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> null);
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> ThrottleState.GO);
         h.control().pause();
         CompletableFuture<Optional<IdRange>> next = CompletableFuture.supplyAsync(() -> {
             try {
@@ -113,7 +114,7 @@ class ChunkWalkerTest {
     void theGuardRunsBeforeEveryChunk() throws Exception {
         JobHandle h = job(fixed(100));
         AtomicReference<Exception> lost = new AtomicReference<>();
-        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> null, () -> {
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> ThrottleState.GO, () -> {
             if (lost.get() != null) {
                 throw lost.get();
             }
@@ -121,5 +122,20 @@ class ChunkWalkerTest {
         w.completed(w.next().orElseThrow(), 100, 1);
         lost.set(new java.sql.SQLTransientConnectionException("fleet lock lost"));
         assertThrows(java.sql.SQLTransientConnectionException.class, w::next);
+    }
+
+    @Test
+    void aBlindWaitFailsTheJobAfterMaxUnreadableSeconds() throws Exception {
+        JobHandle h = job(Pace.newBuilder().setChunkSize(100).setSleepMs(0).setMaxUnreadableSeconds(1).build());
+        ChunkWalker w = new ChunkWalker(h, 1, 1000, 0, () -> ThrottleState.blind("cannot read replica lag of r1: replication is not running"));
+        long t0 = System.nanoTime();
+        JobFailure e = assertThrows(JobFailure.class, w::next);
+        assertTrue(e.getMessage().contains("replication is not running") && e.getMessage().contains("max_unreadable_seconds"), e.getMessage());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) >= 1000);
+        AtomicInteger calls = new AtomicInteger();
+        JobHandle other = job(Pace.newBuilder().setChunkSize(100).setSleepMs(0).setMaxUnreadableSeconds(1).build());
+        ChunkWalker readable = new ChunkWalker(other, 1, 1000, 0, () -> calls.incrementAndGet() < 3
+                ? ThrottleState.waitFor("replica r1 lags 30 s > 10 s") : ThrottleState.GO);
+        assertEquals(new IdRange(1, 100), readable.next().orElseThrow(), "a readable lag waits as long as it lasts");
     }
 }

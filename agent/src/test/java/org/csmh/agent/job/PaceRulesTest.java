@@ -19,6 +19,7 @@ class PaceRulesTest {
         assertEquals(20_000, purge.getChunkSize());
         assertEquals(3000, purge.getSleepMs());
         assertEquals(0, PaceRules.defaults(JobKind.JOB_KIND_VERIFY).getSleepMs());
+        assertEquals(600, copy.getMaxUnreadableSeconds());
     }
 
     @Test

@@ -20,6 +20,9 @@ final class PaceOptions {
     Integer maxReplicaLag;
     @Option(names = "--replica", description = "agent endpoint name of a replica whose lag to watch; repeatable")
     List<String> replicas;
+    @Option(names = "--max-unreadable-seconds", description = "fail the job after a metric (e.g. a replica's lag) could not be read"
+            + " this long (default 600; 0 = wait as long as it takes)")
+    Integer maxUnreadable;
 
     Pace toPace() {
         Pace.Builder b = Pace.newBuilder();
@@ -40,6 +43,9 @@ final class PaceOptions {
         }
         if (maxReplicaLag != null) {
             b.setMaxReplicaLagSeconds(nonNegative("--max-replica-lag", maxReplicaLag));
+        }
+        if (maxUnreadable != null) {
+            b.setMaxUnreadableSeconds(nonNegative("--max-unreadable-seconds", maxUnreadable));
         }
         if (replicas != null) {
             b.addAllReplicaEndpoints(replicas);

@@ -1,0 +1,104 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.sandbox.DatabaseSandbox;
+import org.csmh.agent.sandbox.SandboxEngine;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobState;
+import org.csmh.proto.v1.Pace;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Replica lag read from a real replica: a primary and a replica sandbox of the same engine, replication delayed by
+ * MASTER_DELAY so every chunk the copy writes makes the replica lag. The copy throttles with the lag in its reason
+ * and goes on by itself as the replica catches up. With the replica's SQL thread stopped the lag cannot be read: the
+ * job throttles, then fails after max_unreadable_seconds.
+ */
+class ReplicaLagIT {
+    private static final int DELAY_SECONDS = 3;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = SandboxEngine.class, names = {"MARIADB_10_11", "MYSQL_8_0"})
+    void aCopyWaitsForALaggingReplicaAndFailsOnOneItCannotRead(SandboxEngine engine) throws Exception {
+        DatabaseSandbox primary = TestDatabases.server(engine, "primary", "--server-id=1", "--log-bin=primary-bin", "--binlog-format=ROW");
+        DatabaseSandbox replica = TestDatabases.server(engine, "replica", "--server-id=2", "--relay-log=replica-relay");
+        Endpoint p = primary.rootEndpoint();
+        Endpoint r = replica.rootEndpoint();
+        String auth = engine.isMySql() ? " IDENTIFIED WITH mysql_native_password BY 'repl-pw'" : " IDENTIFIED BY 'repl-pw'";
+        TestDatabases.execute(p, "CREATE USER IF NOT EXISTS 'repl'@'%'" + auth, "GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'");
+        String file = TestDatabases.queryString(p, "SHOW MASTER STATUS");
+        long position = position(p);
+        TestDatabases.execute(r, "STOP SLAVE", "RESET SLAVE ALL",
+                "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + p.port() + ", MASTER_USER='repl', MASTER_PASSWORD='repl-pw',"
+                        + " MASTER_LOG_FILE='" + file + "', MASTER_LOG_POS=" + position + ", MASTER_DELAY=" + DELAY_SECONDS,
+                "START SLAVE");
+        try (CopyHarness h = new CopyHarness(dir, p, p, 3_000)) {
+            Files.writeString(h.config, Files.readString(h.config) + "  replica1:\n    host: 127.0.0.1\n    port: " + r.port() + "\n    user: root\n");
+            h.startInProcess();
+            h.configureTarget();
+            awaitCaughtUp(r, h.targetDb);
+
+            // Lag is whole seconds of event age: 2 s between chunks lets the delayed replica show it before the next one.
+            Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(Pace.newBuilder().setChunkSize(1_000)
+                    .setSleepMs(2_000).setMaxReplicaLagSeconds(0).addReplicaEndpoints("replica1")).build());
+            List<String> reasons = new ArrayList<>();
+            Job j = h.client.getJob(job.getId());
+            while (!org.csmh.agent.job.JobHandle.isTerminal(j.getState())) {
+                if (!j.getThrottleReason().isEmpty() && !reasons.contains(j.getThrottleReason())) {
+                    reasons.add(j.getThrottleReason());
+                }
+                Thread.sleep(50);
+                j = h.client.getJob(job.getId());
+            }
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, j.getState(), j.toString());
+            assertTrue(reasons.stream().anyMatch(x -> x.matches("replica replica1 lags [1-9]\\d* s > 0 s")), reasons.toString());
+            assertEquals(3_000, j.getRowsDone());
+
+            TestDatabases.execute(r, "STOP SLAVE SQL_THREAD");
+            Job verify = h.client.startVerify(StartVerifyRequest.newBuilder().setPace(Pace.newBuilder().setChunkSize(1_000)
+                    .addReplicaEndpoints("replica1").setMaxUnreadableSeconds(2)).build());
+            Job failed = h.awaitState(verify.getId(), JobState.JOB_STATE_FAILED, 30_000);
+            assertTrue(failed.getError().contains("cannot read replica lag of replica1: replication is not running")
+                    && failed.getError().contains("max_unreadable_seconds"), failed.getError());
+        } finally {
+            TestDatabases.execute(r, "STOP SLAVE", "RESET SLAVE ALL");
+        }
+    }
+
+    private static long position(Endpoint p) {
+        try (var c = new org.csmh.agent.mysql.ConnectionFactory(5000).open(p); var st = c.createStatement();
+             var rs = st.executeQuery("SHOW MASTER STATUS")) {
+            rs.next();
+            return rs.getLong("Position");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The harness's databases reached the replica and nothing is pending: lag is 0 again. */
+    private static void awaitCaughtUp(Endpoint replica, String db) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (TestDatabases.queryLong(replica, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + db + "'") > 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the replica never got database " + db);
+    }
+}
