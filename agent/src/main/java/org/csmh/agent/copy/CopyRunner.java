@@ -72,7 +72,9 @@ public final class CopyRunner implements JobPass {
             if (snap.getReconcileFrom() == 0 && !settleBeforeFirstChunk(job, sourceMeta, source, first, done, settleTimeoutMs)) {
                 return;
             }
-            ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, Throttling.of(metrics, job, control), lock::check);
+            var throttle = snap.getMode() == CopyMode.COPY_MODE_CROSS_SERVER ? Throttling.of(metrics, job, control, sourceMeta)
+                    : Throttling.of(metrics, job, control);
+            ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, throttle, lock::check);
             for (int pass = 0; ; pass++) {
                 try (ChunkCopier copier = copier(job, snap.getMode(), source, target, tables)) {
                     copier.copyAll(walker);

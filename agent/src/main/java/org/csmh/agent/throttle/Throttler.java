@@ -14,17 +14,24 @@ public final class Throttler {
 
     /** The reason to wait, or null to go on. */
     public static String reason(Pace pace, ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
-        return decide(pace, threadsRunning, lag).reason();
+        return decide(pace, Map.of("", threadsRunning), lag).reason();
     }
 
-    /** Whether to wait, and whether the wait is blind (a metric could not be read). */
-    public static ThrottleState decide(Pace pace, ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
+    /**
+     * Whether to wait, and whether the wait is blind (a metric could not be read).
+     *
+     * @param threadsRunning per server the job writes or reads ("" when there is one; "on the source", ... otherwise)
+     */
+    public static ThrottleState decide(Pace pace, Map<String, ThrottleMetrics.Reading> threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
         if (pace.getMaxThreadsRunning() > 0) {
-            if (threadsRunning.error() != null) {
-                return ThrottleState.blind("cannot read Threads_running: " + threadsRunning.error());
-            }
-            if (threadsRunning.value() > pace.getMaxThreadsRunning()) {
-                return ThrottleState.waitFor("Threads_running " + threadsRunning.value() + " > " + pace.getMaxThreadsRunning());
+            for (Map.Entry<String, ThrottleMetrics.Reading> e : threadsRunning.entrySet()) {
+                String where = e.getKey().isEmpty() ? "" : " " + e.getKey();
+                if (e.getValue().error() != null) {
+                    return ThrottleState.blind("cannot read Threads_running" + where + ": " + e.getValue().error());
+                }
+                if (e.getValue().value() > pace.getMaxThreadsRunning()) {
+                    return ThrottleState.waitFor("Threads_running " + e.getValue().value() + " > " + pace.getMaxThreadsRunning() + where);
+                }
             }
         }
         for (Map.Entry<String, ThrottleMetrics.Reading> e : lag.entrySet()) {

@@ -42,4 +42,17 @@ class ThrottlerTest {
         Pace off = PACE.toBuilder().setMaxThreadsRunning(0).build();
         assertNull(Throttler.reason(off, new ThrottleMetrics.Reading(null, "unreadable"), Map.of()));
     }
+
+    @Test
+    void aBusySourceThrottlesACrossServerCopyAndSaysWhich() {
+        Map<String, ThrottleMetrics.Reading> running = new LinkedHashMap<>();
+        running.put("on the target", v(3));
+        running.put("on the source", v(80));
+        org.csmh.agent.job.ThrottleState s = Throttler.decide(PACE, running, Map.of());
+        assertEquals("Threads_running 80 > 50 on the source", s.reason());
+        running.put("on the source", new ThrottleMetrics.Reading(null, "denied"));
+        s = Throttler.decide(PACE, running, Map.of());
+        assertEquals("cannot read Threads_running on the source: denied", s.reason());
+        org.junit.jupiter.api.Assertions.assertTrue(s.blind());
+    }
 }
