@@ -17,7 +17,7 @@ options:
   login_password: {description: Admin login password., type: str, no_log: true}
   login_endpoint: {description: Name of an endpoint in the agent config to log in with (default admin)., type: str}
   name: {description: Database name., type: str, default: edxapp_csmh}
-  encoding: {description: Character set of a new database., type: str, default: utf8}
+  encoding: {description: Character set of a new database; empty takes the old history table's., type: str, default: ''}
   collation: {description: Collation of a new database., type: str}
   users:
     description: Users to create with exactly these privileges.
@@ -61,7 +61,7 @@ def main():
         login_password=dict(type='str', no_log=True),
         login_endpoint=dict(type='str'),
         name=dict(type='str', default='edxapp_csmh'),
-        encoding=dict(type='str', default='utf8'),
+        encoding=dict(type='str', default=''),
         collation=dict(type='str'),
         users=dict(type='list', elements='dict', default=[], options=dict(
             name=dict(type='str', required=True),

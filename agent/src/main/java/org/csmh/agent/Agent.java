@@ -47,7 +47,7 @@ public final class Agent {
                 () -> config.lmsYml() == null ? Map.of() : settings.read(config.lmsYml()));
         this.pools = new DataSources(5000);
         StatusChecker status = new StatusChecker(settings, endpoints, pools);
-        DatabaseProvisioner provisioner = new DatabaseProvisioner(connections);
+        DatabaseProvisioner provisioner = new DatabaseProvisioner(connections, () -> oldTableCharset(connections, endpoints));
         JobEnvironment env = new JobEnvironment(connections, endpoints);
         ThrottleMetrics metrics = new ThrottleMetrics(connections, endpoints::resolve);
         long retryMillis = config.jobRetrySeconds() * 1000L;
@@ -89,6 +89,18 @@ public final class Agent {
 
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
+    }
+
+    /** The old table's character set through the source endpoint; empty when it cannot be read (not set up yet). */
+    private static java.util.Optional<String> oldTableCharset(ConnectionFactory connections, EndpointResolver endpoints) {
+        try {
+            org.csmh.agent.mysql.Endpoint source = endpoints.resolve("source");
+            try (java.sql.Connection c = connections.open(source)) {
+                return new org.csmh.agent.mysql.Inspector(c).tableCharset(source.database(), org.csmh.agent.mysql.TableNames.CSMH);
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static String hostname() {

@@ -71,7 +71,14 @@ public final class CopyPreflight {
             }
             String from = on(source, () -> identity(src));
             String to = on(target, () -> identity(tgt));
-            return new Plan(first, last, resolveMode(requested, from, to));
+            CopyMode mode = resolveMode(requested, from, to);
+            Inspector.ServerFacts facts = on(target, out::serverFacts);
+            if (mode == CopyMode.COPY_MODE_SAME_INSTANCE && "STATEMENT".equalsIgnoreCase(facts.binlogFormat())) {
+                throw new PreconditionException("the server logs binlog_format=STATEMENT: a same-instance copy's INSERT..SELECT is unsafe"
+                        + " for replication there (the server would warn on every chunk). Set binlog_format to ROW or MIXED, or copy"
+                        + " with mode cross-server");
+            }
+            return new Plan(first, last, mode);
         } catch (SQLException e) {
             // Only closing can get here: both connections were open and every query is attributed above.
             throw DatabaseAccessException.from(target, "copy preflight", e);

@@ -25,7 +25,10 @@ public final class HistoryTables {
                 + ") ENGINE=InnoDB DEFAULT CHARSET=utf8";
     }
 
-    /** CSMHE: bigint unsigned id; student_module is a foreign key without a database constraint (other database). */
+    /**
+     * CSMHE: bigint unsigned id; student_module is a foreign key without a database constraint (other database). No
+     * character set: as with Django's migration, the table takes its database's (provisioned in the old table's).
+     */
     public static String createCsmhe(String database) {
         String t = SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(TableNames.CSMHE);
         return "CREATE TABLE " + t + " ("
@@ -39,6 +42,6 @@ public final class HistoryTables {
                 + "KEY `coursewarehistoryextended_studentmodulehistoryextended_2af72f10` (`version`), "
                 + "KEY `coursewarehistoryextended_studentmodulehistoryextended_e2fa5388` (`created`), "
                 + "KEY `coursewarehistoryextended_student_module_id_61b23a7a_uniq` (`student_module_id`)"
-                + ") ENGINE=InnoDB DEFAULT CHARSET=utf8";
+                + ") ENGINE=InnoDB";
     }
 }

@@ -76,6 +76,45 @@ public final class Inspector {
         return firstValue("SELECT @@innodb_autoinc_lock_mode", rs -> rs.getInt(1));
     }
 
+    /**
+     * A table's character set, from its default collation (e.g. utf8mb4 for utf8mb4_general_ci, or MariaDB 11's
+     * utf8mb4_uca1400_ai_ci); utf8 and utf8mb3 are reported as the server names them. Empty when there is no such table.
+     */
+    public java.util.Optional<String> tableCharset(String database, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT LOWER(SUBSTRING_INDEX(TABLE_COLLATION, '_', 1)) FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
+            }
+        }
+    }
+
+    /** Facts about the server that change how the procedure goes: flavour, version, copy paths, binary log. */
+    public record ServerFacts(String flavor, String version, boolean localInfile, String binlogFormat, int autoincLockMode) {
+        /** Whether the binary log is on (binlog_format matters only then). */
+        public boolean binlogOn() {
+            return binlogFormat != null;
+        }
+
+        public String describe() {
+            return flavor + " " + version;
+        }
+    }
+
+    public ServerFacts serverFacts() throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT VERSION(), @@version_comment, @@local_infile, @@log_bin, @@binlog_format, @@innodb_autoinc_lock_mode")) {
+            rs.next();
+            String version = rs.getString(1);
+            String comment = rs.getString(2) == null ? "" : rs.getString(2);
+            String flavor = version.toLowerCase().contains("mariadb") || comment.toLowerCase().contains("mariadb") ? "MariaDB" : "MySQL";
+            return new ServerFacts(flavor, version.replaceAll("-MariaDB.*$", "").replaceAll("-log$", ""), rs.getInt(3) == 1,
+                    rs.getInt(4) == 1 ? rs.getString(5) : null, rs.getInt(6));
+        }
+    }
+
     /** @@local_infile: whether the server accepts LOAD DATA LOCAL INFILE (MySQL 8 defaults to OFF, MariaDB to ON). */
     public boolean localInfile() throws SQLException {
         return firstValue("SELECT @@local_infile", rs -> rs.getInt(1)) == 1;

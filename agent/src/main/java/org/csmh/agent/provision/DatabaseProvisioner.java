@@ -8,17 +8,43 @@ import java.util.logging.Logger;
 import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Creates the CSMH database and its users/grants: inspect, plan, then (unless dry run) apply. */
 public final class DatabaseProvisioner {
     private static final Logger LOG = Logger.getLogger(DatabaseProvisioner.class.getName());
     private final ConnectionFactory connections;
+    private final Supplier<Optional<String>> oldTableCharset;
 
-    public DatabaseProvisioner(ConnectionFactory connections) {
+    /** @param oldTableCharset the old table's character set, the default for the new database (empty when unknown) */
+    public DatabaseProvisioner(ConnectionFactory connections, Supplier<Optional<String>> oldTableCharset) {
         this.connections = connections;
+        this.oldTableCharset = oldTableCharset;
     }
 
-    public ProvisionResult provision(Endpoint admin, ProvisionSpec spec) {
+    public ProvisionResult provision(Endpoint admin, ProvisionSpec requested) {
+        List<String> notes = new java.util.ArrayList<>();
+        ProvisionSpec spec = requested;
+        if (requested.charset() == null) {
+            // The rows come from the old table: a database in its character set takes every value as it is.
+            Optional<String> cs = oldTableCharset.get();
+            spec = requested.withCharset(cs.orElse(ProvisionSpec.DEFAULT_CHARSET));
+            if (cs.isEmpty()) {
+                notes.add("the old table's character set could not be read; the database gets " + ProvisionSpec.DEFAULT_CHARSET
+                        + " (give charset to choose)");
+            }
+        }
+        ProvisionResult result = apply(admin, spec);
+        if (notes.isEmpty()) {
+            return result;
+        }
+        List<String> warnings = new java.util.ArrayList<>(result.warnings());
+        warnings.addAll(notes);
+        return new ProvisionResult(result.changed(), result.statements(), warnings, result.dryRun());
+    }
+
+    private ProvisionResult apply(Endpoint admin, ProvisionSpec spec) {
         try (Connection c = connections.open(admin.withDatabase(null))) {
             try (Statement st = c.createStatement()) {
                 // Literals are quoted by doubling backslashes (SqlNames.quoteString), which is only exact without it.

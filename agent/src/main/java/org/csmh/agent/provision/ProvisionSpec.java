@@ -26,8 +26,10 @@ public record ProvisionSpec(String database, String charset, String collation, L
     public static ProvisionSpec validate(String database, String charset, String collation, List<RawUser> users,
                                          boolean alwaysUpdatePassword, boolean dryRun) {
         String db = SqlNames.database(blankTo(database, DEFAULT_DATABASE));
-        String cs = SqlNames.charset(blankTo(charset, DEFAULT_CHARSET).toLowerCase(), "charset");
         String coll = collation == null || collation.isBlank() ? null : SqlNames.charset(collation.toLowerCase(), "collation");
+        // No charset given: the old table's (resolved by the provisioner), or the collation's.
+        String cs = charset == null || charset.isBlank() ? (coll == null ? null : coll.substring(0, Math.max(1, coll.indexOf('_'))))
+                : SqlNames.charset(charset.toLowerCase(), "charset");
         if (coll != null && !coll.startsWith(normalizeCharset(cs) + "_") && !coll.startsWith(cs + "_")) {
             throw new InvalidInputException("collation '" + coll + "' does not belong to charset '" + cs + "'");
         }
@@ -45,6 +47,11 @@ public record ProvisionSpec(String database, String charset, String collation, L
             return new UserSpec(name, host, password, PrivSpec.parse(u.priv()));
         }).toList();
         return new ProvisionSpec(db, cs, coll, out, alwaysUpdatePassword, dryRun);
+    }
+
+    /** This spec with the database's character set decided (when the request left it to the old table's). */
+    public ProvisionSpec withCharset(String cs) {
+        return new ProvisionSpec(database, SqlNames.charset(cs.toLowerCase(), "charset"), collation, users, alwaysUpdatePassword, dryRun);
     }
 
     /** MySQL 8 and MariaDB 10.6+ report utf8 as utf8mb3. */

@@ -99,6 +99,8 @@ public final class StatusChecker {
             Endpoint source = endpoints.resolve("source");
             try (Connection c = connections.open(source)) {
                 Inspector in = new Inspector(c);
+                guarded(out, "source_server", "source server (the old table)", () -> out.add(serverCheck("source_server",
+                        "source server (the old table)", in.serverFacts(), false)));
                 if (!in.tableExists(source.database(), TableNames.CSMH)) {
                     out.add(new Check("old_table", title, State.INFO, "not found in " + source.database(), Map.of("exists", "false")));
                     return null;
@@ -108,6 +110,7 @@ public final class StatusChecker {
                 Map<String, String> fields = new java.util.TreeMap<>(Map.of("exists", "true", "rows", Long.toString(rows),
                         "rows_exact", Boolean.toString(exact)));
                 max.ifPresent(m -> fields.put("max_id", Long.toString(m)));
+                in.tableCharset(source.database(), TableNames.CSMH).ifPresent(cs -> fields.put("charset", cs));
                 out.add(new Check("old_table", title, State.INFO, (exact ? "rows: " : "rows (estimate): ") + rows
                         + ", max(id): " + (max.isPresent() ? max.getAsLong() : "none (empty)"), fields));
                 return max.isPresent() ? max.getAsLong() : 0L;
@@ -145,6 +148,8 @@ public final class StatusChecker {
                 guarded(out, "auto_increment_gap", GAP_TITLE, () -> out.add(gapCheck(in.nextAutoIncrement(db, TableNames.CSMHE), oldMax)));
             }
             guarded(out, "autoinc_lock_mode", "copy chunks and LMS inserts into the new table", () -> out.add(autoincLockCheck(in.autoincLockMode())));
+            guarded(out, "target_server", "target server (the new table)", () -> out.add(serverCheck("target_server",
+                    "target server (the new table)", in.serverFacts(), true)));
         } catch (SQLException | RuntimeException e) {
             out.add(new Check("database_exists", title, State.FAILED, e.getMessage()));
         }
@@ -160,6 +165,27 @@ public final class StatusChecker {
         } catch (SQLException | RuntimeException e) {
             out.add(new Check(id, title, State.FAILED, e.getMessage()));
         }
+    }
+
+    /**
+     * What the server is and what that means for the copy: LOAD DATA LOCAL needs local_infile on the target (MySQL 8
+     * and Tutor's 8.4 ship it off: the copy then writes multi-row INSERTs, slower); a same-instance copy's
+     * INSERT..SELECT is unsafe for the binary log under binlog_format=STATEMENT, so the copy refuses it there.
+     */
+    static Check serverCheck(String id, String title, Inspector.ServerFacts f, boolean target) {
+        Map<String, String> fields = new java.util.TreeMap<>(Map.of("flavor", f.flavor(), "version", f.version(),
+                "local_infile", f.localInfile() ? "ON" : "OFF", "binlog_format", f.binlogOn() ? f.binlogFormat() : "OFF",
+                "autoinc_lock_mode", Integer.toString(f.autoincLockMode())));
+        StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
+        if (target) {
+            d.append(f.localInfile() ? "; local_infile ON: cross-server copies use LOAD DATA LOCAL (the fast path)"
+                    : "; local_infile OFF: cross-server copies write multi-row INSERTs (slower; SET GLOBAL local_infile = 1 allows LOAD DATA LOCAL)");
+        }
+        boolean statement = "STATEMENT".equalsIgnoreCase(f.binlogFormat());
+        if (statement) {
+            d.append("; binlog_format STATEMENT: a same-instance copy (INSERT..SELECT) is refused; set ROW or MIXED");
+        }
+        return new Check(id, title, statement ? State.WARNING : State.INFO, d.toString(), fields);
     }
 
     /**

@@ -42,7 +42,7 @@ final class CopyHarness implements AutoCloseable {
         this.source = copier(sourceRoot);
         this.target = copier(targetRoot);
         HistorySeeder.seed(source, sourceDb, rows, null);
-        TestDatabases.execute(target, "CREATE DATABASE " + targetDb, HistoryTables.createCsmhe(targetDb),
+        TestDatabases.execute(target, "CREATE DATABASE " + targetDb + " CHARACTER SET utf8", HistoryTables.createCsmhe(targetDb),
                 "ALTER TABLE " + targetDb + "." + TableNames.CSMHE + " AUTO_INCREMENT = " + (rows + 10_000));
         this.config = Fixtures.agentConfig(dir, source, sourceDb);
     }

@@ -64,6 +64,27 @@ class EngineMatrixIT {
                     .collect(Collectors.toMap(Check::getId, c -> c, (a, b) -> a));
             assertEquals(CheckState.CHECK_STATE_OK, checks.get("database_exists").getState(), checks.toString());
             assertEquals(CheckState.CHECK_STATE_OK, checks.get("auto_increment_gap").getState(), checks.toString());
+            Map<String, String> server = checks.get("target_server").getFieldsMap();
+            assertEquals(engine.isMySql() ? "MySQL" : "MariaDB", server.get("flavor"), server.toString());
+            assertEquals(engine.isMySql() ? "OFF" : "ON", server.get("local_infile"), "each engine's default");
+            assertEquals(engine.isMySql() ? "ROW" : "OFF", server.get("binlog_format"));
+            assertTrue(checks.get("target_server").getDetail().contains(engine.isMySql() ? "multi-row INSERTs" : "LOAD DATA LOCAL"));
+            assertEquals("utf8mb3", checks.get("old_table").getFieldsMap().get("charset").replace("utf8mb3", "utf8").replace("utf8", "utf8mb3"));
+            assertEquals("utf8mb3", TestDatabases.queryString(root, "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA"
+                    + " WHERE SCHEMA_NAME = '" + db + "'").replace("utf8mb3", "utf8").replace("utf8", "utf8mb3"), "the new database takes the old table's");
+
+            if (engine.isMySql()) {
+                // Same instance, statement-based binary log: INSERT..SELECT is unsafe there, so the copy is refused up front.
+                TestDatabases.execute(root, "SET GLOBAL binlog_format = 'STATEMENT'");
+                try {
+                    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                            () -> h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).build()));
+                    assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+                    assertTrue(refused.getStatus().getDescription().contains("binlog_format=STATEMENT"), refused.getStatus().getDescription());
+                } finally {
+                    TestDatabases.execute(root, "SET GLOBAL binlog_format = 'ROW'");
+                }
+            }
 
             Job copy = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(fast(1_000)).build());
             assertEquals(CopyMode.COPY_MODE_SAME_INSTANCE, copy.getMode());

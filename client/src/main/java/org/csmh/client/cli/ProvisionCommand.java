@@ -39,7 +39,7 @@ final class ProvisionCommand implements Callable<Integer> {
 
     @Option(names = "--database", description = "database name (default edxapp_csmh)")
     String database;
-    @Option(names = "--charset", description = "database charset (default utf8)")
+    @Option(names = "--charset", description = "database charset (default: the old table's, so every value fits as it is)")
     String charset;
     @Option(names = "--collation")
     String collation;
