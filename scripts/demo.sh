@@ -5,6 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+./scripts/setup.sh
 # shellcheck source=lib/edx-settings.sh
 . "$here/scripts/lib/edx-settings.sh"
 rows="${1:-100000}"

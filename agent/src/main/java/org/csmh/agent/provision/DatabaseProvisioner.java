@@ -44,13 +44,22 @@ public final class DatabaseProvisioner {
         return new ProvisionResult(result.changed(), result.statements(), warnings, result.dryRun());
     }
 
+    /** Whether the account logs in with this password from here (to the admin endpoint's server). */
+    private boolean logsIn(Endpoint admin, String user, String password) {
+        try (Connection probe = connections.open(new Endpoint("password check", admin.host(), admin.port(), user, password, null))) {
+            return probe.isValid(2);
+        } catch (RuntimeException | SQLException e) {
+            return false;
+        }
+    }
+
     private ProvisionResult apply(Endpoint admin, ProvisionSpec spec) {
         try (Connection c = connections.open(admin.withDatabase(null))) {
             try (Statement st = c.createStatement()) {
                 // Literals are quoted by doubling backslashes (SqlNames.quoteString), which is only exact without it.
                 st.execute("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
             }
-            ProvisionPlanner planner = new ProvisionPlanner(new AccountInspector(c));
+            ProvisionPlanner planner = new ProvisionPlanner(new AccountInspector(c), (user, password) -> logsIn(admin, user, password));
             List<PlannedStatement> plan = planner.plan(spec);
             List<String> shown = plan.stream().map(PlannedStatement::shown).toList();
             if (!spec.dryRun()) {

@@ -17,10 +17,13 @@ import org.csmh.agent.mysql.SqlNames;
 /** Compares what the spec asks for with what the server has and lists the statements that close the gap. */
 final class ProvisionPlanner {
     private final AccountInspector inspector;
+    private final java.util.function.BiPredicate<String, String> loginProbe;
     private final List<String> warnings = new ArrayList<>();
 
-    ProvisionPlanner(AccountInspector inspector) {
+    /** @param loginProbe whether user/password logs in to the server being provisioned */
+    ProvisionPlanner(AccountInspector inspector, java.util.function.BiPredicate<String, String> loginProbe) {
         this.inspector = inspector;
+        this.loginProbe = loginProbe;
     }
 
     List<String> warnings() {
@@ -61,7 +64,7 @@ final class ProvisionPlanner {
         if (existing.isEmpty()) {
             out.add(new PlannedStatement("CREATE USER " + account + identified + SqlNames.quoteString(user.password()),
                     "CREATE USER " + account + identified + PlannedStatement.MASK));
-        } else if (spec.alwaysUpdatePassword() && !passwordMatches(existing.get(), user.password())) {
+        } else if (spec.alwaysUpdatePassword() && !passwordMatches(user, existing.get())) {
             out.add(new PlannedStatement("ALTER USER " + account + identified + SqlNames.quoteString(user.password()),
                     "ALTER USER " + account + identified + PlannedStatement.MASK));
         }
@@ -101,14 +104,16 @@ final class ProvisionPlanner {
     }
 
     /**
-     * Only mysql_native_password hashes are unsalted and can be compared here; for other plugins
-     * (caching_sha2_password) the password is set again and reported as a change.
+     * mysql_native_password hashes are unsalted and compared here. Other plugins salt theirs (MySQL 8's
+     * caching_sha2_password), so the password is tried instead: a login as the account with it. Only when that
+     * cannot tell (the account's host pattern does not match the agent's address, say) is the password set again
+     * and reported as a change.
      */
-    private static boolean passwordMatches(AccountInspector.Account account, String password) {
-        if (!"mysql_native_password".equals(account.plugin()) || account.authenticationString() == null) {
-            return false;
+    private boolean passwordMatches(ProvisionSpec.UserSpec user, AccountInspector.Account account) {
+        if ("mysql_native_password".equals(account.plugin()) && account.authenticationString() != null) {
+            return account.authenticationString().equalsIgnoreCase(nativeHash(user.password()));
         }
-        return account.authenticationString().equalsIgnoreCase(nativeHash(password));
+        return loginProbe.test(user.name(), user.password());
     }
 
     static String nativeHash(String password) {

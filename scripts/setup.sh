@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need on a fresh Debian machine with Java and Maven: the MariaDB server and
+# client (the 10.11 sandboxes, mysqldump for the benchmark), Ansible and PyMySQL (the collection's tests), openssl
+# (test certificates). MariaDB 11.4 and MySQL 8.0 come from Maven artifacts; nothing else is needed for them.
+# As root it installs what is missing; otherwise it prints the exact command and stops.
+set -euo pipefail
+
+need=()
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then need+=(mariadb-server); fi
+command -v mariadb-install-db >/dev/null 2>&1 || command -v mysql_install_db >/dev/null 2>&1 || need+=(mariadb-server)
+command -v mysqldump >/dev/null 2>&1 || need+=(mariadb-client)
+command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
+python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v tar >/dev/null 2>&1 || need+=(tar)
+[ "${#need[@]}" -eq 0 ] && exit 0
+
+# shellcheck disable=SC2207
+need=($(printf '%s\n' "${need[@]}" | sort -u))
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing packages; run as root:" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${need[*]}" >&2
+  exit 1
+fi
+echo "setup: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}"
