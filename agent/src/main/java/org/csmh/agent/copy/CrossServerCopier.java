@@ -34,7 +34,7 @@ final class CrossServerCopier implements ChunkCopier {
     private static final int INSERT_ROWS = 500;
     private static final Set<String> UTF8 = Set.of("utf8", "utf8mb3", "utf8mb4");
 
-    private record Batch(IdRange range, LoadDataEncoder text, Exception error, boolean end) {
+    private record Batch(IdRange range, ChunkEncoder text, Exception error, boolean end) {
         int rows() {
             return text == null ? 0 : text.rows();
         }
@@ -44,7 +44,9 @@ final class CrossServerCopier implements ChunkCopier {
     private final Connection target;
     private final Tables tables;
     private final String loadSql;
-    private boolean localInfile = true;
+    // Read by the reader thread to pick the encoding, changed by the writer if the server refuses LOAD DATA LOCAL.
+    private volatile boolean localInfile = true;
+    private final String insertPrefix;
 
     private final java.util.function.Consumer<String> pathReport;
 
@@ -64,6 +66,7 @@ final class CrossServerCopier implements ChunkCopier {
                 : "multi-row INSERT (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows the faster LOAD DATA LOCAL)";
         LOG.info("event=cross_server_writer path=\"" + path + "\"");
         pathReport.accept(path);
+        this.insertPrefix = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES ";
         this.loadSql = "LOAD DATA LOCAL INFILE 'csmh-chunk.tsv' INTO TABLE " + tables.csmhe() + " CHARACTER SET " + charset
                 + " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (" + Tables.COLUMNS + ")";
     }
@@ -125,7 +128,7 @@ final class CrossServerCopier implements ChunkCopier {
                 ps.setLong(1, range.first());
                 ps.setLong(2, range.last());
                 long from = range.first();
-                LoadDataEncoder text = new LoadDataEncoder(capacity);
+                ChunkEncoder text = encoder(capacity);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         // The server's own text for every column; for DOUBLE that is the shortest text that reads back exact.
@@ -137,7 +140,7 @@ final class CrossServerCopier implements ChunkCopier {
                             long id = rs.getLong(1);
                             queue.put(new Batch(new IdRange(from, id), text, null, false));
                             from = id + 1;
-                            text = new LoadDataEncoder(capacity);
+                            text = encoder(capacity);
                         }
                     }
                 }
@@ -159,7 +162,8 @@ final class CrossServerCopier implements ChunkCopier {
             return;
         }
         try {
-            long written = localInfile ? loadData(b) : insert(b);
+            long written = b.text() instanceof InsertValuesEncoder values ? insert(values, b.range())
+                    : localInfile ? loadData(b) : insert(b);
             if (written != b.rows()) {
                 throw new JobFailure("target took " + written + " of " + b.rows() + " rows for ids " + b.range()
                         + "; rolled back (duplicate ids are skipped silently by LOAD DATA LOCAL, so this is treated as one)");
@@ -184,10 +188,29 @@ final class CrossServerCopier implements ChunkCopier {
         }
     }
 
+    /** LOAD DATA text while the target takes it; ready-made INSERT statements once it does not. */
+    private ChunkEncoder encoder(int capacity) {
+        return localInfile ? new LoadDataEncoder(capacity) : new InsertValuesEncoder(insertPrefix, QUOTED, capacity);
+    }
+
+    /** version, created and state are text; id, grade, max_grade and student_module_id numbers (Tables.COLUMNS order). */
+    private static final boolean[] QUOTED = {false, true, true, true, false, false, false};
+
+    private long insert(InsertValuesEncoder values, IdRange range) throws SQLException, JobFailure {
+        long total = 0;
+        try (Statement st = target.createStatement()) {
+            for (String sql : values.statements()) {
+                total += st.executeLargeUpdate(sql);
+                StrictWrites.noWarnings(st, range);
+            }
+        }
+        return total;
+    }
+
     private long loadData(Batch b) throws SQLException, JobFailure {
         try (Statement st = target.createStatement()) {
             com.mysql.cj.jdbc.JdbcStatement js = st.unwrap(com.mysql.cj.jdbc.JdbcStatement.class);
-            js.setLocalInfileInputStream(b.text().stream());
+            js.setLocalInfileInputStream(((LoadDataEncoder) b.text()).stream());
             long n = st.executeLargeUpdate(loadSql);
             StrictWrites.noWarnings(st, b.range());
             return n;
@@ -196,7 +219,8 @@ final class CrossServerCopier implements ChunkCopier {
 
     private long insert(Batch b) throws SQLException, JobFailure {
         long total = 0;
-        List<byte[][]> rows = LoadDataDecoder.rows(b.text().buffer(), b.text().size(), Tables.WIDTH);
+        LoadDataEncoder text = (LoadDataEncoder) b.text();
+        List<byte[][]> rows = LoadDataDecoder.rows(text.buffer(), text.size(), Tables.WIDTH);
         for (int i = 0; i < rows.size(); i += INSERT_ROWS) {
             List<byte[][]> part = rows.subList(i, Math.min(rows.size(), i + INSERT_ROWS));
             StringBuilder sql = new StringBuilder("INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES ");

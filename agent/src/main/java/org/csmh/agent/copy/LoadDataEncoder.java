@@ -11,7 +11,7 @@ import java.util.Arrays;
  * bytes one by one is exact. Cells go straight from the result set into one growing array: no object per row,
  * which kept the agent's garbage collector busy when rows were held as cell arrays first.
  */
-final class LoadDataEncoder {
+final class LoadDataEncoder implements ChunkEncoder {
     private byte[] buf;
     private int size;
     private int rows;
@@ -22,7 +22,8 @@ final class LoadDataEncoder {
     }
 
     /** Appends one column value of the current row; null is SQL NULL. */
-    void cell(byte[] v) {
+    @Override
+    public void cell(byte[] v) {
         if (rowStarted) {
             write('\t');
         }
@@ -53,17 +54,20 @@ final class LoadDataEncoder {
         write(v, start, v.length - start);
     }
 
-    void endRow() {
+    @Override
+    public void endRow() {
         write('\n');
         rowStarted = false;
         rows++;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return size;
     }
 
-    int rows() {
+    @Override
+    public int rows() {
         return rows;
     }
 

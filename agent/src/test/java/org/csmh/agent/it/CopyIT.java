@@ -169,13 +169,14 @@ class CopyIT {
         TestDatabases.execute(second, "SET GLOBAL local_infile = 0");
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 1_500).startInProcess()) {
             TestDatabases.execute(h.source,
-                    "UPDATE " + h.csmh() + " SET state = 'tab\\there\\nnew line \\\\ back\\\\slash \\\\N ünï€ode \\r\\0.', version = '' WHERE id = 7",
+                    "UPDATE " + h.csmh() + " SET state = 'tab\\there\\nnew line \\\\ back\\\\slash \\\\N ünï€ode \\r\\0. it''s \\Z \"q\"', version = '' WHERE id = 7",
                     "UPDATE " + h.csmh() + " SET state = '\\\\N', version = NULL, grade = NULL WHERE id = 8",
                     "UPDATE " + h.csmh() + " SET grade = 4.9E-324, max_grade = 1.7976931348623157E308 WHERE id = 9");
             h.configureTarget();
             Job done = last(h.watch(h.client.startCopy(copy(fast(400))).getId()));
             assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
             assertEquals(1_500, done.getRowsDone());
+            assertTrue(done.getWritePath().startsWith("multi-row INSERT (the target has local_infile=OFF"), done.getWritePath());
             assertEquals(rows(h.source, h.csmh()), rows(h.target, h.csmhe()));
             assertEquals("\\N", TestDatabases.queryString(h.target, "SELECT state FROM " + h.csmhe() + " WHERE id = 8"), "a literal \\N is not NULL");
         } finally {
