@@ -12,7 +12,8 @@ if [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then need+=(mariadb
 command -v mariadb-install-db >/dev/null 2>&1 || command -v mysql_install_db >/dev/null 2>&1 || need+=(mariadb-server)
 command -v mysqldump >/dev/null 2>&1 || need+=(mariadb-client)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
-python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
+# Debian's python3 (the one Ansible runs modules with), not whatever python3 comes first on PATH.
+/usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v tar >/dev/null 2>&1 || need+=(tar)
 [ "${#need[@]}" -eq 0 ] && exit 0
