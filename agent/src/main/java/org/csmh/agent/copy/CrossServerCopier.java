@@ -199,6 +199,8 @@ final class CrossServerCopier implements ChunkCopier {
     private long insert(InsertValuesEncoder values, IdRange range) throws SQLException, JobFailure {
         long total = 0;
         try (Statement st = target.createStatement()) {
+            // The text is plain SQL: skip the driver's scan of every statement for JDBC escapes ({fn ...}, {ts ...}).
+            st.setEscapeProcessing(false);
             for (String sql : values.statements()) {
                 total += st.executeLargeUpdate(sql);
                 StrictWrites.noWarnings(st, range);
