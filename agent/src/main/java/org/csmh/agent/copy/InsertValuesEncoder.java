@@ -2,7 +2,6 @@ package org.csmh.agent.copy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,8 +16,7 @@ final class InsertValuesEncoder implements ChunkEncoder {
     static final int STATEMENT_BYTES = 4 << 20;
     private final byte[] prefix;
     private final boolean[] quoted;
-    private byte[] buf;
-    private int size;
+    private final ByteText out;
     private int rows;
     private int column;
     private int statementStart;
@@ -32,33 +30,33 @@ final class InsertValuesEncoder implements ChunkEncoder {
     InsertValuesEncoder(String prefix, boolean[] quoted, int capacity) {
         this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
         this.quoted = quoted.clone();
-        this.buf = new byte[Math.max(256, capacity)];
+        this.out = new ByteText(capacity);
     }
 
     @Override
     public void cell(byte[] v) {
         if (column == 0) {
             if (rowsInStatement == 0) {
-                statementStart = size;
-                write(prefix, 0, prefix.length);
-                write('(');
+                statementStart = out.size();
+                out.write(prefix, 0, prefix.length);
+                out.write('(');
             } else {
-                write(',');
-                write('(');
+                out.write(',');
+                out.write('(');
             }
         } else {
-            write(',');
+            out.write(',');
         }
         if (v == null) {
-            write('N');
-            write('U');
-            write('L');
-            write('L');
+            out.write('N');
+            out.write('U');
+            out.write('L');
+            out.write('L');
         } else if (!quoted[column]) {
-            write(v, 0, v.length);
+            out.write(v, 0, v.length);
         } else {
-            ensure(v.length + 2);
-            write('\'');
+            out.ensure(v.length + 2);
+            out.write('\'');
             int start = 0;
             for (int i = 0; i < v.length; i++) {
                 byte esc = switch (v[i]) {
@@ -71,32 +69,32 @@ final class InsertValuesEncoder implements ChunkEncoder {
                     default -> -1;
                 };
                 if (esc != -1) {
-                    write(v, start, i - start);
-                    write('\\');
-                    write(esc);
+                    out.write(v, start, i - start);
+                    out.write('\\');
+                    out.write(esc);
                     start = i + 1;
                 }
             }
-            write(v, start, v.length - start);
-            write('\'');
+            out.write(v, start, v.length - start);
+            out.write('\'');
         }
         column++;
     }
 
     @Override
     public void endRow() {
-        write(')');
+        out.write(')');
         column = 0;
         rows++;
         rowsInStatement++;
-        if (size - statementStart >= STATEMENT_BYTES) {
+        if (out.size() - statementStart >= STATEMENT_BYTES) {
             closeStatement();
         }
     }
 
     @Override
     public int size() {
-        return size;
+        return out.size();
     }
 
     @Override
@@ -109,34 +107,18 @@ final class InsertValuesEncoder implements ChunkEncoder {
         if (rowsInStatement > 0) {
             closeStatement();
         }
-        List<String> out = new ArrayList<>(statements.size());
+        List<String> texts = new ArrayList<>(statements.size());
         for (int[] s : statements) {
-            out.add(new String(buf, s[0], s[1] - s[0], StandardCharsets.UTF_8));
+            texts.add(new String(out.buffer(), s[0], s[1] - s[0], StandardCharsets.UTF_8));
         }
-        return out;
+        return texts;
     }
 
     private void closeStatement() {
-        statements.add(new int[] {statementStart, size});
+        statements.add(new int[] {statementStart, out.size()});
         rowsInStatement = 0;
     }
 
-    private void write(int b) {
-        if (size == buf.length) {
-            ensure(1);
-        }
-        buf[size++] = (byte) b;
-    }
 
-    private void write(byte[] b, int off, int len) {
-        ensure(len);
-        System.arraycopy(b, off, buf, size, len);
-        size += len;
-    }
 
-    private void ensure(int more) {
-        if (size + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-        }
-    }
 }

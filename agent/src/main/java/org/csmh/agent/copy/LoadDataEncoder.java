@@ -2,7 +2,6 @@ package org.csmh.agent.copy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.util.Arrays;
 
 /**
  * Builds one chunk of rows as LOAD DATA text while the reader streams them: tab-separated, newline-terminated,
@@ -12,28 +11,27 @@ import java.util.Arrays;
  * which kept the agent's garbage collector busy when rows were held as cell arrays first.
  */
 final class LoadDataEncoder implements ChunkEncoder {
-    private byte[] buf;
-    private int size;
+    private final ByteText out;
     private int rows;
     private boolean rowStarted;
 
     LoadDataEncoder(int capacity) {
-        buf = new byte[Math.max(64, capacity)];
+        out = new ByteText(capacity);
     }
 
     /** Appends one column value of the current row; null is SQL NULL. */
     @Override
     public void cell(byte[] v) {
         if (rowStarted) {
-            write('\t');
+            out.write('\t');
         }
         rowStarted = true;
         if (v == null) {
-            write('\\');
-            write('N');
+            out.write('\\');
+            out.write('N');
             return;
         }
-        ensure(v.length);
+        out.ensure(v.length);
         int start = 0;
         for (int i = 0; i < v.length; i++) {
             byte esc = switch (v[i]) {
@@ -45,25 +43,25 @@ final class LoadDataEncoder implements ChunkEncoder {
                 default -> -1;
             };
             if (esc != -1) {
-                write(v, start, i - start);
-                write('\\');
-                write(esc);
+                out.write(v, start, i - start);
+                out.write('\\');
+                out.write(esc);
                 start = i + 1;
             }
         }
-        write(v, start, v.length - start);
+        out.write(v, start, v.length - start);
     }
 
     @Override
     public void endRow() {
-        write('\n');
+        out.write('\n');
         rowStarted = false;
         rows++;
     }
 
     @Override
     public int size() {
-        return size;
+        return out.size();
     }
 
     @Override
@@ -73,29 +71,13 @@ final class LoadDataEncoder implements ChunkEncoder {
 
     /** The text as the file LOAD DATA LOCAL asks for; shares the buffer, no copy. */
     InputStream stream() {
-        return new ByteArrayInputStream(buf, 0, size);
+        return new ByteArrayInputStream(out.buffer(), 0, out.size());
     }
 
     byte[] buffer() {
-        return buf;
+        return out.buffer();
     }
 
-    private void write(int b) {
-        if (size == buf.length) {
-            ensure(1);
-        }
-        buf[size++] = (byte) b;
-    }
 
-    private void write(byte[] b, int off, int len) {
-        ensure(len);
-        System.arraycopy(b, off, buf, size, len);
-        size += len;
-    }
 
-    private void ensure(int more) {
-        if (size + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-        }
-    }
 }

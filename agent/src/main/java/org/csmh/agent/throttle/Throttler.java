@@ -12,11 +12,6 @@ public final class Throttler {
     private Throttler() {
     }
 
-    /** The reason to wait, or null to go on. */
-    public static String reason(Pace pace, ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
-        return decide(pace, Map.of("", threadsRunning), lag).reason();
-    }
-
     /**
      * Whether to wait, and whether the wait is blind (a metric could not be read).
      *

@@ -12,35 +12,43 @@ import org.junit.jupiter.api.Test;
 class ThrottlerTest {
     private static final Pace PACE = Pace.newBuilder().setMaxThreadsRunning(50).setMaxReplicaLagSeconds(10).build();
 
+    private static String reason(ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
+        return reason(PACE, threadsRunning, lag);
+    }
+
+    private static String reason(Pace pace, ThrottleMetrics.Reading threadsRunning, Map<String, ThrottleMetrics.Reading> lag) {
+        return Throttler.decide(pace, Map.of("", threadsRunning), lag).reason();
+    }
+
     private static ThrottleMetrics.Reading v(long value) {
         return new ThrottleMetrics.Reading(value, null);
     }
 
     @Test
     void goesOnWhenEveryReadingIsUnderItsLimit() {
-        assertNull(Throttler.reason(PACE, v(50), Map.of("r1", v(10))));
+        assertNull(reason(v(50), Map.of("r1", v(10))));
     }
 
     @Test
     void waitsForTheFirstReadingOverItsLimit() {
-        assertEquals("Threads_running 51 > 50", Throttler.reason(PACE, v(51), Map.of()));
+        assertEquals("Threads_running 51 > 50", reason(v(51), Map.of()));
         Map<String, ThrottleMetrics.Reading> lag = new LinkedHashMap<>();
         lag.put("r1", v(3));
         lag.put("r2", v(11));
-        assertEquals("replica r2 lags 11 s > 10 s", Throttler.reason(PACE, v(1), lag));
+        assertEquals("replica r2 lags 11 s > 10 s", reason(v(1), lag));
     }
 
     @Test
     void anUnreadableMetricThrottles() {
-        assertEquals("cannot read Threads_running: denied", Throttler.reason(PACE, new ThrottleMetrics.Reading(null, "denied"), Map.of()));
+        assertEquals("cannot read Threads_running: denied", reason(new ThrottleMetrics.Reading(null, "denied"), Map.of()));
         assertEquals("cannot read replica lag of r1: not a replica",
-                Throttler.reason(PACE, v(1), Map.of("r1", new ThrottleMetrics.Reading(null, "not a replica"))));
+                reason(v(1), Map.of("r1", new ThrottleMetrics.Reading(null, "not a replica"))));
     }
 
     @Test
     void aZeroThreadsLimitSwitchesThatCheckOff() {
         Pace off = PACE.toBuilder().setMaxThreadsRunning(0).build();
-        assertNull(Throttler.reason(off, new ThrottleMetrics.Reading(null, "unreadable"), Map.of()));
+        assertNull(reason(off, new ThrottleMetrics.Reading(null, "unreadable"), Map.of()));
     }
 
     @Test
