@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh Debian machine with Java and Maven: the MariaDB server and
-# client (the 10.11 sandboxes, mysqldump for the benchmark), Ansible and PyMySQL (the collection's tests), openssl
-# (test certificates). MariaDB 11.4 and MySQL 8.0 come from Maven artifacts; nothing else is needed for them.
+# client (the 10.11 sandboxes, mysqldump for the benchmark), Ansible and PyMySQL (the collection's tests), Django and
+# MySQLdb (the reference CSMHE), openssl (test certificates). MariaDB 11.4 and MySQL 8.0 come from Maven artifacts; nothing else is needed for them.
 # As root it installs what is missing; otherwise it prints the exact command and stops.
 set -euo pipefail
 
@@ -14,6 +14,9 @@ command -v mysqldump >/dev/null 2>&1 || need+=(mariadb-client)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
 # Debian's python3 (the one Ansible runs modules with), not whatever python3 comes first on PATH.
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
+# Django builds CSMHE from the model in DjangoSchemaIT: the reference the agent's own DDL is checked against.
+/usr/bin/python3 -c 'import django' >/dev/null 2>&1 || need+=(python3-django)
+/usr/bin/python3 -c 'import MySQLdb' >/dev/null 2>&1 || need+=(python3-mysqldb)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v tar >/dev/null 2>&1 || need+=(tar)
 [ "${#need[@]}" -eq 0 ] && exit 0

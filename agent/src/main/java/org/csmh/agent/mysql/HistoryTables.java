@@ -2,8 +2,8 @@ package org.csmh.agent.mysql;
 
 /**
  * DDL of the old and the new history tables as edx-platform's migrations create them (courseware 0001 for CSMH,
- * coursewarehistoryextended 0001/0002 for CSMHE). Used to build sandboxes and, where Django is not installed,
- * to create CSMHE the way the migration would.
+ * today's coursewarehistoryextended chain for CSMHE; DjangoSchemaIT checks it against Django building the model).
+ * Used to build sandboxes and, where Django is not installed, to create CSMHE the way the migrations would.
  */
 public final class HistoryTables {
     private HistoryTables() {
@@ -26,8 +26,10 @@ public final class HistoryTables {
     }
 
     /**
-     * CSMHE: bigint unsigned id; student_module is a foreign key without a database constraint (other database). No
-     * character set: as with Django's migration, the table takes its database's (provisioned in the old table's).
+     * CSMHE as today's migration chain leaves it (coursewarehistoryextended 0001-0003, with courseware 0011 making
+     * StudentModule's id an unsigned bigint): id and student_module_id bigint UNSIGNED; indexes on version and created
+     * under Django's generated names and student_module_idx on student_module_id; no foreign key (another database). No
+     * character set: as with Django, the table takes its database's (provisioned in the old table's).
      */
     public static String createCsmhe(String database) {
         String t = SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(TableNames.CSMHE);
@@ -38,10 +40,10 @@ public final class HistoryTables {
                 + "`grade` double precision NULL, "
                 + "`max_grade` double precision NULL, "
                 + "`id` bigint UNSIGNED AUTO_INCREMENT NOT NULL PRIMARY KEY, "
-                + "`student_module_id` integer NOT NULL, "
-                + "KEY `coursewarehistoryextended_studentmodulehistoryextended_2af72f10` (`version`), "
-                + "KEY `coursewarehistoryextended_studentmodulehistoryextended_e2fa5388` (`created`), "
-                + "KEY `coursewarehistoryextended_student_module_id_61b23a7a_uniq` (`student_module_id`)"
+                + "`student_module_id` bigint UNSIGNED NOT NULL, "
+                + "KEY `coursewarehistoryextended_s_version_d66288c3` (`version`), "
+                + "KEY `coursewarehistoryextended_s_created_2cf0c3be` (`created`), "
+                + "KEY `student_module_idx` (`student_module_id`)"
                 + ") ENGINE=InnoDB";
     }
 }

@@ -91,6 +91,11 @@ public final class TestDatabases {
         return firstValue(endpoint, sql, rs -> rs.getLong(1));
     }
 
+    /** The given column of the first row, e.g. 2 for SHOW CREATE TABLE's definition. */
+    public static String queryString(Endpoint endpoint, String sql, int column) {
+        return firstValue(endpoint, sql, rs -> rs.getString(column));
+    }
+
     public static String queryString(Endpoint endpoint, String sql) {
         return firstValue(endpoint, sql, rs -> rs.getString(1));
     }
