@@ -29,7 +29,7 @@ options:
       host: {description: Host pattern., type: str, default: '%'}
       password: {description: Password., type: str, required: true, no_log: true}
       priv: {description: "Privileges, e.g. C(edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE).", type: str, required: true}
-  update_password: {description: When to set passwords of existing users., type: str, choices: [on_create, always], default: on_create}
+  update_password: {description: When to set passwords of existing users (as community.mysql; C(always) keeps lms.yml and the database in step)., type: str, choices: [on_create, always], default: always}
 extends_documentation_fragment:
   - csmh.agent.common
 author: csmh-agent developers
@@ -68,7 +68,7 @@ def main():
             host=dict(type='str', default='%'),
             password=dict(type='str', required=True, no_log=True),
             priv=dict(type='str', required=True))),
-        update_password=dict(type='str', choices=['on_create', 'always'], default='on_create'),
+        update_password=dict(type='str', choices=['on_create', 'always'], default='always'),
     )
     args.update(csmhctl.COMMON_ARGS)
     module = AnsibleModule(argument_spec=args, supports_check_mode=True,

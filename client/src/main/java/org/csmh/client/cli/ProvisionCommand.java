@@ -58,7 +58,8 @@ final class ProvisionCommand implements Callable<Integer> {
 
     @Option(names = "--user-host", description = "host pattern for the users; repeat for several (default %)")
     List<String> hosts;
-    @Option(names = "--update-password", description = "on_create (default) or always")
+    @Option(names = "--update-password", description = "always (default, as community.mysql: lms.yml and the database keep the same"
+            + " password) or on_create")
     String updatePassword;
     @Option(names = "--dry-run", description = "plan only: print the statements, change nothing")
     boolean dryRun;
