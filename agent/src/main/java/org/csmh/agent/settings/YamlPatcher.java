@@ -55,6 +55,10 @@ final class YamlPatcher {
             if (tuple == null) {
                 insertEntry(mapping, key, toRenderable(want));
                 expected.put(key, toPlain(want));
+            } else if (isAlias(tuple) && !looselyEqualDeep(have, want)) {
+                throw new PreconditionException(doc.path() + ": " + keyPath + " is a YAML alias (*name) of a value defined elsewhere in"
+                        + " the file; changing it here would change that value too. Replace the alias with the values themselves,"
+                        + " then run again (nothing was written)");
             } else if (want instanceof Map<?, ?> subPatch) {
                 Node valueNode = tuple.getValueNode();
                 if (valueNode instanceof MappingNode m && !m.getValue().isEmpty() && !isFlow(m)) {
@@ -100,6 +104,25 @@ final class YamlPatcher {
             text = "\n" + text;
         }
         edits.add(new TextEdit(at, at, text, sequence++));
+    }
+
+    /**
+     * SnakeYAML composes an alias as the anchored node itself, so its position is the anchor's, earlier in the file
+     * than the key it stands under: editing "its" text would edit the anchor's value instead.
+     */
+    private static boolean isAlias(NodeTuple tuple) {
+        return tuple.getValueNode().getStartMark().getIndex() < tuple.getKeyNode().getEndMark().getIndex();
+    }
+
+    /** Whether the patch leaves this value as it is (a mapping patch merged into it changes nothing). */
+    @SuppressWarnings("unchecked")
+    private static boolean looselyEqualDeep(Object have, Object want) {
+        if (want instanceof Map<?, ?> patch && have instanceof Map<?, ?> h) {
+            Map<String, Object> merged = (Map<String, Object>) deepCopy(h);
+            mergePlain(merged, (Map<String, Object>) patch);
+            return merged.equals(h);
+        }
+        return looselyEqual(have, want);
     }
 
     /** Rewrites from the end of the key to the end of the value's last line: ": v\n" or ":\n  block\n". */

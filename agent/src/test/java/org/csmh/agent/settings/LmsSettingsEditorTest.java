@@ -168,6 +168,43 @@ class LmsSettingsEditorTest {
         assertTrue(now.endsWith("FEATURES:\n  ENABLE_CSMH_EXTENDED: true\n"), now);
     }
 
+    /** YAML anchors and aliases are legal in a hand-edited lms.yml; an alias is a value the agent cannot edit in place. */
+    @Test
+    void anAliasInDatabasesIsARefusalWithTheReasonNotACrash() throws IOException {
+        String text = """
+                DATABASES:
+                    default:
+                        ENGINE: django.db.backends.mysql
+                        HOST: localhost
+                        NAME: edxapp
+                        OPTIONS: &opts
+                            isolation_level: read committed
+                        PASSWORD: pw
+                        PORT: '3306'
+                        USER: edxapp001
+                    student_module_history:
+                        ENGINE: django.db.backends.mysql
+                        HOST: localhost
+                        NAME: edxapp_csmh
+                        OPTIONS: *opts
+                        PASSWORD: old
+                        PORT: '3306'
+                        USER: edxapp_csmh001
+                FEATURES:
+                    ENABLE_CSMH_EXTENDED: true
+                """;
+        Files.writeString(lms, text);
+        PreconditionException e = assertThrows(PreconditionException.class,
+                () -> editor(null).apply(new SettingsChange(SettingsChange.database("edxapp_csmh", "edxapp_csmh001", "new", "db.internal", 3306,
+                        Map.of("isolation_level", "read committed", "connect_timeout", "10"), 0), null, null, true, false)));
+        assertTrue(e.getMessage().contains("alias"), e.getMessage());
+        assertEquals(text, Files.readString(lms), "left as it was");
+        // Edits that do not go through the alias still work.
+        SettingsResult flag = editor(null).apply(new SettingsChange(null, null, false, true, false));
+        assertTrue(flag.changed());
+        assertTrue(Files.readString(lms).contains("OPTIONS: *opts"), "the alias is kept");
+    }
+
     @Test
     void malformedYamlIsRefusedAndFileUntouched() throws IOException {
         byte[] bad = "DATABASES:\n    default: {NAME: edxapp\nFEATURES:\n  - x\n".getBytes(StandardCharsets.UTF_8);
