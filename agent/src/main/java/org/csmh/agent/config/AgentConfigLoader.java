@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <pre>
  * listen: 127.0.0.1:7443
  * lms_yml: /edx/etc/lms.yml
- * cms_yml: /edx/etc/cms.yml
+ * cms_yml: /edx/etc/studio.yml
  * state_dir: /var/lib/csmh-agent      # job records
  * job_retry_seconds: 600              # how long a job waits out database errors
  * endpoints:
@@ -88,7 +88,7 @@ public final class AgentConfigLoader {
         Path state = path(map, "state_dir", baseDir);
         int retry = number(string(map, "job_retry_seconds", "600"), "job_retry_seconds", 0, 86_400);
         return new AgentConfig(host, port, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry,
-                migrations(map.get("migrations"), baseDir), security(map, baseDir));
+                migrations(map.get("migrations"), baseDir, lms, cms), security(map, baseDir));
     }
 
     private static EndpointConfig endpoint(String name, Map<?, ?> ep, Path baseDir) {
@@ -124,8 +124,8 @@ public final class AgentConfigLoader {
     private static final Set<String> MIGRATIONS = Set.of("python", "manage_py", "settings", "workdir", "env", "aliases", "timeout_seconds");
 
     /** The commands RunMigrations may run; requests only choose among these. */
-    private static MigrationConfig migrations(Object section, Path baseDir) {
-        MigrationConfig d = MigrationConfig.defaults();
+    private static MigrationConfig migrations(Object section, Path baseDir, Path lms, Path cms) {
+        MigrationConfig d = lms == null ? MigrationConfig.defaults() : MigrationConfig.defaults(lms, cms);
         if (section == null) {
             return d;
         }

@@ -33,6 +33,17 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void migrationCommandsSeeTheSettingsFilesTheAgentEdits() throws Exception {
+        AgentConfig c = load("lms_yml: /edx/etc/lms.yml\ncms_yml: /edx/etc/studio.yml\n");
+        assertEquals(java.util.Map.of("LMS_CFG", "/edx/etc/lms.yml", "CMS_CFG", "/edx/etc/studio.yml", "STUDIO_CFG", "/edx/etc/studio.yml"),
+                c.migrations().env(), "current edx-platform reads CMS_CFG, older releases and the configuration repository STUDIO_CFG");
+        assertEquals("/edx/etc/studio.yml", org.csmh.agent.migrate.MigrationConfig.defaults().env().get("STUDIO_CFG"));
+        AgentConfig own = load("lms_yml: /x/lms.yml\ncms_yml: /x/studio.yml\nmigrations:\n  env: {LMS_CFG: /y/lms.yml}\n");
+        assertEquals("/y/lms.yml", own.migrations().env().get("LMS_CFG"), "configured values win");
+        assertEquals("/x/studio.yml", own.migrations().env().get("STUDIO_CFG"));
+    }
+
+    @Test
     void mistakesNameTheKey() {
         assertMessage("lms_ymll: x\n", "unknown key 'lms_ymll'");
         assertMessage("listen: nowhere\n", "listen: expected host:port");
