@@ -10,11 +10,11 @@ description:
   - Edits only the lines that change, atomically, with a timestamped backup, through csmh-agent.
   - Supports check mode and diff mode (secrets masked) and returns the edxapp.yml overrides that keep the next deploy consistent.
 options:
-  db_name: {description: NAME., type: str, default: edxapp_csmh}
-  db_user: {description: USER; giving it sets the whole student_module_history entry., type: str}
-  db_password: {description: PASSWORD., type: str, no_log: true}
-  db_host: {description: HOST., type: str}
-  db_port: {description: PORT., type: int, default: 3306}
+  db_name: {description: NAME; omitted keeps the entry's (else edxapp_csmh)., type: str}
+  db_user: {description: USER; omitted keeps the entry's (else DATABASES.default's)., type: str}
+  db_password: {description: PASSWORD; omitted keeps the entry's (else DATABASES.default's)., type: str, no_log: true}
+  db_host: {description: HOST; omitted keeps the entry's (else DATABASES.default's)., type: str}
+  db_port: {description: PORT; omitted keeps the entry's (else DATABASES.default's, else 3306)., type: int}
   db_options: {description: OPTIONS., type: dict, default: {}}
   conn_max_age: {description: CONN_MAX_AGE., type: int, default: 0}
   enable_csmh_extended: {description: FEATURES.ENABLE_CSMH_EXTENDED; omit to leave as is., type: bool}
@@ -44,11 +44,11 @@ from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
 
 def main():
     args = dict(
-        db_name=dict(type='str', default='edxapp_csmh'),
+        db_name=dict(type='str'),
         db_user=dict(type='str'),
         db_password=dict(type='str', no_log=True),
         db_host=dict(type='str'),
-        db_port=dict(type='int', default=3306),
+        db_port=dict(type='int'),
         db_options=dict(type='dict', default={}),
         conn_max_age=dict(type='int', default=0),
         enable_csmh_extended=dict(type='bool'),
@@ -56,18 +56,19 @@ def main():
         include_cms=dict(type='bool', default=True),
     )
     args.update(csmhctl.COMMON_ARGS)
-    module = AnsibleModule(argument_spec=args, supports_check_mode=True, required_together=[('db_user', 'db_password', 'db_host')])
+    module = AnsibleModule(argument_spec=args, supports_check_mode=True)
     p = module.params
     request = dict(dryRun=module.check_mode, includeCms=p['include_cms'])
-    if p['db_user']:
-        request['database'] = dict(name=p['db_name'], user=p['db_user'], password=p['db_password'], host=p['db_host'],
-                                   port=p['db_port'], options=dict((k, str(v)) for k, v in p['db_options'].items()),
-                                   connMaxAge=p['conn_max_age'])
+    # Any database parameter sets the entry; what is omitted the agent keeps from the file.
+    if any(p[k] is not None for k in ('db_name', 'db_user', 'db_password', 'db_host', 'db_port')) or p['db_options']:
+        request['database'] = dict(name=p['db_name'] or '', user=p['db_user'] or '', password=p['db_password'] or '',
+                                   host=p['db_host'] or '', port=p['db_port'] or 0,
+                                   options=dict((k, str(v)) for k, v in p['db_options'].items()), connMaxAge=p['conn_max_age'])
     for param, field in (('enable_csmh_extended', 'enableCsmhExtended'), ('read_from_multiple_tables', 'enableReadingFromMultipleHistoryTables')):
         if p[param] is not None:
             request[field] = 'FLAG_TRUE' if p[param] else 'FLAG_FALSE'
     if 'database' not in request and len(request) == 2:
-        module.fail_json(msg='nothing to set: give db_user/db_password/db_host or a flag')
+        module.fail_json(msg='nothing to set: give a db_* parameter or a flag')
     doc = csmhctl.run_one(module, ['settings'], request)
     files = doc.get('files', [])
     result = dict(changed=doc.get('changed', False), files=files, ansible_overrides=doc.get('ansibleOverrides', {}))

@@ -47,11 +47,10 @@ public final class LmsSettingsEditor {
         if (cmsYml != null && change.includeCms()) {
             files.add(cmsYml);
         }
-        Map<String, Object> patch = patch(change);
         // Plan every file before writing any, so a malformed cms.yml leaves lms.yml untouched too.
         List<Planned> plans = new ArrayList<>();
         for (Path file : files) {
-            plans.add(plan(file, patch, change.database() != null));
+            plans.add(plan(file, change));
         }
         List<SettingsResult.FileResult> results = new ArrayList<>();
         for (Planned p : plans) {
@@ -84,11 +83,12 @@ public final class LmsSettingsEditor {
         return cmsYml;
     }
 
-    private Planned plan(Path file, Map<String, Object> patch, boolean touchesDatabases) {
+    private Planned plan(Path file, SettingsChange change) {
         byte[] bytes = readBytes(file);
         String text = decode(file, bytes);
         YamlDocument doc = YamlDocument.parse(file.toString(), text);
-        if (touchesDatabases) {
+        SettingsChange.CsmhDatabase db = null;
+        if (change.database() != null) {
             // DATABASES replaces Django's whole dict, so creating it here would drop 'default'.
             if (!(doc.value().get("DATABASES") instanceof Map<?, ?> dbs)) {
                 throw new PreconditionException(file + " has no DATABASES mapping; refusing to create one without 'default'");
@@ -96,7 +96,10 @@ public final class LmsSettingsEditor {
             if (!dbs.containsKey("default")) {
                 throw new PreconditionException(file + ": DATABASES has no 'default' entry; refusing to edit");
             }
+            db = change.resolveIn(dbs.get("student_module_history") instanceof Map<?, ?> m ? m : null,
+                    dbs.get("default") instanceof Map<?, ?> d ? d : null, file.toString());
         }
+        Map<String, Object> patch = patch(db, change);
         YamlPatcher.Result result = new YamlPatcher(doc).apply(patch);
         if (result.changed()) {
             Map<String, Object> reloaded = YamlDocument.parse(file.toString(), result.text()).value();
@@ -108,10 +111,9 @@ public final class LmsSettingsEditor {
         return new Planned(file, bytes, result, diff);
     }
 
-    private static Map<String, Object> patch(SettingsChange change) {
+    private static Map<String, Object> patch(SettingsChange.CsmhDatabase db, SettingsChange change) {
         Map<String, Object> patch = new LinkedHashMap<>();
-        if (change.database() != null) {
-            SettingsChange.CsmhDatabase db = change.database();
+        if (db != null) {
             Map<String, Object> smh = new LinkedHashMap<>();
             smh.put("CONN_MAX_AGE", db.connMaxAge());
             smh.put("ENGINE", ENGINE);

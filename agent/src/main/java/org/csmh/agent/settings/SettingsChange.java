@@ -19,6 +19,44 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
         }
     }
 
+    /**
+     * The entry with what was not given taken from the file: the existing student_module_history entry, else
+     * DATABASES.default (whose host, user and password the configuration role gives student_module_history), else
+     * edxapp_csmh / 3306. A user, password or host found nowhere is named in the refusal.
+     */
+    public CsmhDatabase resolveIn(Map<?, ?> existing, Map<?, ?> defaultEntry, String file) {
+        String n = pick(database.name(), existing, null, "NAME");
+        String u = pick(database.user(), existing, defaultEntry, "USER");
+        String pw = pick(database.password(), existing, defaultEntry, "PASSWORD");
+        String h = pick(database.host(), existing, defaultEntry, "HOST");
+        String port = pick(database.port() == 0 ? "" : Integer.toString(database.port()), existing, defaultEntry, "PORT");
+        for (String[] need : new String[][] {{u, "user (--db-user)"}, {pw, "password (--db-password-*)"}, {h, "host (--db-host)"}}) {
+            if (need[0].isEmpty()) {
+                throw new org.csmh.agent.util.PreconditionException("no database " + need[1] + " given, and none in " + file
+                        + " DATABASES.student_module_history or DATABASES.default to keep");
+            }
+        }
+        int portNumber;
+        try {
+            portNumber = port.isEmpty() || Integer.parseInt(port) == 0 ? 3306 : Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new org.csmh.agent.util.PreconditionException(file + ": DATABASES PORT " + SqlNames.printable(port) + " is not a number");
+        }
+        return new CsmhDatabase(n.isEmpty() ? "edxapp_csmh" : n, u, pw, h, portNumber, database.options(), database.connMaxAge());
+    }
+
+    private static String pick(String given, Map<?, ?> existing, Map<?, ?> defaultEntry, String key) {
+        if (!given.isEmpty()) {
+            return given;
+        }
+        for (Map<?, ?> m : new Map<?, ?>[] {existing, defaultEntry}) {
+            if (m != null && m.get(key) != null && !String.valueOf(m.get(key)).isEmpty()) {
+                return String.valueOf(m.get(key));
+            }
+        }
+        return "";
+    }
+
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9.:_\\-]{1,255}");
     private static final Pattern OPTION_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
@@ -33,15 +71,20 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
         return new SettingsChange(null, null, value, true, dryRun);
     }
 
+    /**
+     * A validated database entry. Empty name, user, password, host and a zero port mean "as the file has it": the
+     * existing student_module_history entry's value, else DATABASES.default's (what the configuration role renders);
+     * see {@link #resolve}.
+     */
     public static CsmhDatabase database(String name, String user, String password, String host, int port,
                                         Map<String, String> options, int connMaxAge) {
-        String db = SqlNames.database(name == null || name.isBlank() ? "edxapp_csmh" : name);
-        String u = SqlNames.user(user);
-        String pw = SqlNames.password(password, u);
-        if (host == null || !HOSTNAME.matcher(host).matches()) {
+        String db = name == null || name.isBlank() ? "" : SqlNames.database(name);
+        String u = user == null || user.isEmpty() ? "" : SqlNames.user(user);
+        String pw = password == null || password.isEmpty() ? "" : SqlNames.password(password, u);
+        if (host != null && !host.isEmpty() && !HOSTNAME.matcher(host).matches()) {
             throw new InvalidInputException("invalid database host " + SqlNames.printable(host) + ": expected a host name or IP address");
         }
-        int p = port == 0 ? 3306 : (int) Unsigned.atMost(port, 65535, "port");
+        int p = (int) Unsigned.atMost(port, 65535, "port");
         Unsigned.atMost(connMaxAge, 86400, "conn_max_age");
         Map<String, String> opts = new TreeMap<>();
         if (options.size() > 32) {
@@ -56,6 +99,6 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
             }
             opts.put(k, v);
         });
-        return new CsmhDatabase(db, u, pw, host, p, opts, connMaxAge);
+        return new CsmhDatabase(db, u, pw, host == null ? "" : host, p, opts, connMaxAge);
     }
 }

@@ -65,8 +65,8 @@ class BadInputIT {
             corpus.put("provision: login host injection", () -> h.client.provision(ProvisionDatabaseRequest.newBuilder().setDatabase("ok_db")
                     .setLogin(Login.newBuilder().setHost("h/../../etc").setUser("u")).build()));
             corpus.put("settings: empty", () -> h.client.updateSettings(UpdateSettingsRequest.getDefaultInstance()));
-            corpus.put("settings: empty password", () -> h.client.updateSettings(UpdateSettingsRequest.newBuilder()
-                    .setDatabase(CsmhDatabaseSettings.newBuilder().setUser("u").setHost("h")).build()));
+            corpus.put("settings: user injection", () -> h.client.updateSettings(UpdateSettingsRequest.newBuilder()
+                    .setDatabase(CsmhDatabaseSettings.newBuilder().setUser("u'; DROP").setPassword("p").setHost("h")).build()));
             corpus.put("settings: newline in host", () -> h.client.updateSettings(UpdateSettingsRequest.newBuilder()
                     .setDatabase(CsmhDatabaseSettings.newBuilder().setUser("u").setPassword("p").setHost("h\nFEATURES: {}")).build()));
             corpus.put("settings: port out of range", () -> h.client.updateSettings(UpdateSettingsRequest.newBuilder()

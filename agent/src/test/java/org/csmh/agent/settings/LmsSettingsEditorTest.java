@@ -168,6 +168,35 @@ class LmsSettingsEditorTest {
         assertTrue(now.endsWith("FEATURES:\n  ENABLE_CSMH_EXTENDED: true\n"), now);
     }
 
+    /** A password-only change keeps everything else as the file has it; what no entry has is named. */
+    @Test
+    void whatIsNotGivenIsTakenFromTheExistingEntryThenFromDefault() throws IOException {
+        // No student_module_history yet: user, host and port come from DATABASES.default, as the configuration role renders.
+        editor(null).apply(new SettingsChange(SettingsChange.database("", "", "only-pw", "", 0, Map.of(), 0), null, null, true, false));
+        Map<?, ?> smh = (Map<?, ?>) ((Map<?, ?>) editor(null).read(lms).get("DATABASES")).get("student_module_history");
+        Map<?, ?> def = (Map<?, ?>) ((Map<?, ?>) editor(null).read(lms).get("DATABASES")).get("default");
+        assertEquals(def.get("USER"), smh.get("USER"));
+        assertEquals(def.get("HOST"), smh.get("HOST"));
+        assertEquals("edxapp_csmh", smh.get("NAME"));
+        assertEquals("only-pw", smh.get("PASSWORD"));
+        // Then the entry's own values are kept: only the password moves.
+        editor(null).apply(new SettingsChange(db("first"), null, null, true, false));
+        String before = Files.readString(lms);
+        SettingsResult r = editor(null).apply(new SettingsChange(SettingsChange.database("", "", "second", "", 0, Map.of(), 0),
+                null, null, true, false));
+        assertTrue(r.changed());
+        String after = Files.readString(lms);
+        assertEquals(before.replace("PASSWORD: first", "PASSWORD: second"), after, "only the password line changed");
+    }
+
+    @Test
+    void aValueFoundNowhereIsNamed() throws IOException {
+        Files.writeString(lms, "DATABASES:\n    default:\n        ENGINE: django.db.backends.mysql\n        NAME: edxapp\n");
+        PreconditionException e = assertThrows(PreconditionException.class, () -> editor(null).apply(
+                new SettingsChange(SettingsChange.database("", "", "pw", "", 0, Map.of(), 0), null, null, true, false)));
+        assertTrue(e.getMessage().contains("no database user (--db-user) given"), e.getMessage());
+    }
+
     /** YAML anchors and aliases are legal in a hand-edited lms.yml; an alias is a value the agent cannot edit in place. */
     @Test
     void anAliasInDatabasesIsARefusalWithTheReasonNotACrash() throws IOException {
@@ -246,7 +275,7 @@ class LmsSettingsEditorTest {
     void badInputIsRejectedBeforeAnyFileIsRead() {
         assertThrows(InvalidInputException.class, () -> new SettingsChange(null, null, null, true, false));
         assertThrows(InvalidInputException.class, () -> SettingsChange.database("edxapp_csmh", "u; DROP", "pw", "h", 3306, Map.of(), 0));
-        assertThrows(InvalidInputException.class, () -> SettingsChange.database("edxapp_csmh", "u", "", "h", 3306, Map.of(), 0));
+        assertThrows(InvalidInputException.class, () -> SettingsChange.database("edxapp_csmh", "u", "pw\u0000", "h", 3306, Map.of(), 0));
         assertThrows(InvalidInputException.class, () -> SettingsChange.database("edxapp_csmh", "u", "pw", "h\nx", 3306, Map.of(), 0));
         assertThrows(InvalidInputException.class, () -> SettingsChange.database("edxapp_csmh", "u", "pw", "h", 70000, Map.of(), 0));
         assertThrows(InvalidInputException.class, () -> SettingsChange.database("e`x", "u", "pw", "h", 3306, Map.of(), 0));

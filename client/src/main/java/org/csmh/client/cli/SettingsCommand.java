@@ -21,16 +21,17 @@ final class SettingsCommand implements Callable<Integer> {
 
     @Option(names = "--request", paramLabel = "FILE|-", description = "an UpdateSettingsRequest in proto3 JSON; flags below override it")
     Path request;
-    @Option(names = "--db-name", description = "NAME (default edxapp_csmh)")
+    // Anything not given is kept from the existing student_module_history entry, else taken from DATABASES.default.
+    @Option(names = "--db-name", description = "NAME (default: the entry's, else edxapp_csmh)")
     String name;
-    @Option(names = "--db-user", description = "USER; giving it sets the whole student_module_history entry")
+    @Option(names = "--db-user", description = "USER (default: the entry's, else DATABASES.default's)")
     String user;
     @Option(names = "--db-password-file") Path pwFile;
     @Option(names = "--db-password-env") String pwEnv;
     @Option(names = "--db-password-stdin") boolean pwStdin;
-    @Option(names = "--db-host", description = "HOST")
+    @Option(names = "--db-host", description = "HOST (default: the entry's, else DATABASES.default's)")
     String host;
-    @Option(names = "--db-port", description = "PORT (default 3306)")
+    @Option(names = "--db-port", description = "PORT (default: the entry's, else DATABASES.default's, else 3306)")
     Integer port;
     @Option(names = "--db-option", description = "OPTIONS entry key=value; repeat for several")
     Map<String, String> options;
