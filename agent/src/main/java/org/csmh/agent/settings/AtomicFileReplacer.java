@@ -23,7 +23,8 @@ import org.csmh.agent.util.PreconditionException;
 /**
  * Replaces a file's content atomically: a timestamped backup first, then a temp file in the same directory
  * (written, fsynced, given the original's owner, group and mode) renamed over the original. If anything fails
- * the original is untouched and the temp file removed.
+ * the original is untouched and the temp file removed. Staging and the rename are separate steps so several files
+ * can change together: stage them all, then rename, restoring the renamed ones if a later rename fails.
  */
 final class AtomicFileReplacer {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -33,11 +34,29 @@ final class AtomicFileReplacer {
         this.clock = clock;
     }
 
-    /**
-     * @param expected the bytes the caller read and edited; if the file changed since, nothing is written.
-     * @return the backup's path
-     */
+    /** A file's new content written beside it, ready to be renamed over it; the backup of the old content made. */
+    record Staged(Path target, Path temp, Path backup, byte[] original, PosixFileAttributes attrs) {
+    }
+
+    /** One file: stage, then rename. */
     Path replace(Path file, byte[] expected, String content) throws IOException {
+        Staged s = stage(file, expected, content);
+        try {
+            commit(s);
+        } catch (IOException e) {
+            abort(s);
+            throw e;
+        }
+        return s.backup();
+    }
+
+    /**
+     * Writes the backup and the new content's temp file (fsynced, the original's owner, group and mode), without
+     * touching the file itself. Nothing is left behind if this fails.
+     *
+     * @param expected the bytes the caller read and edited; if the file changed since, nothing is written.
+     */
+    Staged stage(Path file, byte[] expected, String content) throws IOException {
         Path target = file.toRealPath();
         Path dir = target.getParent();
         PosixFileAttributes attrs = Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -53,11 +72,52 @@ final class AtomicFileReplacer {
             Files.deleteIfExists(backup);
             throw e;
         }
+        try {
+            return new Staged(target, writeTemp(dir, target, content.getBytes(StandardCharsets.UTF_8), attrs), backup, expected, attrs);
+        } catch (IOException e) {
+            Files.deleteIfExists(backup);
+            throw e;
+        }
+    }
+
+    /** The rename: the file now holds the new content. */
+    void commit(Staged s) throws IOException {
+        try {
+            Files.move(s.temp(), s.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename atomically in " + s.target().getParent(), e);
+        }
+        syncDirectory(s.target().getParent());
+    }
+
+    /** Not committed after all: the temp file and the backup go, the file is as it was. */
+    void abort(Staged s) {
+        try {
+            Files.deleteIfExists(s.temp());
+            Files.deleteIfExists(s.backup());
+        } catch (IOException ignored) {
+            // a stray temp or backup file is harmless; the settings file itself was never touched
+        }
+    }
+
+    /** Committed, but its partner could not be: put the original content back the same atomic way. */
+    void restore(Staged s) throws IOException {
+        Path temp = writeTemp(s.target().getParent(), s.target(), s.original(), s.attrs());
+        try {
+            Files.move(temp, s.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        syncDirectory(s.target().getParent());
+        Files.deleteIfExists(s.backup());
+    }
+
+    private static Path writeTemp(Path dir, Path target, byte[] content, PosixFileAttributes attrs) throws IOException {
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
@@ -65,16 +125,11 @@ final class AtomicFileReplacer {
             }
             keepOwnership(temp, attrs);
             Files.setPosixFilePermissions(temp, attrs.permissions());
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot rename atomically in " + dir, e);
-            }
-        } finally {
+            return temp;
+        } catch (IOException e) {
             Files.deleteIfExists(temp);
+            throw e;
         }
-        syncDirectory(dir);
-        return backup;
     }
 
     private Path backupPath(Path target) throws IOException {

@@ -52,22 +52,70 @@ public final class LmsSettingsEditor {
         for (Path file : files) {
             plans.add(plan(file, change));
         }
+        Map<Planned, String> backups = change.dryRun() ? Map.of() : writeAll(plans);
         List<SettingsResult.FileResult> results = new ArrayList<>();
         for (Planned p : plans) {
-            String backup = "";
-            if (!change.dryRun() && p.result().changed()) {
-                try {
-                    backup = replacer.replace(p.path(), p.original(), p.result().text()).toString();
-                } catch (IOException e) {
-                    throw new PreconditionException("could not write " + p.path() + " (left as it was): " + IoErrors.describe(e), e);
-                }
-                LOG.info("event=settings_written file=" + p.path() + " backup=" + backup);
-            }
-            results.add(new SettingsResult.FileResult(p.path().toString(), p.result().changed(), p.diff(), backup));
+            results.add(new SettingsResult.FileResult(p.path().toString(), p.result().changed(), p.diff(), backups.getOrDefault(p, "")));
         }
         Map<String, String> overrides = AnsibleOverrides.from(plans.get(0).result().expected());
         boolean changed = plans.stream().anyMatch(p -> p.result().changed());
         return new SettingsResult(changed, results, overrides, change.dryRun());
+    }
+
+    /**
+     * lms.yml and studio.yml change together or not at all: every new file is staged (backup and temp file written)
+     * before any is renamed into place, and if a rename fails the files already renamed get their old content back.
+     */
+    private Map<Planned, String> writeAll(List<Planned> plans) {
+        List<Planned> changed = plans.stream().filter(p -> p.result().changed()).toList();
+        Map<Planned, AtomicFileReplacer.Staged> staged = new LinkedHashMap<>();
+        try {
+            for (Planned p : changed) {
+                staged.put(p, replacer.stage(p.path(), p.original(), p.result().text()));
+            }
+        } catch (IOException e) {
+            staged.values().forEach(replacer::abort);
+            throw new PreconditionException("could not write " + failed(changed, staged) + " (left as it was): " + IoErrors.describe(e), e);
+        }
+        List<AtomicFileReplacer.Staged> committed = new ArrayList<>();
+        for (Map.Entry<Planned, AtomicFileReplacer.Staged> e : staged.entrySet()) {
+            try {
+                replacer.commit(e.getValue());
+                committed.add(e.getValue());
+            } catch (IOException failure) {
+                String restored = restore(committed);
+                staged.values().stream().filter(x -> !committed.contains(x)).forEach(replacer::abort);
+                throw new PreconditionException("could not write " + e.getKey().path() + ": " + IoErrors.describe(failure) + restored, failure);
+            }
+        }
+        Map<Planned, String> backups = new LinkedHashMap<>();
+        staged.forEach((p, s) -> {
+            backups.put(p, s.backup().toString());
+            LOG.info("event=settings_written file=" + p.path() + " backup=" + s.backup());
+        });
+        return backups;
+    }
+
+    private String restore(List<AtomicFileReplacer.Staged> committed) {
+        if (committed.isEmpty()) {
+            return " (left as it was)";
+        }
+        StringBuilder out = new StringBuilder();
+        for (AtomicFileReplacer.Staged s : committed) {
+            try {
+                replacer.restore(s);
+                out.append("; ").append(s.target()).append(" put back as it was");
+            } catch (IOException e) {
+                LOG.severe("event=settings_restore_failed file=" + s.target() + " backup=" + s.backup() + " reason=\"" + IoErrors.describe(e) + "\"");
+                out.append("; ").append(s.target()).append(" could NOT be put back (").append(IoErrors.describe(e))
+                        .append("): restore it from ").append(s.backup());
+            }
+        }
+        return out.toString();
+    }
+
+    private static Path failed(List<Planned> changed, Map<Planned, AtomicFileReplacer.Staged> staged) {
+        return changed.stream().filter(p -> !staged.containsKey(p)).findFirst().map(Planned::path).orElse(changed.get(0).path());
     }
 
     /** Reads a settings file for status checks; empty map when not configured. */

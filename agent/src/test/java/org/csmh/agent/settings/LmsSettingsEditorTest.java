@@ -168,6 +168,30 @@ class LmsSettingsEditorTest {
         assertTrue(now.endsWith("FEATURES:\n  ENABLE_CSMH_EXTENDED: true\n"), now);
     }
 
+    /**
+     * Both files change or neither: studio.yml made immutable (chattr +i: even root cannot rename over it), the flag is
+     * written to lms.yml first, the rename over studio.yml fails, and lms.yml gets its old content back.
+     */
+    @Test
+    void whenTheSecondFileCannotBeWrittenTheFirstIsPutBack() throws Exception {
+        Process lock = new ProcessBuilder("chattr", "+i", cms.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(lock.waitFor() == 0, "chattr +i is not available here");
+        try {
+            PreconditionException e = assertThrows(PreconditionException.class,
+                    () -> editor(cms).apply(new SettingsChange(null, null, false, true, false)));
+            assertTrue(e.getMessage().contains(cms.toString()) && e.getMessage().contains("put back as it was"), e.getMessage());
+            assertEquals(original, Files.readString(lms), "lms.yml as it was");
+            assertEquals(original, Files.readString(cms));
+            try (var files = Files.list(dir)) {
+                assertEquals(List.of("cms.yml", "lms.yml"), files.map(f -> f.getFileName().toString()).sorted().toList(),
+                        "no temp or backup file left behind");
+            }
+        } finally {
+            new ProcessBuilder("chattr", "-i", cms.toString()).start().waitFor();
+        }
+        assertTrue(editor(cms).apply(new SettingsChange(null, null, false, true, false)).changed(), "and it works once the file is writable");
+    }
+
     /** A password-only change keeps everything else as the file has it; what no entry has is named. */
     @Test
     void whatIsNotGivenIsTakenFromTheExistingEntryThenFromDefault() throws IOException {
