@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.csmh.agent.job.ChunkWalker;
@@ -85,8 +87,21 @@ public final class VerifyRunner implements JobPass {
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         CompletableFuture<ChunkChecksum.Sum> a = side(pool, left, right, r, firstError);
         CompletableFuture<ChunkChecksum.Sum> b = side(pool, right, left, r, firstError);
+        CompletableFuture<Void> both = CompletableFuture.allOf(a, b);
         try {
-            CompletableFuture.allOf(a, b).get();
+            while (true) {
+                try {
+                    both.get(200, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    if (firstError.get() != null) {
+                        // A cancel sent before the other side's statement reached the server found nothing to kill:
+                        // keep cancelling until that side has ended.
+                        left.cancel();
+                        right.cancel();
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             // allOf waits for both, so the cancelled side has ended too; report what went wrong first.
             Throwable c = firstError.get() != null ? firstError.get() : e.getCause();
