@@ -16,6 +16,8 @@ final class InsertValuesEncoder implements ChunkEncoder {
     static final int STATEMENT_BYTES = 4 << 20;
     private final byte[] prefix;
     private final boolean[] quoted;
+    /** Backslash escapes of a quoted SQL string: backslash, quote, newline, carriage return, NUL, Ctrl-Z. */
+    private static final byte[] ESCAPES = ByteText.escapes('\\', '\\', '\'', '\'', '\n', 'n', '\r', 'r', (char) 0, '0', (char) 26, 'Z');
     private final ByteText out;
     private int rows;
     private int column;
@@ -55,27 +57,8 @@ final class InsertValuesEncoder implements ChunkEncoder {
         } else if (!quoted[column]) {
             out.write(v, 0, v.length);
         } else {
-            out.ensure(v.length + 2);
             out.write('\'');
-            int start = 0;
-            for (int i = 0; i < v.length; i++) {
-                byte esc = switch (v[i]) {
-                    case '\\' -> '\\';
-                    case '\'' -> '\'';
-                    case '\n' -> 'n';
-                    case '\r' -> 'r';
-                    case 0 -> '0';
-                    case 26 -> 'Z';
-                    default -> -1;
-                };
-                if (esc != -1) {
-                    out.write(v, start, i - start);
-                    out.write('\\');
-                    out.write(esc);
-                    start = i + 1;
-                }
-            }
-            out.write(v, start, v.length - start);
+            out.writeEscaped(v, ESCAPES);
             out.write('\'');
         }
         column++;

@@ -57,24 +57,24 @@ final class LateCommits {
     /** Waits until every write transaction open on the source now has ended, showing what it waits for. */
     static Wait awaitOpenTransactions(Connection source, JobHandle job, long timeoutMillis, String why) throws SQLException, InterruptedException {
         long t0 = System.nanoTime();
-        Set<String> waiting;
+        List<Inspector.OpenTransaction> open;
         try {
-            waiting = keys(new Inspector(source).openWriteTransactions());
+            open = new Inspector(source).openWriteTransactions();
         } catch (SQLException e) {
             if (NOT_ALLOWED.contains(e.getErrorCode())) {
                 return new Wait(Outcome.INVISIBLE, 0, 0, "");
             }
             throw e;
         }
+        Set<String> waiting = keys(open);
         int count = waiting.size();
         try {
-            while (!waiting.isEmpty()) {
-                long waited = (System.nanoTime() - t0) / 1_000_000;
-                List<Inspector.OpenTransaction> open = new Inspector(source).openWriteTransactions();
+            while (true) {
                 waiting.retainAll(keys(open));
                 if (waiting.isEmpty()) {
                     break;
                 }
+                long waited = (System.nanoTime() - t0) / 1_000_000;
                 String detail = open.stream().filter(t -> waiting.contains(key(t))).limit(3)
                         .map(t -> "thread " + t.thread() + " open " + t.ageSeconds() + " s").collect(Collectors.joining(", "));
                 if (waited >= timeoutMillis) {
@@ -86,6 +86,7 @@ final class LateCommits {
                 if (!job.control().sleep(Math.min(250, timeoutMillis - waited)) || !job.control().awaitRunnable()) {
                     return new Wait(Outcome.CANCELLED, count, waited, "");
                 }
+                open = new Inspector(source).openWriteTransactions();
             }
         } finally {
             job.progress(b -> b.setThrottleReason(""));

@@ -11,6 +11,8 @@ import java.io.InputStream;
  * which kept the agent's garbage collector busy when rows were held as cell arrays first.
  */
 final class LoadDataEncoder implements ChunkEncoder {
+    /** The server's defaults for ESCAPED BY '\\': backslash, tab, newline, carriage return, NUL. */
+    private static final byte[] ESCAPES = ByteText.escapes('\\', '\\', '\t', 't', '\n', 'n', '\r', 'r', (char) 0, '0');
     private final ByteText out;
     private int rows;
     private boolean rowStarted;
@@ -31,25 +33,7 @@ final class LoadDataEncoder implements ChunkEncoder {
             out.write('N');
             return;
         }
-        out.ensure(v.length);
-        int start = 0;
-        for (int i = 0; i < v.length; i++) {
-            byte esc = switch (v[i]) {
-                case '\\' -> '\\';
-                case '\t' -> 't';
-                case '\n' -> 'n';
-                case '\r' -> 'r';
-                case 0 -> '0';
-                default -> -1;
-            };
-            if (esc != -1) {
-                out.write(v, start, i - start);
-                out.write('\\');
-                out.write(esc);
-                start = i + 1;
-            }
-        }
-        out.write(v, start, v.length - start);
+        out.writeEscaped(v, ESCAPES);
     }
 
     @Override

@@ -88,8 +88,7 @@ public final class Procedure {
     private static StepStatus copy(ProcedureStep step, List<Job> all, long maxId) {
         Optional<Job> running = active(all, JobKind.JOB_KIND_COPY);
         if (running.isPresent()) {
-            return new StepStatus(step, StepStatus.State.RUNNING, "copy " + running.get().getId() + " at id " + running.get().getCurrentId(),
-                    running.get().getId());
+            return running(step, running.get());
         }
         Optional<Job> newest = newest(all, JobKind.JOB_KIND_COPY);
         if (newest.isPresent() && newest.get().getState() == JobState.JOB_STATE_SUCCEEDED && newest.get().getRangeEnd() >= maxId) {
@@ -104,8 +103,7 @@ public final class Procedure {
     private StepStatus verify(ProcedureStep step, List<Job> all, List<StepStatus> before) {
         Optional<Job> running = active(all, JobKind.JOB_KIND_VERIFY);
         if (running.isPresent()) {
-            return new StepStatus(step, StepStatus.State.RUNNING, "verify " + running.get().getId() + " at id " + running.get().getCurrentId(),
-                    running.get().getId());
+            return running(step, running.get());
         }
         if (before.stream().anyMatch(s -> s.step() == ProcedureStep.COPY && s.state() != StepStatus.State.DONE)) {
             return StepStatus.todo(step, "after the copy");
@@ -129,11 +127,15 @@ public final class Procedure {
     private static StepStatus purge(ProcedureStep step, List<Job> all, Map<String, String> old) {
         Optional<Job> running = active(all, JobKind.JOB_KIND_PURGE);
         if (running.isPresent()) {
-            return new StepStatus(step, StepStatus.State.RUNNING, "purge " + running.get().getId() + " at id " + running.get().getCurrentId(),
-                    running.get().getId());
+            return running(step, running.get());
         }
         return StepStatus.todo(step, old.getOrDefault("rows", "?") + " rows" + ("true".equals(old.get("rows_exact")) ? "" : " (estimate)")
                 + " left in the old table; purging is destructive");
+    }
+
+    /** The step's job is running: follow it. */
+    private static StepStatus running(ProcedureStep step, Job job) {
+        return new StepStatus(step, StepStatus.State.RUNNING, step.id() + " " + job.getId() + " at id " + job.getCurrentId(), job.getId());
     }
 
     private static Optional<Job> active(List<Job> all, JobKind kind) {
