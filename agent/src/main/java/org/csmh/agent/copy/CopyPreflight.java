@@ -9,13 +9,15 @@ import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.mysql.Tables;
+import org.csmh.agent.verify.OldIdRows;
 import org.csmh.agent.util.PreconditionException;
 import org.csmh.proto.v1.CopyMode;
 
 /**
  * Checks run before a copy is accepted, so a refusal comes back to the caller rather than as a failed job:
- * both tables exist, CSMHE's AUTO_INCREMENT leaves room above max(CSMH.id), no other runner holds the fleet
- * lock, and the old table has stopped growing. A database error names the endpoint it came from.
+ * both tables exist, CSMHE holds no rows the LMS wrote at old ids, its AUTO_INCREMENT leaves room above
+ * max(CSMH.id), no other runner holds the fleet lock, and the old table has stopped growing. A database error names the endpoint it came from.
  */
 public final class CopyPreflight {
     public record Plan(long first, long last, CopyMode mode) {
@@ -52,6 +54,11 @@ public final class CopyPreflight {
                 if (!out.tableExists(target.database(), TableNames.CSMHE)) {
                     throw new PreconditionException("no table " + TableNames.CSMHE + " in " + target.database() + " on " + target.describe()
                             + ": run the migrations first");
+                }
+                // Rows the LMS wrote at old ids first: raising AUTO_INCREMENT (what the gap check asks) does not move them.
+                var written = OldIdRows.probe(src, tgt, new Tables(source.database(), target.database()), Math.max(max, last));
+                if (written.isPresent() && written.get().foreign()) {
+                    throw new PreconditionException(written.get().describe(TableNames.CSMHE));
                 }
                 requireGap(out, target.database(), Math.max(max, last));
                 Long holder = FleetLock.holder(tgt, FleetLock.name("copy", target.database()));

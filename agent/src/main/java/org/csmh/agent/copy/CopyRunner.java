@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.logging.Logger;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
+import org.csmh.agent.verify.ChunkChecksum;
 import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
@@ -209,20 +210,22 @@ public final class CopyRunner implements JobPass {
 
     /**
      * The resume point is only as good as the claim that CSMHE holds exactly the old rows below it. A row that
-     * got there some other way (new rows written with old ids before the AUTO_INCREMENT gap was set) would make
-     * the copy skip everything under it, so the ids just below the resume point are counted on both sides.
+     * got there some other way (the LMS numbering new rows from 1 in a table Django created) would make the copy
+     * skip everything under it, and counting is not enough (LMS ids 1..k count the same as old ids 1..k), so the
+     * ids just below the resume point are compared by content on both sides.
      */
     static void checkResumePoint(Connection source, Connection target, Tables tables, long first, long done, long window)
             throws SQLException, JobFailure {
         if (done < first) {
             return;
         }
-        long from = Math.max(first, done - window + 1);
-        long a = LateCommits.count(source, tables.csmh(), new IdRange(from, done));
-        long b = LateCommits.count(target, tables.csmhe(), new IdRange(from, done));
-        if (a != b) {
-            throw new JobFailure("CSMHE has rows in the copy range that this copy did not write: ids " + from + ".." + done + " hold "
-                    + b + " rows in the target but " + a + " in the source. Find out what wrote them before copying");
+        IdRange below = new IdRange(Math.max(first, done - window + 1), done);
+        ChunkChecksum.Sum a = new ChunkChecksum(source, tables.csmh()).sum(below);
+        ChunkChecksum.Sum b = new ChunkChecksum(target, tables.csmhe()).sum(below);
+        if (!a.equals(b)) {
+            throw new JobFailure("CSMHE has rows in the copy range that this copy did not write: ids " + below + " hold "
+                    + b.rows() + " rows in the target, " + a.rows() + " in the source, and they differ. Find out what wrote them before"
+                    + " copying (csmhctl status names rows the LMS wrote at old ids)");
         }
     }
 }

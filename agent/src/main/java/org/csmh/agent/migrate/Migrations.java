@@ -61,7 +61,7 @@ public final class Migrations {
         List<String> ran = tables.create(env.source(), env.ddl(), offset);
         ran.forEach(sql -> listener.output(step, sql));
         if (ran.isEmpty()) {
-            listener.output(step, "table exists; nothing to do");
+            listener.output(step, "table exists and its migrations are recorded; nothing to do");
         }
         listener.created(step, !ran.isEmpty());
     }

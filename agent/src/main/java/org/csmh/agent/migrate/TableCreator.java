@@ -14,7 +14,8 @@ import org.csmh.agent.mysql.TableNames;
 
 /**
  * Without Django: what coursewarehistoryextended's migration 0001 does to the database. Creates CSMHE and sets its
- * AUTO_INCREMENT to max(CSMH.id) + offset so copied rows keep their ids and new rows start above them.
+ * AUTO_INCREMENT to max(CSMH.id) + offset so copied rows keep their ids and new rows start above them, and records
+ * the migrations in django_migrations there as Django would (MigrationHistory), so a later real migrate is a no-op.
  */
 public final class TableCreator {
     private static final Logger LOG = Logger.getLogger(TableCreator.class.getName());
@@ -24,12 +25,13 @@ public final class TableCreator {
         this.connections = connections;
     }
 
-    /** @return the statements run; empty when CSMHE already existed */
+    /** @return the statements run; empty when CSMHE already existed and its migrations were recorded */
     public java.util.List<String> create(Endpoint source, Endpoint ddl, long offset) {
         try (Connection src = connections.open(source); Connection c = connections.open(ddl)) {
             Inspector target = new Inspector(c);
             if (target.tableExists(ddl.database(), TableNames.CSMHE)) {
-                return java.util.List.of();
+                // Made earlier (by an agent that did not record it yet, or by Django, which did): record what is missing.
+                return MigrationHistory.record(c, ddl.database());
             }
             long max = new Inspector(src).maxId(source.database(), TableNames.CSMH).orElse(0L);
             String create = HistoryTables.createCsmhe(ddl.database());
@@ -40,7 +42,9 @@ public final class TableCreator {
                 st.execute(bump);
             }
             LOG.info("event=csmhe_created db=" + ddl.database() + " auto_increment=" + (max + offset));
-            return java.util.List.of(create, bump);
+            java.util.List<String> ran = new java.util.ArrayList<>(java.util.List.of(create, bump));
+            ran.addAll(MigrationHistory.record(c, ddl.database()));
+            return ran;
         } catch (SQLException e) {
             throw DatabaseAccessException.from(ddl, "creating " + TableNames.CSMHE, e);
         }

@@ -10,11 +10,14 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.csmh.agent.config.EndpointResolver;
+import org.csmh.agent.migrate.MigrationHistory;
 import org.csmh.agent.mysql.DataSources;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.GrantParser;
 import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.mysql.Tables;
+import org.csmh.agent.verify.OldIdRows;
 import org.csmh.agent.settings.LmsSettingsEditor;
 import org.csmh.agent.status.Check.State;
 
@@ -146,6 +149,10 @@ public final class StatusChecker {
                     ? new Check("csmhe_table", table, State.OK, "in " + db) : new Check("csmhe_table", table, State.PENDING, "not found in " + db)));
             if (out.get(out.size() - 1).ok()) {
                 guarded(out, "auto_increment_gap", GAP_TITLE, () -> out.add(gapCheck(in.nextAutoIncrement(db, TableNames.CSMHE), oldMax)));
+                guarded(out, "migrations_recorded", RECORDED_TITLE, () -> out.add(recordedCheck(MigrationHistory.missing(c, db))));
+                if (oldMax != null) {
+                    guarded(out, "old_ids", OLD_IDS_TITLE, () -> out.add(oldIdsCheck(c, target, oldMax)));
+                }
             }
             guarded(out, "autoinc_lock_mode", "copy chunks and LMS inserts into the new table", () -> out.add(autoincLockCheck(in.autoincLockMode())));
             guarded(out, "target_server", "target server (the new table)", () -> out.add(serverCheck("target_server",
@@ -218,6 +225,35 @@ public final class StatusChecker {
         String title = "runtime user " + target.user() + " has SELECT, INSERT, UPDATE, DELETE on " + target.database();
         out.add(missing.isEmpty() ? new Check("user_grants", title, State.OK, "grants: " + new TreeSet<>(have))
                 : new Check("user_grants", title, State.FAILED, "missing: " + missing));
+    }
+
+    private static final String RECORDED_TITLE = "django_migrations there records CSMHE's migrations";
+
+    /** Without the records, the next deploy's migrate --database student_module_history fails with 1050. */
+    private static Check recordedCheck(List<String> missing) {
+        if (missing.isEmpty()) {
+            return new Check("migrations_recorded", RECORDED_TITLE, State.OK, "coursewarehistoryextended 0001-0003 and their dependencies");
+        }
+        return new Check("migrations_recorded", RECORDED_TITLE, State.FAILED, "not recorded: " + String.join(", ", missing)
+                + ". The next manage.py lms migrate --database student_module_history (every edxapp deploy) would try to create the"
+                + " table again and fail (1050); csmhctl migrate --without-django records them", Map.of("missing", String.join(",", missing)));
+    }
+
+    private static final String OLD_IDS_TITLE = "new table holds no rows the LMS wrote at old ids";
+
+    /** Rows at ids <= max(old id) are fine when they are the copy's; rows the LMS wrote there block the copy. */
+    private Check oldIdsCheck(Connection targetConnection, Endpoint target, long oldMax) throws SQLException {
+        Endpoint source = endpoints.resolve("source");
+        try (Connection src = connections.open(source)) {
+            var found = OldIdRows.probe(src, targetConnection, new Tables(source.database(), target.database()), oldMax);
+            if (found.isEmpty()) {
+                return new Check("old_ids", OLD_IDS_TITLE, State.OK, "no rows at ids <= " + oldMax, Map.of("old_max_id", Long.toString(oldMax)));
+            }
+            OldIdRows.Finding f = found.get();
+            Map<String, String> fields = Map.of("lowest", Long.toString(f.lowest()), "highest", Long.toString(f.highest()),
+                    "old_max_id", Long.toString(oldMax), "foreign", Boolean.toString(f.foreign()));
+            return new Check("old_ids", OLD_IDS_TITLE, f.foreign() ? State.FAILED : State.OK, f.describe(TableNames.CSMHE), fields);
+        }
     }
 
     private static final String GAP_TITLE = "AUTO_INCREMENT leaves room above max(old id)";

@@ -11,22 +11,22 @@ import org.csmh.agent.job.IdRange;
  * Per-chunk COUNT and BIT_XOR of per-row CRC32s, the same expression on both sides. CONCAT_WS skips NULLs, so
  * ISNULL() markers keep "NULL" and "" (and a NULL moving to the next column) apart.
  */
-final class ChunkChecksum {
+public final class ChunkChecksum {
     static final String ROW_CRC = "CRC32(CONCAT_WS('#', id, version, created, state, grade, max_grade, student_module_id, "
             + "ISNULL(version), ISNULL(state), ISNULL(grade), ISNULL(max_grade)))";
 
-    record Sum(long rows, long crc) {
+    public record Sum(long rows, long crc) {
     }
 
     private final PreparedStatement chunk;
     private final PreparedStatement perRow;
 
-    ChunkChecksum(Connection c, String table) throws SQLException {
+    public ChunkChecksum(Connection c, String table) throws SQLException {
         this.chunk = c.prepareStatement("SELECT COUNT(*), COALESCE(BIT_XOR(" + ROW_CRC + "), 0) FROM " + table + " WHERE id BETWEEN ? AND ?");
         this.perRow = c.prepareStatement("SELECT id, " + ROW_CRC + " FROM " + table + " WHERE id BETWEEN ? AND ? ORDER BY id");
     }
 
-    Sum sum(IdRange r) throws SQLException {
+    public Sum sum(IdRange r) throws SQLException {
         chunk.setLong(1, r.first());
         chunk.setLong(2, r.last());
         try (ResultSet rs = chunk.executeQuery()) {

@@ -1,0 +1,129 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.sandbox.SandboxEngine;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.proto.v1.Check;
+import org.csmh.proto.v1.CheckState;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.csmh.proto.v1.MigrationEvent;
+import org.csmh.proto.v1.RunMigrationsRequest;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * After the agent creates CSMHE without Django, the next deploy's real {@code migrate --database
+ * student_module_history} is a no-op: Debian's Django runs it over a project with edx-platform's migration graph for
+ * CSMHE (history_project/) and must neither fail nor touch the table. Without the records the same run fails with
+ * 1050 (the control), and the django_migrations table the agent creates is the one Django's MigrationRecorder makes.
+ */
+class DjangoMigrationsIT {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = SandboxEngine.class, names = {"MARIADB_10_11", "MYSQL_8_0"})
+    void aLaterRealMigrateIsANoOp(SandboxEngine engine) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no /usr/bin/python3");
+        Path project = copyProject();
+        Endpoint root = EngineMatrixIT.root(engine);
+        try (CopyHarness h = new CopyHarness(dir, root, root, 500).startInProcess()) {
+            h.configureTarget();
+            TestDatabases.execute(h.target, "DROP TABLE " + h.csmhe());
+            List<MigrationEvent> ran = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(true).build()));
+            assertTrue(ran.get(ran.size() - 1).getChanged());
+            assertEquals(CheckState.CHECK_STATE_OK, check(h, "migrations_recorded").getState());
+            String ours = TestDatabases.queryString(h.target, "SHOW CREATE TABLE " + h.targetDb + ".django_migrations", 2);
+            String table = TestDatabases.queryString(h.target, "SHOW CREATE TABLE " + h.csmhe(), 2);
+
+            String out = django(project, "migrate", h.target, h.targetDb);
+            assertTrue(out.contains("exit=0"), out);
+            assertTrue(!out.contains("Applying coursewarehistoryextended"), out);
+            assertEquals(table, TestDatabases.queryString(h.target, "SHOW CREATE TABLE " + h.csmhe(), 2), "the table was not touched");
+            assertEquals(3, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.targetDb
+                    + ".django_migrations WHERE app = 'coursewarehistoryextended'"), "recorded once, not again");
+
+            // The control: what an agent that recorded nothing left behind fails the deploy's migrate with 1050.
+            TestDatabases.execute(h.target, "DELETE FROM " + h.targetDb + ".django_migrations");
+            Check missing = check(h, "migrations_recorded");
+            assertEquals(CheckState.CHECK_STATE_FAILED, missing.getState(), missing.toString());
+            assertTrue(missing.getDetail().contains("coursewarehistoryextended.0001_initial"), missing.getDetail());
+            String failed = django(project, "migrate", h.target, h.targetDb);
+            assertTrue(failed.contains("1050") && !failed.contains("exit=0"), failed);
+
+            // Re-running the agent records what is missing on the existing table.
+            List<MigrationEvent> again = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(true).build()));
+            assertTrue(again.get(again.size() - 1).getChanged());
+            assertEquals(CheckState.CHECK_STATE_OK, check(h, "migrations_recorded").getState());
+
+            // Django's own django_migrations, made in a fresh database, is the table the agent made.
+            String fresh = AgentHarness.unique("djrec");
+            TestDatabases.execute(root, "CREATE DATABASE " + fresh + " CHARACTER SET utf8");   // as the harness's target
+            try {
+                String recorder = django(project, "recorder", root, fresh);
+                assertTrue(recorder.contains("exit=0"), recorder);
+                String theirs = TestDatabases.queryString(root, "SHOW CREATE TABLE " + fresh + ".django_migrations", 2);
+                assertEquals(normalize(theirs), normalize(ours));
+            } finally {
+                TestDatabases.execute(root, "DROP DATABASE " + fresh);
+            }
+        }
+    }
+
+    private static String normalize(String createTable) {
+        return createTable.replaceAll(" AUTO_INCREMENT=\\d+", "").trim();
+    }
+
+    private static Check check(CopyHarness h, String id) {
+        return h.client.status(GetStatusRequest.getDefaultInstance()).getChecksList().stream().filter(c -> c.getId().equals(id))
+                .findFirst().orElseThrow(() -> new AssertionError("no check " + id));
+    }
+
+    private Path copyProject() throws URISyntaxException, java.io.IOException {
+        Path from = Path.of(getClass().getResource("/django/history_project").toURI());
+        Path to = dir.resolve("history_project");
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+        return to;
+    }
+
+    /** Runs migrate.py; returns its output and a last line exit=N. */
+    private String django(Path project, String mode, Endpoint server, String database) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", project.resolve("migrate.py").toString(), mode, server.host(),
+                Integer.toString(server.port()), server.user(), database, dir.resolve(mode + "-default.sqlite3").toString())
+                .redirectErrorStream(true);
+        pb.environment().put("CSMH_DJANGO_PASSWORD", server.password() == null ? "" : server.password());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "Django did not finish");
+        Assumptions.assumeFalse(out.contains("No module named 'django'") || out.contains("No module named 'MySQLdb'"),
+                "python3-django / python3-mysqldb not installed (scripts/setup.sh installs them)");
+        return out + "\nexit=" + p.exitValue();
+    }
+
+    private static List<MigrationEvent> drain(java.util.Iterator<MigrationEvent> it) {
+        List<MigrationEvent> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+}
