@@ -155,7 +155,7 @@ public final class LmsSettingsEditor {
                 throw new IllegalStateException("edit of " + file + " would change more than the requested keys; nothing written");
             }
         }
-        String diff = SecretMasker.mask(UnifiedDiff.diff(file.toString(), file.toString(), text, result.text()));
+        String diff = SecretMasker.diff(file.toString(), text, result.text());
         return new Planned(file, bytes, result, diff);
     }
 
