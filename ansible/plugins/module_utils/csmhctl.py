@@ -124,3 +124,8 @@ def job_args(params):
     for replica in params.get('replica_endpoints') or []:
         out += ['--replica', replica]
     return out
+
+
+def overrides(settings_doc):
+    """The EDXAPP_* overrides of a settings result, typed as lms.yml has them (a string 'false' is true to Python)."""
+    return dict((k, json.loads(v)) for k, v in settings_doc.get('ansibleOverridesJson', {}).items())

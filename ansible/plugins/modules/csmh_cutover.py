@@ -24,7 +24,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 verify_job_id: {description: The verify that opened the gate., type: str, returned: always}
-ansible_overrides: {description: The EDXAPP_* variables matching lms.yml after the change (password masked)., type: dict, returned: always}
+ansible_overrides: {description: The EDXAPP_* variables matching lms.yml after the change typed as lms.yml has them (password masked)., type: dict, returned: always}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -44,7 +44,7 @@ def main():
     doc = csmhctl.run_one(module, cmd)
     files = doc.get('settings', {}).get('files', [])
     result = dict(changed=doc.get('changed', False), verify_job_id=doc.get('verifyJobId', ''),
-                  ansible_overrides=doc.get('settings', {}).get('ansibleOverrides', {}))
+                  ansible_overrides=csmhctl.overrides(doc.get('settings', {})))
     if module._diff:
         result['diff'] = [dict(prepared=f['diff']) for f in files if f.get('diff')]
     module.exit_json(**result)

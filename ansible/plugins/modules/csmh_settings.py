@@ -15,8 +15,8 @@ options:
   db_password: {description: PASSWORD; omitted keeps the entry's (else DATABASES.default's)., type: str, no_log: true}
   db_host: {description: HOST; omitted keeps the entry's (else DATABASES.default's)., type: str}
   db_port: {description: PORT; omitted keeps the entry's (else DATABASES.default's, else 3306)., type: int}
-  db_options: {description: OPTIONS., type: dict, default: {}}
-  conn_max_age: {description: CONN_MAX_AGE., type: int, default: 0}
+  db_options: {description: OPTIONS (typed values kept); empty keeps the entry's (else DATABASES.default's, e.g. isolation_level)., type: dict, default: {}}
+  conn_max_age: {description: CONN_MAX_AGE; omitted keeps the entry's (else DATABASES.default's)., type: int}
   enable_csmh_extended: {description: FEATURES.ENABLE_CSMH_EXTENDED; omit to leave as is., type: bool}
   read_from_multiple_tables: {description: FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES; omit to leave as is., type: bool}
   include_cms: {description: Edit cms.yml too when the agent manages one., type: bool, default: true}
@@ -35,11 +35,23 @@ EXAMPLES = r'''
 
 RETURN = r'''
 files: {description: Per file, whether it changed, the masked diff and the backup path., type: list, elements: dict, returned: always}
-ansible_overrides: {description: The EDXAPP_* variables matching the new lms.yml (password masked)., type: dict, returned: always}
+ansible_overrides: {description: The EDXAPP_* variables matching the new lms.yml, typed as lms.yml has them (password masked)., type: dict, returned: always}
+next_deploy_changes: {description: What the next edxapp deploy would still change (e.g. CONN_MAX_AGE, which edxapp.yml shares with DATABASES.default)., type: list, elements: str, returned: always}
 '''
+
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
+
+
+def option_text(value):
+    """An OPTIONS value as the agent reads it: YAML-typed text, so a string that looks like a number or boolean is quoted."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, str) and (re.fullmatch(r'-?(0|[1-9][0-9]*)', value) or value in ('true', 'false', 'True', 'False')):
+        return '"%s"' % value
+    return str(value)
 
 
 def main():
@@ -50,7 +62,7 @@ def main():
         db_host=dict(type='str'),
         db_port=dict(type='int'),
         db_options=dict(type='dict', default={}),
-        conn_max_age=dict(type='int', default=0),
+        conn_max_age=dict(type='int'),
         enable_csmh_extended=dict(type='bool'),
         read_from_multiple_tables=dict(type='bool'),
         include_cms=dict(type='bool', default=True),
@@ -63,7 +75,9 @@ def main():
     if any(p[k] is not None for k in ('db_name', 'db_user', 'db_password', 'db_host', 'db_port')) or p['db_options']:
         request['database'] = dict(name=p['db_name'] or '', user=p['db_user'] or '', password=p['db_password'] or '',
                                    host=p['db_host'] or '', port=p['db_port'] or 0,
-                                   options=dict((k, str(v)) for k, v in p['db_options'].items()), connMaxAge=p['conn_max_age'])
+                                   options=dict((k, option_text(v)) for k, v in p['db_options'].items()))
+        if p['conn_max_age'] is not None:
+            request['database']['connMaxAge'] = p['conn_max_age']
     for param, field in (('enable_csmh_extended', 'enableCsmhExtended'), ('read_from_multiple_tables', 'enableReadingFromMultipleHistoryTables')):
         if p[param] is not None:
             request[field] = 'FLAG_TRUE' if p[param] else 'FLAG_FALSE'
@@ -71,7 +85,9 @@ def main():
         module.fail_json(msg='nothing to set: give a db_* parameter or a flag')
     doc = csmhctl.run_one(module, ['settings'], request)
     files = doc.get('files', [])
-    result = dict(changed=doc.get('changed', False), files=files, ansible_overrides=doc.get('ansibleOverrides', {}))
+    # Typed as lms.yml has them (a string 'false' would be true to Python).
+    result = dict(changed=doc.get('changed', False), files=files, ansible_overrides=csmhctl.overrides(doc),
+                  next_deploy_changes=doc.get('nextDeployChanges', []))
     if module._diff:
         result['diff'] = [dict(prepared=f['diff']) for f in files if f.get('diff')]
     module.exit_json(**result)

@@ -14,6 +14,7 @@ import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.settings.FeatureFlag;
 import org.csmh.agent.settings.LmsSettingsEditor;
 import org.csmh.agent.util.PreconditionException;
 import org.csmh.proto.v1.Job;
@@ -79,10 +80,11 @@ public final class CutoverGate {
     public void requireCutOver() {
         for (var file : settingsFiles()) {
             Map<String, Object> doc = settings.read(file);
-            Object flag = doc.get("FEATURES") instanceof Map<?, ?> f ? f.get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES") : null;
-            if (!Boolean.FALSE.equals(flag)) {
-                throw new PreconditionException(file + " still reads the old table (FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is "
-                        + (flag == null ? "absent, i.e. true" : flag) + "): cut over first, or purge with force");
+            FeatureFlag flag = FeatureFlag.read(doc, FeatureFlag.READ_MULTIPLE);
+            if (flag.conflict() != null || !Boolean.FALSE.equals(flag.value())) {
+                throw new PreconditionException(file + " still reads the old table (" + (flag.place() == FeatureFlag.Place.ABSENT
+                        ? "FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is absent, i.e. true" : flag.describe())
+                        + "): cut over first, or purge with force");
             }
         }
         if (jobs.list().stream().anyMatch(j -> j.getKind() != JobKind.JOB_KIND_PURGE && !JobHandle.isTerminal(j.getState()))) {

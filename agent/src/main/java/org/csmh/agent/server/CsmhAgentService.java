@@ -107,7 +107,7 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
             if (request.hasDatabase()) {
                 var d = request.getDatabase();
                 db = SettingsChange.database(d.getName(), d.getUser(), d.getPassword(), d.getHost(), d.getPort(),
-                        d.getOptionsMap(), d.getConnMaxAge());
+                        d.getOptionsMap(), d.hasConnMaxAge() ? Integer.valueOf(d.getConnMaxAge()) : null);
             }
             SettingsChange change = new SettingsChange(db, flag(request.getEnableCsmhExtendedValue(), "enable_csmh_extended"),
                     flag(request.getEnableReadingFromMultipleHistoryTablesValue(), "enable_reading_from_multiple_history_tables"),

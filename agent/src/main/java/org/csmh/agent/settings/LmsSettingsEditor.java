@@ -57,9 +57,11 @@ public final class LmsSettingsEditor {
         for (Planned p : plans) {
             results.add(new SettingsResult.FileResult(p.path().toString(), p.result().changed(), p.diff(), backups.getOrDefault(p, "")));
         }
-        Map<String, String> overrides = AnsibleOverrides.from(plans.get(0).result().expected());
+        Map<String, Object> lms = plans.get(0).result().expected();
+        Map<String, Object> overrides = AnsibleOverrides.from(lms);
         boolean changed = plans.stream().anyMatch(p -> p.result().changed());
-        return new SettingsResult(changed, results, overrides, change.dryRun());
+        return new SettingsResult(changed, results, AnsibleOverrides.text(overrides), AnsibleOverrides.json(overrides),
+                AnsibleOverrides.nextDeployChanges(lms), change.dryRun());
     }
 
     /**
@@ -147,7 +149,7 @@ public final class LmsSettingsEditor {
             db = change.resolveIn(dbs.get("student_module_history") instanceof Map<?, ?> m ? m : null,
                     dbs.get("default") instanceof Map<?, ?> d ? d : null, file.toString());
         }
-        Map<String, Object> patch = patch(db, change);
+        Map<String, Object> patch = patch(db, change, doc.value(), file.toString());
         YamlPatcher.Result result = new YamlPatcher(doc).apply(patch);
         if (result.changed()) {
             Map<String, Object> reloaded = YamlDocument.parse(file.toString(), result.text()).value();
@@ -159,7 +161,7 @@ public final class LmsSettingsEditor {
         return new Planned(file, bytes, result, diff);
     }
 
-    private static Map<String, Object> patch(SettingsChange.CsmhDatabase db, SettingsChange change) {
+    private static Map<String, Object> patch(SettingsChange.CsmhDatabase db, SettingsChange change, Map<String, Object> doc, String file) {
         Map<String, Object> patch = new LinkedHashMap<>();
         if (db != null) {
             Map<String, Object> smh = new LinkedHashMap<>();
@@ -174,15 +176,11 @@ public final class LmsSettingsEditor {
             smh.put("USER", db.user());
             patch.put("DATABASES", Map.of("student_module_history", smh));
         }
-        Map<String, Object> features = new LinkedHashMap<>();
         if (change.enableCsmhExtended() != null) {
-            features.put("ENABLE_CSMH_EXTENDED", change.enableCsmhExtended());
+            FeatureFlag.read(doc, FeatureFlag.CSMH_EXTENDED).patchTo(patch, change.enableCsmhExtended(), file);
         }
         if (change.readFromMultipleTables() != null) {
-            features.put("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES", change.readFromMultipleTables());
-        }
-        if (!features.isEmpty()) {
-            patch.put("FEATURES", features);
+            FeatureFlag.read(doc, FeatureFlag.READ_MULTIPLE).patchTo(patch, change.readFromMultipleTables(), file);
         }
         return patch;
     }

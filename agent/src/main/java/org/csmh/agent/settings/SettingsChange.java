@@ -11,8 +11,9 @@ import org.csmh.agent.util.Unsigned;
 public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, Boolean readFromMultipleTables,
                              boolean includeCms, boolean dryRun) {
 
+    /** options empty and connMaxAge null mean "not given" until {@link #resolveIn} fills them from the file. */
     public record CsmhDatabase(String name, String user, String password, String host, int port,
-                               Map<String, String> options, int connMaxAge) {
+                               Map<String, Object> options, Object connMaxAge) {
         @Override
         public String toString() {
             return "CsmhDatabase[" + user + "@" + host + ":" + port + "/" + name + "]";
@@ -42,7 +43,28 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
         } catch (NumberFormatException e) {
             throw new org.csmh.agent.util.PreconditionException(file + ": DATABASES PORT " + SqlNames.printable(port) + " is not a number");
         }
-        return new CsmhDatabase(n.isEmpty() ? "edxapp_csmh" : n, u, pw, h, portNumber, database.options(), database.connMaxAge());
+        Map<String, Object> options = database.options();
+        if (options.isEmpty()) {
+            options = mapFrom(existing, defaultEntry, "OPTIONS");
+        }
+        Object connMaxAge = database.connMaxAge();
+        if (connMaxAge == null) {
+            connMaxAge = existing != null && existing.get("CONN_MAX_AGE") != null ? existing.get("CONN_MAX_AGE")
+                    : defaultEntry != null && defaultEntry.get("CONN_MAX_AGE") != null ? defaultEntry.get("CONN_MAX_AGE") : 0;
+        }
+        return new CsmhDatabase(n.isEmpty() ? "edxapp_csmh" : n, u, pw, h, portNumber, options, connMaxAge);
+    }
+
+    /** The first entry's mapping under key, as the file has it (values keep their YAML types); else empty. */
+    private static Map<String, Object> mapFrom(Map<?, ?> existing, Map<?, ?> defaultEntry, String key) {
+        for (Map<?, ?> m : new Map<?, ?>[] {existing, defaultEntry}) {
+            if (m != null && m.get(key) instanceof Map<?, ?> found) {
+                Map<String, Object> out = new TreeMap<>();
+                found.forEach((k, v) -> out.put(String.valueOf(k), v));
+                return out;
+            }
+        }
+        return Map.of();
     }
 
     private static String pick(String given, Map<?, ?> existing, Map<?, ?> defaultEntry, String key) {
@@ -55,6 +77,30 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
             }
         }
         return "";
+    }
+
+    private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
+
+    /**
+     * An option value as YAML (and Django's MySQLdb) would take it from lms.yml: connect_timeout=10 must be the
+     * integer 10, not the string '10'; true/false are booleans; a value wholly in quotes stays a string without them.
+     */
+    static Object typed(String v) {
+        if (v.length() >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith("\"") && v.endsWith("\""))) {
+            return v.substring(1, v.length() - 1);
+        }
+        if (INTEGER.matcher(v).matches()) {
+            long n = Long.parseLong(v);
+            // The boxed type SnakeYAML reads back, so the edit's self-check compares like with like.
+            return n == (int) n ? (Object) (int) n : (Object) n;
+        }
+        if (v.equals("true") || v.equals("True")) {
+            return Boolean.TRUE;
+        }
+        if (v.equals("false") || v.equals("False")) {
+            return Boolean.FALSE;
+        }
+        return v;
     }
 
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9.:_\\-]{1,255}");
@@ -77,7 +123,7 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
      * see {@link #resolve}.
      */
     public static CsmhDatabase database(String name, String user, String password, String host, int port,
-                                        Map<String, String> options, int connMaxAge) {
+                                        Map<String, String> options, Integer connMaxAge) {
         String db = name == null || name.isBlank() ? "" : SqlNames.database(name);
         String u = user == null || user.isEmpty() ? "" : SqlNames.user(user);
         String pw = password == null || password.isEmpty() ? "" : SqlNames.password(password, u);
@@ -85,8 +131,10 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
             throw new InvalidInputException("invalid database host " + SqlNames.printable(host) + ": expected a host name or IP address");
         }
         int p = (int) Unsigned.atMost(port, 65535, "port");
-        Unsigned.atMost(connMaxAge, 86400, "conn_max_age");
-        Map<String, String> opts = new TreeMap<>();
+        if (connMaxAge != null) {
+            Unsigned.atMost(connMaxAge, 86400, "conn_max_age");
+        }
+        Map<String, Object> opts = new TreeMap<>();
         if (options.size() > 32) {
             throw new InvalidInputException("too many OPTIONS: " + options.size());
         }
@@ -97,7 +145,7 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
             if (v == null || v.length() > 1024 || v.chars().anyMatch(c -> c < 0x20)) {
                 throw new InvalidInputException("invalid OPTIONS value for " + k + ": at most 1024 printable characters");
             }
-            opts.put(k, v);
+            opts.put(k, typed(v));
         });
         return new CsmhDatabase(db, u, pw, host == null ? "" : host, p, opts, connMaxAge);
     }

@@ -2,7 +2,6 @@ package org.csmh.agent.settings;
 
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -13,7 +12,6 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * '{}' for an empty mapping.
  */
 final class YamlRenderer {
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/][A-Za-z0-9_./@+-]*( [A-Za-z0-9_./@+-]+)*");
     // YAML 1.1's implicit types, as both SnakeYAML and PyYAML resolve them: a plain scalar that resolves to
     // anything but a string (3306, 1:20, yes, null) must be quoted to stay a string.
     private static final Resolver RESOLVER = new Resolver();
@@ -76,13 +74,42 @@ final class YamlRenderer {
             return value.toString();
         }
         String s = value.toString();
-        if (PLAIN.matcher(s).matches() && Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, s, true))) {
+        if (plainAllowed(s) && Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, s, true))) {
             return s;
         }
         if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return doubleQuoted(s);
         }
         return "'" + s.replace("'", "''") + "'";
+    }
+
+    /**
+     * PyYAML's rule (Emitter.analyze_scalar) for a plain scalar in block context, which to_nice_yaml writes: not
+     * empty, no leading or trailing space, no line break or unprintable character (unicode is printable there:
+     * Ansible dumps with allow_unicode), no indicator at the start, no ': ' or ' #' inside and no ':' at the end.
+     */
+    static boolean plainAllowed(String s) {
+        int n = s.length();
+        if (n == 0 || s.charAt(0) == ' ' || s.charAt(n - 1) == ' ' || s.startsWith("---") || s.startsWith("...")) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean spaceAfter = i + 1 >= n || " \t\r\n\u0085\u2028\u2029".indexOf(s.charAt(i + 1)) >= 0;
+            boolean printable = c == ' ' || (c > 0x20 && c < 0x7f) || c == 0x85 || (c >= 0xa0 && c <= 0xd7ff)
+                    || (c >= 0xe000 && c <= 0xfffd && c != 0xfeff) || Character.isSurrogate(c);
+            if (!printable) {
+                return false;
+            }
+            if (i == 0) {
+                if ("#,[]{}&*!|>'\"%@`".indexOf(c) >= 0 || ("?:-".indexOf(c) >= 0 && spaceAfter)) {
+                    return false;
+                }
+            } else if (c == ':' && spaceAfter || c == '#' && s.charAt(i - 1) == ' ') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String doubleQuoted(String s) {

@@ -18,6 +18,7 @@ import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.mysql.Tables;
 import org.csmh.agent.verify.OldIdRows;
+import org.csmh.agent.settings.FeatureFlag;
 import org.csmh.agent.settings.LmsSettingsEditor;
 import org.csmh.agent.status.Check.State;
 
@@ -52,15 +53,12 @@ public final class StatusChecker {
         if (settings.cmsYml() != null) {
             fileCheck(out, "settings_cms", "cms.yml has DATABASES.student_module_history", settings.cmsYml());
         }
-        Object extended = features(lms).get("ENABLE_CSMH_EXTENDED");
-        out.add(new Check("flag_csmh_extended", "FEATURES.ENABLE_CSMH_EXTENDED is true",
-                Boolean.TRUE.equals(extended) ? State.OK : State.PENDING, "value: " + extended, valueField(extended)));
-        Object multi = features(lms).get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES");
+        FeatureFlag extended = FeatureFlag.read(lms, FeatureFlag.CSMH_EXTENDED);
+        out.add(flagCheck("flag_csmh_extended", "ENABLE_CSMH_EXTENDED is true", extended, Boolean.TRUE.equals(extended.value()), ""));
+        FeatureFlag multi = FeatureFlag.read(lms, FeatureFlag.READ_MULTIPLE);
         // edx-platform defaults the flag to true, so a missing key still means reads consult the old table.
-        boolean cutOver = Boolean.FALSE.equals(multi);
-        out.add(new Check("flag_read_multiple", "FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is false (cutover)",
-                cutOver ? State.OK : State.PENDING,
-                "value: " + (multi == null ? "absent (edx-platform default: true)" : multi), valueField(multi)));
+        out.add(flagCheck("flag_read_multiple", "ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is false (cutover)", multi,
+                Boolean.FALSE.equals(multi.value()), multi.place() == FeatureFlag.Place.ABSENT ? " (edx-platform default: true)" : ""));
         return lms;
     }
 
@@ -87,12 +85,20 @@ public final class StatusChecker {
         }
     }
 
-    private static Map<String, String> valueField(Object value) {
-        return value == null ? Map.of() : Map.of("value", String.valueOf(value));
+    /** A flag as the file sets it; set in both places with different values, it is a failure the operator must resolve. */
+    private static Check flagCheck(String id, String title, FeatureFlag flag, boolean ok, String note) {
+        Map<String, String> fields = new java.util.TreeMap<>(valueField(flag.value()));
+        fields.put("place", flag.place().name().toLowerCase());
+        if (flag.conflict() != null) {
+            return new Check(id, title, State.FAILED, flag.conflict() + ": remove one (which one the running release honours cannot be told)",
+                    fields);
+        }
+        return new Check(id, title, ok ? State.OK : State.PENDING, "value: " + (flag.value() == null ? "absent" : flag.value()) + note
+                + (flag.place() == FeatureFlag.Place.ABSENT ? "" : " (" + flag.place().words() + ")"), fields);
     }
 
-    private static Map<?, ?> features(Map<String, Object> lms) {
-        return lms.get("FEATURES") instanceof Map<?, ?> f ? f : Map.of();
+    private static Map<String, String> valueField(Object value) {
+        return value == null ? Map.of() : Map.of("value", String.valueOf(value));
     }
 
     /** Old table facts on the source (DATABASES.default); returns max(id) or null. */

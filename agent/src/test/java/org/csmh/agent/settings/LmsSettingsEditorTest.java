@@ -64,7 +64,7 @@ class LmsSettingsEditorTest {
                         HOST: db.internal
                         NAME: edxapp_csmh
                         OPTIONS: {}
-                        PASSWORD: 's3cr3t''pw'
+                        PASSWORD: s3cr3t'pw
                         PORT: '3306'
                         USER: edxapp_csmh001
                 DEFAULT_FEEDBACK_EMAIL""".stripIndent()), now);

@@ -33,4 +33,31 @@ class YamlRendererTest {
             assertEquals(s, back, "round trip of " + s);
         }
     }
+
+    /** Byte for byte what PyYAML (the library under to_nice_yaml) writes, for values an lms.yml edit may carry. */
+    @Test
+    void scalarsAreWrittenAsPyYamlWritesThem() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3")));
+        String[] values = {"SET sql_mode=\"STRICT_TRANS_TABLES\"", "p\"w'x: #1", "a#b", "a #b", "x:", "x:y", "-x", "- x", "?x", ":x", "a, b",
+            "[x", "x]", "{a}", "read committed", "ünïcode", "@x", "`x", "a%b", "%x", "3306", "yes", "", " lead", "trail ", "a\tb", "---x",
+            "...", "db.internal", "127.0.0.1", "SET NAMES utf8mb4", "utf8mb4_unicode_ci", "x!y", "x|y", "x>y", "a'b", "~", "null"};
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            json.append(i == 0 ? "" : ",").append(AnsibleOverrides.JsonLiteral.of(values[i]));
+        }
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-c", "import json, sys, yaml\n"
+                + "for v in json.load(sys.stdin):\n"
+                + "    print(json.dumps(yaml.dump({'k': v}, default_flow_style=False, allow_unicode=True)[3:].rstrip('\\n')))");
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(json.append(']').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.util.List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "no PyYAML here");
+        Yaml yaml = new Yaml();
+        for (int i = 0; i < values.length; i++) {
+            String pyyaml = (String) yaml.load(lines.get(i));   // a JSON string is YAML
+            assertEquals(pyyaml, YamlRenderer.scalar(values[i]), "as PyYAML writes " + values[i]);
+        }
+    }
 }

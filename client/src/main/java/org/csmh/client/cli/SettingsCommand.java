@@ -33,9 +33,10 @@ final class SettingsCommand implements Callable<Integer> {
     String host;
     @Option(names = "--db-port", description = "PORT (default: the entry's, else DATABASES.default's, else 3306)")
     Integer port;
-    @Option(names = "--db-option", description = "OPTIONS entry key=value; repeat for several")
+    @Option(names = "--db-option", description = "OPTIONS entry key=value, typed as YAML would (10 an integer, true a boolean,"
+            + " quote to keep a string); repeat for several (default: the entry's OPTIONS, else DATABASES.default's)")
     Map<String, String> options;
-    @Option(names = "--conn-max-age", description = "CONN_MAX_AGE seconds (default 0)")
+    @Option(names = "--conn-max-age", description = "CONN_MAX_AGE seconds (default: the entry's, else DATABASES.default's)")
     Integer connMaxAge;
     @Option(names = "--enable-csmh-extended", paramLabel = "true|false", description = "FEATURES.ENABLE_CSMH_EXTENDED")
     String extended;
@@ -109,8 +110,12 @@ final class SettingsCommand implements Callable<Integer> {
                     root.out.println("backup: " + f.getBackupPath());
                 }
             }
+            // Each value is a JSON literal, which is also YAML: the lines paste into an edxapp vars file as they are.
             root.out.println("edxapp.yml overrides to keep the next deploy consistent:");
-            r.getAnsibleOverridesMap().forEach((k, v) -> root.out.println("  " + k + ": " + v));
+            r.getAnsibleOverridesJsonMap().forEach((k, v) -> root.out.println("  " + k + ": " + v));
+            for (String change : r.getNextDeployChangesList()) {
+                root.out.println("the next deploy would still change: " + change);
+            }
         }
         return ExitCodes.OK;
     }
