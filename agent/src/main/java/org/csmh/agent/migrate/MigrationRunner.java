@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import org.csmh.agent.util.InvalidInputException;
 import org.csmh.agent.util.PreconditionException;
@@ -16,6 +19,10 @@ import org.csmh.agent.util.PreconditionException;
  * Runs `manage.py lms|cms migrate --database ALIAS --noinput --settings S` for each step, as
  * /edx/bin/edxapp-migrate-lms|cms do, one after the other, stopping at the first failure. The command line comes
  * from the config; DB_MIGRATION_USER/DB_MIGRATION_PASS go in the environment, never in argv or logs.
+ *
+ * <p>One run at a time on this agent (two migrates of one database at once race on django_migrations). A step that
+ * outlives timeout_seconds, or whose caller goes away, is killed with everything it started (manage.py's own
+ * children too), and the steps after it are reported as skipped rather than run.
  */
 public final class MigrationRunner {
     private static final Logger LOG = Logger.getLogger(MigrationRunner.class.getName());
@@ -35,10 +42,36 @@ public final class MigrationRunner {
 
         void output(Step step, String line);
 
-        void exited(Step step, int code);
+        /** @param skipped the requested steps that will not run because this one failed */
+        void exited(Step step, int code, List<Step> skipped);
+    }
+
+    /** Set by the caller (e.g. when its client disconnects); the running step is killed and no other starts. */
+    public static final class Cancellation {
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private volatile Runnable onCancel = () -> { };
+
+        public void cancel() {
+            if (cancelled.compareAndSet(false, true)) {
+                onCancel.run();
+            }
+        }
+
+        public boolean cancelled() {
+            return cancelled.get();
+        }
+
+        void onCancel(Runnable r) {
+            onCancel = r;
+            if (cancelled.get()) {
+                r.run();
+            }
+        }
     }
 
     private final MigrationConfig config;
+    private final ReentrantLock oneAtATime = new ReentrantLock();
+    private volatile String running = "";
 
     public MigrationRunner(MigrationConfig config) {
         this.config = config;
@@ -61,19 +94,36 @@ public final class MigrationRunner {
         }
     }
 
-    /** Runs the steps in order; returns true when all exited 0. */
-    public boolean run(List<Step> steps, String dbUser, String dbPassword, Listener listener) throws InterruptedException {
+    /** Runs the steps in order; returns true when all exited 0. Refused while another run is in progress. */
+    public boolean run(List<Step> steps, String dbUser, String dbPassword, Listener listener, Cancellation cancel)
+            throws InterruptedException {
         steps.forEach(this::checkStep);
-        for (Step step : steps) {
-            int code = runOne(step, dbUser, dbPassword, listener);
-            if (code != 0) {
-                return false;
-            }
+        if (!oneAtATime.tryLock()) {
+            throw new PreconditionException("a migration run is in progress (" + running + "); one at a time: wait for it to end");
         }
-        return true;
+        try {
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                running = "step " + step + " of " + steps;
+                int code = cancel.cancelled() ? -1 : runOne(step, dbUser, dbPassword, listener, cancel);
+                if (code != 0) {
+                    List<Step> skipped = steps.subList(i + 1, steps.size());
+                    if (!skipped.isEmpty()) {
+                        listener.output(step, "not run after " + step + " failed: " + skipped);
+                    }
+                    listener.exited(step, code, List.copyOf(skipped));
+                    return false;
+                }
+                listener.exited(step, 0, List.of());
+            }
+            return true;
+        } finally {
+            running = "";
+            oneAtATime.unlock();
+        }
     }
 
-    private int runOne(Step step, String dbUser, String dbPassword, Listener listener) throws InterruptedException {
+    private int runOne(Step step, String dbUser, String dbPassword, Listener listener, Cancellation cancel) throws InterruptedException {
         List<String> cmd = List.of(config.python().toString(), config.managePy().toString(), step.service().name().toLowerCase(),
                 "migrate", "--database", step.alias(), "--noinput", "--settings", config.settings());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -83,6 +133,8 @@ public final class MigrationRunner {
         Map<String, String> env = pb.environment();
         env.putAll(config.env());
         env.put("EDX_PLATFORM_SETTINGS", config.settings());
+        // Output is streamed to the caller as it comes: Python must not hold it in a buffer until exit.
+        env.put("PYTHONUNBUFFERED", "1");
         if (dbUser != null && !dbUser.isEmpty()) {
             env.put("DB_MIGRATION_USER", dbUser);
             env.put("DB_MIGRATION_PASS", dbPassword == null ? "" : dbPassword);
@@ -96,20 +148,66 @@ public final class MigrationRunner {
         } catch (IOException e) {
             throw new PreconditionException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
         }
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String out = r.readLine(); out != null; out = r.readLine()) {
-                listener.output(step, out);
+        AtomicBoolean killedByCancel = new AtomicBoolean();
+        cancel.onCancel(() -> {
+            killedByCancel.set(true);
+            killTree(p);
+        });
+        // The reader runs on its own thread so the deadline holds even when the child prints nothing, or its
+        // grandchildren keep the pipe open after it exits.
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String out = r.readLine(); out != null; out = r.readLine()) {
+                    listener.output(step, out);
+                }
+            } catch (IOException e) {
+                // the pipe closes when the tree is killed: nothing more to read
             }
-        } catch (IOException e) {
-            listener.output(step, "(output unreadable: " + e.getMessage() + ")");
+        }, "migrate-output-" + step);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            boolean ended = p.waitFor(config.timeoutSeconds(), TimeUnit.SECONDS);
+            if (!ended) {
+                killTree(p);
+            }
+            int code = p.waitFor();
+            if (!ended || killedByCancel.get()) {
+                killTree(p);   // grandchildren that outlived it
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(5));
+            if (!ended) {
+                listener.output(step, "(killed with every process it started after " + config.timeoutSeconds() + " s: migrations.timeout_seconds)");
+            } else if (killedByCancel.get()) {
+                listener.output(step, "(killed with every process it started: the caller cancelled)");
+            }
+            LOG.info("event=migration_exited step=" + step + " exit_code=" + code + (ended ? "" : " timed_out=true")
+                    + (killedByCancel.get() ? " cancelled=true" : ""));
+            return code == 0 && (!ended || killedByCancel.get()) ? -1 : code;
+        } catch (InterruptedException e) {
+            killTree(p);
+            throw e;
+        } finally {
+            cancel.onCancel(() -> { });
         }
-        if (!p.waitFor(config.timeoutSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            listener.output(step, "(killed after " + config.timeoutSeconds() + " s)");
+    }
+
+    /** Kills the process and all its descendants, deepest first, so none is left to reparent and run on. */
+    static void killTree(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.sort(Comparator.comparingInt(h -> -depth(h, p.pid())));
+        tree.forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        // Whatever started while we were killing.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));
+    }
+
+    private static int depth(ProcessHandle h, long root) {
+        int d = 0;
+        for (var x = h.parent(); x.isPresent() && x.get().pid() != root && d < 64; x = x.get().parent()) {
+            d++;
         }
-        int code = p.waitFor();
-        LOG.info("event=migration_exited step=" + step + " exit_code=" + code);
-        listener.exited(step, code);
-        return code;
+        return d;
     }
 }

@@ -34,7 +34,7 @@ public final class Migrations {
         this.env = env;
     }
 
-    public void run(Request r, Listener listener) throws InterruptedException {
+    public void run(Request r, Listener listener, MigrationRunner.Cancellation cancel) throws InterruptedException {
         if (r.withoutDjango()) {
             createWithoutDjango(r.autoIncrementOffset(), listener);
             return;
@@ -51,7 +51,7 @@ public final class Migrations {
             user = m.user();
             password = m.password();
         }
-        runner.run(steps, user, password, listener);
+        runner.run(steps, user, password, listener, cancel);
     }
 
     private void createWithoutDjango(long requestedOffset, Listener listener) {

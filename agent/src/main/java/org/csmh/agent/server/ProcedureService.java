@@ -23,28 +23,37 @@ public final class ProcedureService {
 
     void runMigrations(RunMigrationsRequest r, StreamObserver<MigrationEvent> out) throws InterruptedException {
         java.util.List<MigrationRunner.Step> steps = r.getStepsList().stream().map(ProcedureService::step).toList();
+        // A client that goes away (Ctrl-C, a dropped connection) cancels the run: its manage.py is killed, no step starts.
+        MigrationRunner.Cancellation cancel = new MigrationRunner.Cancellation();
+        // The call's Context is cancelled from the transport at once; an onCancel handler would wait for this (blocking)
+        // method to return first. Events sent after the cancel are dropped by gRPC.
+        io.grpc.Context.current().addListener(ctx -> cancel.cancel(), Runnable::run);
+        if (out instanceof io.grpc.stub.ServerCallStreamObserver<MigrationEvent> call) {
+            call.setOnCancelHandler(cancel::cancel);
+        }
         migrations.run(new Migrations.Request(steps, r.getDbMigrationUser(), r.getDbMigrationPassword(), r.getWithoutDjango(),
                 r.getAutoIncrementOffset()), new Migrations.Listener() {
             @Override
             public void started(MigrationRunner.Step step, String commandLine) {
-                out.onNext(MigrationEvent.newBuilder().setStep(proto(step)).setStarted(commandLine).build());
+                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setStarted(commandLine).build());
             }
 
             @Override
             public void output(MigrationRunner.Step step, String line) {
-                out.onNext(MigrationEvent.newBuilder().setStep(proto(step)).setOutput(line).build());
+                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setOutput(line).build());
             }
 
             @Override
-            public void exited(MigrationRunner.Step step, int code) {
-                out.onNext(MigrationEvent.newBuilder().setStep(proto(step)).setExitCode(code).build());
+            public void exited(MigrationRunner.Step step, int code, java.util.List<MigrationRunner.Step> skipped) {
+                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setExitCode(code)
+                        .addAllSkipped(skipped.stream().map(ProcedureService::proto).toList()).build());
             }
 
             @Override
             public void created(MigrationRunner.Step step, boolean changed) {
-                out.onNext(MigrationEvent.newBuilder().setStep(proto(step)).setExitCode(0).setChanged(changed).build());
+                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setExitCode(0).setChanged(changed).build());
             }
-        });
+        }, cancel);
         out.onCompleted();
     }
 
@@ -68,6 +77,13 @@ public final class ProcedureService {
             default -> throw new InvalidInputException("step needs service lms or cms, got " + s.getServiceValue());
         };
         return new MigrationRunner.Step(service, s.getAlias());
+    }
+
+    /** The output reader and the running thread both send: a StreamObserver takes one caller at a time. */
+    private static void send(StreamObserver<MigrationEvent> out, MigrationEvent e) {
+        synchronized (out) {
+            out.onNext(e);
+        }
     }
 
     private static MigrationStep proto(MigrationRunner.Step step) {

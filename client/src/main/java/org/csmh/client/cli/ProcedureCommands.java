@@ -78,7 +78,9 @@ final class ProcedureCommands {
                         switch (e.getEventCase()) {
                             case STARTED -> root.out.println("== " + step + ": " + e.getStarted());
                             case OUTPUT -> root.out.println("   " + e.getOutput());
-                            case EXIT_CODE -> root.out.println("== " + step + ": exit " + e.getExitCode());
+                            case EXIT_CODE -> root.out.println("== " + step + ": exit " + e.getExitCode() + (e.getSkippedCount() == 0 ? ""
+                                    : "; not run: " + String.join(", ", e.getSkippedList().stream().map(s -> s.getService().name()
+                                    .replace("SERVICE_", "").toLowerCase() + "/" + s.getAlias()).toList())));
                             default -> { }
                         }
                     }
