@@ -28,7 +28,8 @@ options:
       name: {description: User name., type: str, required: true}
       host: {description: Host pattern., type: str, default: '%'}
       password: {description: Password., type: str, required: true, no_log: true}
-      priv: {description: "Privileges, e.g. C(edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE).", type: str, required: true}
+      priv: {description: "Privileges, e.g. C(edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE); C(*.*:PROCESS) for global ones; GRANT means WITH GRANT OPTION.", type: str, required: true}
+      append_privs: {description: "As community.mysql: add what priv names and revoke nothing. False makes priv exact: what it does not name (other objects, the grant option) is revoked.", type: bool, default: false}
   update_password: {description: When to set passwords of existing users (as community.mysql; C(always) keeps lms.yml and the database in step)., type: str, choices: [on_create, always], default: always}
 extends_documentation_fragment:
   - csmh.agent.common
@@ -67,7 +68,8 @@ def main():
             name=dict(type='str', required=True),
             host=dict(type='str', default='%'),
             password=dict(type='str', required=True, no_log=True),
-            priv=dict(type='str', required=True))),
+            priv=dict(type='str', required=True),
+            append_privs=dict(type='bool', default=False))),
         update_password=dict(type='str', choices=['on_create', 'always'], default='always'),
     )
     args.update(csmhctl.COMMON_ARGS)
@@ -81,7 +83,8 @@ def main():
         login.update(host=p['login_host'], port=p['login_port'], user=p['login_user'], password=p['login_password'] or '')
     request = dict(login=login, database=p['name'], charset=p['encoding'], dryRun=module.check_mode,
                    passwordUpdate='PASSWORD_UPDATE_ALWAYS' if p['update_password'] == 'always' else 'PASSWORD_UPDATE_ON_CREATE',
-                   users=[dict(name=u['name'], host=u['host'], password=u['password'], priv=u['priv']) for u in p['users']])
+                   users=[dict(name=u['name'], host=u['host'], password=u['password'], priv=u['priv'], appendPrivs=u['append_privs'])
+                          for u in p['users']])
     if p['collation']:
         request['collation'] = p['collation']
     doc = csmhctl.run_one(module, ['provision'], request)

@@ -12,14 +12,17 @@ import java.util.regex.Pattern;
 
 /** Reads SHOW GRANTS lines (MySQL 8 and MariaDB spellings) into database-level grants. */
 public final class GrantParser {
-    private static final Pattern GRANT = Pattern.compile("^GRANT (.+?) ON (`(?:[^`]|``)+`|\\*)\\.\\* TO .*$");
+    private static final Pattern GRANT = Pattern.compile("^GRANT (.+?) ON (`(?:[^`]|``)+`|\\*)\\.\\* TO .*?( WITH GRANT OPTION)?$");
 
     /**
      * One database-level grant. {@code object} is the object exactly as the server shows it (`edxapp\_csmh`.* or
      * `edxapp_csmh`.*): MySQL keeps grants on the escaped and the unescaped name apart, so a REVOKE must name the
      * same spelling the GRANT used.
      */
-    public record DbGrant(String database, String object, Set<String> privileges) {
+    public record DbGrant(String database, String object, Set<String> privileges, boolean grantOption) {
+        public DbGrant(String database, String object, Set<String> privileges) {
+            this(database, object, privileges, false);
+        }
     }
 
     /** The pseudo-database of global grants (ON *.*). */
@@ -44,7 +47,7 @@ public final class GrantParser {
                     privs.add(norm);
                 }
             }
-            out.add(new DbGrant(db, quoted + ".*", privs));
+            out.add(new DbGrant(db, quoted + ".*", privs, m.group(3) != null));
         }
         return out;
     }

@@ -69,38 +69,67 @@ final class ProvisionPlanner {
                     "ALTER USER " + account + identified + PlannedStatement.MASK));
         }
         List<GrantParser.DbGrant> have = existing.isEmpty() ? List.of() : inspector.grants(user.name(), user.host());
-        for (Map.Entry<String, Set<String>> want : user.priv().privilegesByDatabase().entrySet()) {
-            Set<String> current = new LinkedHashSet<>();
+        Map<String, Set<String>> wanted = user.priv().privilegesByDatabase();
+        // Exact privileges, as community.mysql means them without append_privs: on the objects priv names, what it
+        // does not list (and the grant option unless GRANT is listed); on every other object, everything. Revoked on
+        // the object as it was granted: MySQL keeps `edxapp\_csmh`.* and `edxapp_csmh`.* apart.
+        if (!user.appendPrivs()) {
             for (GrantParser.DbGrant g : have) {
-                if (!g.database().equals(want.getKey())) {
-                    continue;
-                }
-                current.addAll(g.privileges());
-                // Exact privileges, as community.mysql does without append_privs: a runtime user must not keep
-                // DDL rights. Revoked on the object as it was granted (escaped or not).
+                Set<String> want = wanted.getOrDefault(g.database(), Set.of());
                 Set<String> extra = new LinkedHashSet<>(g.privileges());
-                extra.removeAll(want.getValue());
-                if (want.getValue().contains("ALL PRIVILEGES")) {
+                extra.removeAll(want);
+                if (want.contains("ALL PRIVILEGES")) {
                     extra.clear();
                 }
                 if (!extra.isEmpty()) {
                     out.add(PlannedStatement.plain("REVOKE " + String.join(", ", extra) + " ON " + g.object() + " FROM " + account));
+                    if (!wanted.containsKey(g.database())) {
+                        warnings.add("revoked " + String.join(", ", extra) + " ON " + g.object() + " from " + account
+                                + ": priv does not name that object (append_privs keeps what priv does not name)");
+                    }
+                }
+                if (g.grantOption() && !want.contains(PrivSpec.GRANT_OPTION)) {
+                    out.add(PlannedStatement.plain("REVOKE GRANT OPTION ON " + g.object() + " FROM " + account));
                 }
             }
-            if (current.contains("ALL PRIVILEGES") && want.getValue().contains("ALL PRIVILEGES")) {
-                continue;
+        }
+        for (Map.Entry<String, Set<String>> want : wanted.entrySet()) {
+            Set<String> current = new LinkedHashSet<>();
+            boolean grantOption = false;
+            for (GrantParser.DbGrant g : have) {
+                if (g.database().equals(want.getKey())) {
+                    // Either spelling counts (the upstream playbook grants on the unescaped name): no duplicate grant.
+                    current.addAll(g.privileges());
+                    grantOption |= g.grantOption();
+                }
             }
             Set<String> missing = new LinkedHashSet<>(want.getValue());
-            missing.removeAll(current);
-            if (!missing.isEmpty()) {
-                out.add(PlannedStatement.plain("GRANT " + String.join(", ", missing) + " ON " + grantObject(want.getKey()) + " TO " + account));
+            missing.remove(PrivSpec.GRANT_OPTION);
+            if (!(current.contains("ALL PRIVILEGES") && missing.contains("ALL PRIVILEGES"))) {
+                missing.removeAll(current);
+            } else {
+                missing.clear();
+            }
+            boolean needOption = want.getValue().contains(PrivSpec.GRANT_OPTION) && !grantOption;
+            if (!missing.isEmpty() || needOption) {
+                String privs = missing.isEmpty() ? "USAGE" : String.join(", ", missing);
+                out.add(PlannedStatement.plain("GRANT " + privs + " ON " + grantObject(want.getKey()) + " TO " + account
+                        + (needOption ? " WITH GRANT OPTION" : "")));
             }
         }
     }
 
-    /** `db`.* with _ and % escaped: in GRANT they are wildcards, and edxapp_csmh must not also match edxappXcsmh. */
+    /**
+     * `db`.* as community.mysql and the configuration repository's create_db_and_users.yml write it: not escaped.
+     * MySQL keeps grants on `edxapp\_csmh`.* and `edxapp_csmh`.* as two rows and community.mysql compares the text,
+     * so an escaped grant here would be granted again by the upstream playbook (and the other way round). The price:
+     * an unescaped _ is a one-character wildcard, so the grant also covers a database named like edxappXcsmh.
+     */
     static String grantObject(String database) {
-        return SqlNames.quoteIdentifier(database.replace("_", "\\_").replace("%", "\\%")) + ".*";
+        if (database.equals(GrantParser.GLOBAL)) {
+            return "*.*";
+        }
+        return SqlNames.quoteIdentifier(database) + ".*";
     }
 
     /**

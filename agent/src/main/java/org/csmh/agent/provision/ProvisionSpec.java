@@ -13,14 +13,14 @@ public record ProvisionSpec(String database, String charset, String collation, L
     public static final String DEFAULT_DATABASE = "edxapp_csmh";
     public static final String DEFAULT_CHARSET = "utf8";
 
-    public record UserSpec(String name, String host, String password, PrivSpec priv) {
+    public record UserSpec(String name, String host, String password, PrivSpec priv, boolean appendPrivs) {
         @Override
         public String toString() {
             return "UserSpec[" + name + "@" + host + ", priv=" + priv.privilegesByDatabase() + "]";
         }
     }
 
-    public record RawUser(String name, String host, String password, String priv) {
+    public record RawUser(String name, String host, String password, String priv, boolean appendPrivs) {
     }
 
     public static ProvisionSpec validate(String database, String charset, String collation, List<RawUser> users,
@@ -44,7 +44,7 @@ public record ProvisionSpec(String database, String charset, String collation, L
                 throw new InvalidInputException("user '" + name + "'@'" + host + "' is listed twice");
             }
             String password = SqlNames.password(u.password(), name);
-            return new UserSpec(name, host, password, PrivSpec.parse(u.priv()));
+            return new UserSpec(name, host, password, PrivSpec.parse(u.priv()), u.appendPrivs());
         }).toList();
         return new ProvisionSpec(db, cs, coll, out, alwaysUpdatePassword, dryRun);
     }

@@ -20,15 +20,22 @@ class PrivSpecTest {
 
     @Test
     void rejectsGlobalTableAndUnknown() {
-        for (String bad : List.of("", "*.*:SELECT", "db.t:SELECT", "db.*:", "db.*:SELECT,FILE", "db.*:SELECT; DROP TABLE x",
+        for (String bad : List.of("", "*.*:SELECT", "*.*:SUPER", "db.*:PROCESS", "db.t:SELECT", "db.*:", "db.*:SELECT,FILE", "db.*:SELECT; DROP TABLE x",
                 "d`b.*:SELECT", "db.*:SELECT/db.*:INSERT", "nocolon")) {
             assertThrows(InvalidInputException.class, () -> PrivSpec.parse(bad), bad);
         }
     }
 
     @Test
-    void grantObjectEscapesWildcards() {
-        assertEquals("`edxapp\\_csmh`.*", ProvisionPlanner.grantObject("edxapp_csmh"));
+    void grantObjectIsWrittenAsCommunityMysqlWritesIt() {
+        assertEquals("`edxapp_csmh`.*", ProvisionPlanner.grantObject("edxapp_csmh"));
+        assertEquals("*.*", ProvisionPlanner.grantObject("*"));
+    }
+
+    @Test
+    void globalMonitoringPrivilegesAndTheGrantOption() {
+        PrivSpec p = PrivSpec.parse("edxapp_csmh.*:SELECT,GRANT/*.*:PROCESS,REPLICATION CLIENT");
+        assertEquals(Map.of("edxapp_csmh", Set.of("SELECT", "GRANT"), "*", Set.of("PROCESS", "REPLICATION CLIENT")), p.privilegesByDatabase());
     }
 
     @Test
