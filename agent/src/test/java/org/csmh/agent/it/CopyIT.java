@@ -262,12 +262,11 @@ class CopyIT {
     void strayRowsInTheRangeAreHardErrors() throws Exception {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 3_000).startInProcess()) {
             h.configureTarget();
-            // A row with an old id that the copy did not write, present before the copy starts.
+            // A row with an old id that the copy did not write, present before the copy starts: refused before any job.
             TestDatabases.execute(h.target, "INSERT INTO " + h.csmhe() + " (id, created, student_module_id) VALUES (2500, NOW(6), 1)");
-            Job refused = last(h.watch(h.client.startCopy(copy(fast(1000))).getId()));
-            assertEquals(JobState.JOB_STATE_FAILED, refused.getState());
-            assertTrue(refused.getError().contains("rows in the copy range that this copy did not write: ids 1501..2500 hold 1 rows"),
-                    refused.getError());
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> h.client.startCopy(copy(fast(1000))));
+            assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+            assertTrue(refused.getStatus().getDescription().contains("holds rows at ids 2500..2500"), refused.getStatus().getDescription());
             assertEquals(1, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), "nothing copied");
 
             // One that appears while the copy runs: the chunk that meets it fails on the duplicate key.

@@ -4,21 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.sandbox.SandboxEngine;
+import org.csmh.agent.testing.DjangoScript;
 import org.csmh.agent.testing.TestDatabases;
 import org.csmh.proto.v1.Check;
 import org.csmh.proto.v1.CheckState;
 import org.csmh.proto.v1.GetStatusRequest;
 import org.csmh.proto.v1.MigrationEvent;
 import org.csmh.proto.v1.RunMigrationsRequest;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,7 +34,6 @@ class DjangoMigrationsIT {
     @ParameterizedTest
     @EnumSource(value = SandboxEngine.class, names = {"MARIADB_10_11", "MYSQL_8_0"})
     void aLaterRealMigrateIsANoOp(SandboxEngine engine) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no /usr/bin/python3");
         Path project = copyProject();
         Endpoint root = EngineMatrixIT.root(engine);
         try (CopyHarness h = new CopyHarness(dir, root, root, 500).startInProcess()) {
@@ -109,16 +106,8 @@ class DjangoMigrationsIT {
 
     /** Runs migrate.py; returns its output and a last line exit=N. */
     private String django(Path project, String mode, Endpoint server, String database) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", project.resolve("migrate.py").toString(), mode, server.host(),
-                Integer.toString(server.port()), server.user(), database, dir.resolve(mode + "-default.sqlite3").toString())
-                .redirectErrorStream(true);
-        pb.environment().put("CSMH_DJANGO_PASSWORD", server.password() == null ? "" : server.password());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "Django did not finish");
-        Assumptions.assumeFalse(out.contains("No module named 'django'") || out.contains("No module named 'MySQLdb'"),
-                "python3-django / python3-mysqldb not installed (scripts/setup.sh installs them)");
-        return out + "\nexit=" + p.exitValue();
+        return DjangoScript.run(project.resolve("migrate.py"), server, mode, server.host(), Integer.toString(server.port()), server.user(),
+                database, dir.resolve(mode + "-default.sqlite3").toString()).toString();
     }
 
     private static List<MigrationEvent> drain(java.util.Iterator<MigrationEvent> it) {

@@ -3,16 +3,14 @@ package org.csmh.agent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.HistoryTables;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.sandbox.SandboxEngine;
+import org.csmh.agent.testing.DjangoScript;
 import org.csmh.agent.testing.TestDatabases;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,7 +27,6 @@ class DjangoSchemaIT {
     @ParameterizedTest
     @EnumSource(value = SandboxEngine.class, names = {"MARIADB_10_11", "MYSQL_8_0"})
     void theAgentsTableIsDjangos(SandboxEngine engine) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no /usr/bin/python3");
         Endpoint root = EngineMatrixIT.root(engine);
         String viaDjango = AgentHarness.unique("dj");
         String ours = AgentHarness.unique("ours");
@@ -40,15 +37,8 @@ class DjangoSchemaIT {
             try (var in = getClass().getResourceAsStream("/django/build_csmhe.py")) {
                 Files.copy(in, script);
             }
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), root.host(), Integer.toString(root.port()),
-                    root.user(), viaDjango).redirectErrorStream(true);
-            pb.environment().put("CSMH_DJANGO_PASSWORD", root.password() == null ? "" : root.password());
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "Django did not finish");
-            Assumptions.assumeFalse(out.contains("No module named 'django'") || out.contains("No module named 'MySQLdb'"),
-                    "python3-django / python3-mysqldb not installed (scripts/setup.sh installs them)");
-            assertEquals(0, p.exitValue(), out);
+            DjangoScript.Result built = DjangoScript.run(script, root, root.host(), Integer.toString(root.port()), root.user(), viaDjango);
+            assertEquals(0, built.exitCode(), built.output());
             String django = TestDatabases.queryString(root, "SHOW CREATE TABLE " + viaDjango + "." + TableNames.CSMHE, 2);
             String agent = TestDatabases.queryString(root, "SHOW CREATE TABLE " + ours + "." + TableNames.CSMHE, 2);
             assertEquals(normalize(django), normalize(agent));
