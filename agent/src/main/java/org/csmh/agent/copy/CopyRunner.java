@@ -220,11 +220,10 @@ public final class CopyRunner implements JobPass {
             return;
         }
         IdRange below = new IdRange(Math.max(first, done - window + 1), done);
-        ChunkChecksum.Sum a = new ChunkChecksum(source, tables.csmh()).sum(below);
-        ChunkChecksum.Sum b = new ChunkChecksum(target, tables.csmhe()).sum(below);
-        if (!a.equals(b)) {
+        ChunkChecksum.Both sums = ChunkChecksum.compare(source, target, tables, below);
+        if (!sums.same()) {
             throw new JobFailure("CSMHE has rows in the copy range that this copy did not write: ids " + below + " hold "
-                    + b.rows() + " rows in the target, " + a.rows() + " in the source, and they differ. Find out what wrote them before"
+                    + sums.copy().rows() + " rows in the target, " + sums.old().rows() + " in the source, and they differ. Find out what wrote them before"
                     + " copying (csmhctl status names rows the LMS wrote at old ids)");
         }
     }

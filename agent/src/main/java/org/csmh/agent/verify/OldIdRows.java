@@ -62,12 +62,10 @@ public final class OldIdRows {
                 highest = rs.getLong(2);
             }
         }
-        ChunkChecksum old = new ChunkChecksum(source, tables.csmh());
-        ChunkChecksum now = new ChunkChecksum(target, tables.csmhe());
         IdRange bottom = new IdRange(lowest, Math.min(highest, lowest + WINDOW - 1));
         IdRange top = new IdRange(Math.max(lowest, highest - WINDOW + 1), highest);
         for (IdRange r : bottom.equals(top) ? new IdRange[] {bottom} : new IdRange[] {bottom, top}) {
-            if (!old.sum(r).equals(now.sum(r))) {
+            if (!ChunkChecksum.compare(source, target, tables, r).same()) {
                 return Optional.of(new Finding(lowest, highest, oldMax, true, r));
             }
         }
