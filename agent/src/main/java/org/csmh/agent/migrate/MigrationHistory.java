@@ -23,14 +23,22 @@ import org.csmh.agent.mysql.SqlNames;
  * release does not have is ignored by Django, so recording 0003 is safe on releases before it.
  */
 public final class MigrationHistory {
-    /** (app, name) in dependency order. */
-    static final List<String[]> CHAIN = List.of(
-            new String[] {"contenttypes", "0001_initial"},
-            new String[] {"auth", "0001_initial"},
-            new String[] {"courseware", "0001_initial"},
-            new String[] {"coursewarehistoryextended", "0001_initial"},
-            new String[] {"coursewarehistoryextended", "0002_force_studentmodule_index"},
-            new String[] {"coursewarehistoryextended", "0003_rename_studentmodulehistoryextended_student_module_student_module_idx"});
+    /** One row of django_migrations. */
+    public record Applied(String app, String name) {
+        @Override
+        public String toString() {
+            return app + "." + name;
+        }
+    }
+
+    /** In dependency order. */
+    static final List<Applied> CHAIN = List.of(
+            new Applied("contenttypes", "0001_initial"),
+            new Applied("auth", "0001_initial"),
+            new Applied("courseware", "0001_initial"),
+            new Applied("coursewarehistoryextended", "0001_initial"),
+            new Applied("coursewarehistoryextended", "0002_force_studentmodule_index"),
+            new Applied("coursewarehistoryextended", "0003_rename_studentmodulehistoryextended_student_module_student_module_idx"));
 
     static final String TABLE = "django_migrations";
 
@@ -47,21 +55,20 @@ public final class MigrationHistory {
     }
 
     /** The chain's entries not recorded in the database (all of them when it has no django_migrations). */
-    public static List<String> missing(Connection c, String database) throws SQLException {
-        List<String> out = new ArrayList<>();
-        boolean table = new Inspector(c).tableExists(database, TABLE);
-        try (PreparedStatement ps = table ? c.prepareStatement("SELECT 1 FROM " + SqlNames.quoteIdentifier(database) + "." + TABLE
-                + " WHERE app = ? AND name = ?") : null) {
-            for (String[] m : CHAIN) {
-                if (ps == null) {
-                    out.add(m[0] + "." + m[1]);
-                    continue;
-                }
-                ps.setString(1, m[0]);
-                ps.setString(2, m[1]);
+    public static List<Applied> missing(Connection c, String database) throws SQLException {
+        return new Inspector(c).tableExists(database, TABLE) ? notRecorded(c, database) : CHAIN;
+    }
+
+    private static List<Applied> notRecorded(Connection c, String database) throws SQLException {
+        List<Applied> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + SqlNames.quoteIdentifier(database) + "." + TABLE
+                + " WHERE app = ? AND name = ?")) {
+            for (Applied m : CHAIN) {
+                ps.setString(1, m.app());
+                ps.setString(2, m.name());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        out.add(m[0] + "." + m[1]);
+                        out.add(m);
                     }
                 }
             }
@@ -74,27 +81,25 @@ public final class MigrationHistory {
      * @return the statements run, for the caller to show
      */
     static List<String> record(Connection c, String database) throws SQLException {
-        List<String> missing = missing(c, database);
         List<String> ran = new ArrayList<>();
-        if (missing.isEmpty()) {
-            return ran;
-        }
-        try (Statement st = c.createStatement()) {
-            if (!new Inspector(c).tableExists(database, TABLE)) {
-                String create = createTable(database);
+        List<Applied> missing;
+        if (new Inspector(c).tableExists(database, TABLE)) {
+            missing = notRecorded(c, database);
+        } else {
+            String create = createTable(database);
+            try (Statement st = c.createStatement()) {
                 st.execute(create);
-                ran.add(create);
             }
+            ran.add(create);
+            missing = CHAIN;
         }
         String insert = "INSERT INTO " + SqlNames.quoteIdentifier(database) + "." + TABLE + " (app, name, applied) VALUES (?, ?, UTC_TIMESTAMP(6))";
         try (PreparedStatement ps = c.prepareStatement(insert)) {
-            for (String m : missing) {
-                int dot = m.indexOf('.');
-                ps.setString(1, m.substring(0, dot));
-                ps.setString(2, m.substring(dot + 1));
+            for (Applied m : missing) {
+                ps.setString(1, m.app());
+                ps.setString(2, m.name());
                 ps.executeUpdate();
-                ran.add("INSERT INTO " + TABLE + " (app, name, applied) VALUES ('" + m.substring(0, dot) + "', '" + m.substring(dot + 1)
-                        + "', UTC_TIMESTAMP(6))");
+                ran.add("INSERT INTO " + TABLE + " (app, name, applied) VALUES ('" + m.app() + "', '" + m.name() + "', UTC_TIMESTAMP(6))");
             }
         }
         return ran;

@@ -236,7 +236,8 @@ public final class StatusChecker {
     private static final String RECORDED_TITLE = "django_migrations there records CSMHE's migrations";
 
     /** Without the records, the next deploy's migrate --database student_module_history fails with 1050. */
-    private static Check recordedCheck(List<String> missing) {
+    private static Check recordedCheck(List<MigrationHistory.Applied> applied) {
+        List<String> missing = applied.stream().map(MigrationHistory.Applied::toString).toList();
         if (missing.isEmpty()) {
             return new Check("migrations_recorded", RECORDED_TITLE, State.OK, "coursewarehistoryextended 0001-0003 and their dependencies");
         }
