@@ -148,11 +148,7 @@ public final class MigrationRunner {
         } catch (IOException e) {
             throw new PreconditionException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
         }
-        AtomicBoolean killedByCancel = new AtomicBoolean();
-        cancel.onCancel(() -> {
-            killedByCancel.set(true);
-            killTree(p);
-        });
+        cancel.onCancel(() -> killTree(p));
         // The reader runs on its own thread so the deadline holds even when the child prints nothing, or its
         // grandchildren keep the pipe open after it exits.
         Thread reader = new Thread(() -> {
@@ -172,18 +168,16 @@ public final class MigrationRunner {
                 killTree(p);
             }
             int code = p.waitFor();
-            if (!ended || killedByCancel.get()) {
-                killTree(p);   // grandchildren that outlived it
-            }
             reader.join(TimeUnit.SECONDS.toMillis(5));
+            boolean cancelled = cancel.cancelled();
             if (!ended) {
                 listener.output(step, "(killed with every process it started after " + config.timeoutSeconds() + " s: migrations.timeout_seconds)");
-            } else if (killedByCancel.get()) {
+            } else if (cancelled) {
                 listener.output(step, "(killed with every process it started: the caller cancelled)");
             }
             LOG.info("event=migration_exited step=" + step + " exit_code=" + code + (ended ? "" : " timed_out=true")
-                    + (killedByCancel.get() ? " cancelled=true" : ""));
-            return code == 0 && (!ended || killedByCancel.get()) ? -1 : code;
+                    + (cancelled ? " cancelled=true" : ""));
+            return code == 0 && (!ended || cancelled) ? -1 : code;
         } catch (InterruptedException e) {
             killTree(p);
             throw e;

@@ -25,8 +25,9 @@ public final class ProcedureService {
         java.util.List<MigrationRunner.Step> steps = r.getStepsList().stream().map(ProcedureService::step).toList();
         // A client that goes away (Ctrl-C, a dropped connection) cancels the run: its manage.py is killed, no step starts.
         MigrationRunner.Cancellation cancel = new MigrationRunner.Cancellation();
-        // The call's Context is cancelled from the transport at once; an onCancel handler would wait for this (blocking)
-        // method to return first. Events sent after the cancel are dropped by gRPC.
+        // The call's Context is cancelled from the transport at once; an onCancel handler would only run after this
+        // (blocking) method returns. The handler is set anyway: with one, gRPC drops events sent after the cancel
+        // instead of throwing from onNext.
         io.grpc.Context.current().addListener(ctx -> cancel.cancel(), Runnable::run);
         if (out instanceof io.grpc.stub.ServerCallStreamObserver<MigrationEvent> call) {
             call.setOnCancelHandler(cancel::cancel);
