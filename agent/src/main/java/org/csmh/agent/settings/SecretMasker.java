@@ -28,9 +28,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class SecretMasker {
     static final String MASK = "********";
     static final String CHANGED = MASK + "  # changed";
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|passwd|secret|token|_key|apikey|api_key|credential|jwk|private).*");
+    /** What makes a key secret, for both rules below. */
+    private static final String SECRET_WORDS = "password|passwd|secret|token|_key|apikey|api_key|credential|jwk|private";
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(" + SECRET_WORDS + ").*");
     private static final Pattern SECRET_LINE = Pattern.compile(
-            "^([-+ ]?\\s*['\"]?[A-Za-z0-9_.-]*(?i:password|passwd|secret|token|_key|apikey|api_key|credential|jwk|private)[A-Za-z0-9_.-]*['\"]?\\s*:\\s*)(\\S.*)$");
+            "^([-+ ]?\\s*['\"]?[A-Za-z0-9_.-]*(?i:" + SECRET_WORDS + ")[A-Za-z0-9_.-]*['\"]?\\s*:\\s*)(\\S.*)$");
 
     private SecretMasker() {
     }

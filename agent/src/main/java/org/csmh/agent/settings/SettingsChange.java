@@ -45,38 +45,42 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
         }
         Map<String, Object> options = database.options();
         if (options.isEmpty()) {
-            options = mapFrom(existing, defaultEntry, "OPTIONS");
+            options = stringKeys(fromFile(existing, defaultEntry, "OPTIONS", v -> v instanceof Map<?, ?>));
         }
         Object connMaxAge = database.connMaxAge();
         if (connMaxAge == null) {
-            connMaxAge = existing != null && existing.get("CONN_MAX_AGE") != null ? existing.get("CONN_MAX_AGE")
-                    : defaultEntry != null && defaultEntry.get("CONN_MAX_AGE") != null ? defaultEntry.get("CONN_MAX_AGE") : 0;
+            Object found = fromFile(existing, defaultEntry, "CONN_MAX_AGE", v -> true);
+            connMaxAge = found == null ? 0 : found;
         }
         return new CsmhDatabase(n.isEmpty() ? "edxapp_csmh" : n, u, pw, h, portNumber, options, connMaxAge);
-    }
-
-    /** The first entry's mapping under key, as the file has it (values keep their YAML types); else empty. */
-    private static Map<String, Object> mapFrom(Map<?, ?> existing, Map<?, ?> defaultEntry, String key) {
-        for (Map<?, ?> m : new Map<?, ?>[] {existing, defaultEntry}) {
-            if (m != null && m.get(key) instanceof Map<?, ?> found) {
-                Map<String, Object> out = new TreeMap<>();
-                found.forEach((k, v) -> out.put(String.valueOf(k), v));
-                return out;
-            }
-        }
-        return Map.of();
     }
 
     private static String pick(String given, Map<?, ?> existing, Map<?, ?> defaultEntry, String key) {
         if (!given.isEmpty()) {
             return given;
         }
+        Object found = fromFile(existing, defaultEntry, key, v -> !String.valueOf(v).isEmpty());
+        return found == null ? "" : String.valueOf(found);
+    }
+
+    /** A mapping from the file with its keys as strings; its values keep their YAML types. Empty for null. */
+    private static Map<String, Object> stringKeys(Object mapping) {
+        Map<String, Object> out = new TreeMap<>();
+        if (mapping instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        }
+        return out;
+    }
+
+    /** The value under key in the existing entry, else in DATABASES.default, that is set and usable; else null. */
+    private static Object fromFile(Map<?, ?> existing, Map<?, ?> defaultEntry, String key, java.util.function.Predicate<Object> usable) {
         for (Map<?, ?> m : new Map<?, ?>[] {existing, defaultEntry}) {
-            if (m != null && m.get(key) != null && !String.valueOf(m.get(key)).isEmpty()) {
-                return String.valueOf(m.get(key));
+            Object v = m == null ? null : m.get(key);
+            if (v != null && usable.test(v)) {
+                return v;
             }
         }
-        return "";
+        return null;
     }
 
     private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
