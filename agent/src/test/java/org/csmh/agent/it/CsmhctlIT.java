@@ -119,6 +119,36 @@ class CsmhctlIT {
         assertTrue(err.toString().contains("cannot reach the agent at 127.0.0.1:1"), err.toString());
     }
 
+    static Run runWithoutAgentPrefix(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Csmhctl.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new ByteArrayInputStream(new byte[0]));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandTakesHelpAndTheGlobalOptionsAnywhere() {
+        picocli.CommandLine cl = new picocli.CommandLine(new Csmhctl());
+        assertTrue(cl.getSubcommands().size() >= 17, cl.getSubcommands().keySet().toString());
+        for (String name : cl.getSubcommands().keySet()) {
+            Run help = runWithoutAgentPrefix(name, "--help");
+            assertEquals(0, help.code(), name + ": " + help);
+            assertTrue(help.out().startsWith("Usage: csmhctl " + name), name + ": " + help.out());
+            assertTrue(help.out().contains("--json"), name + " lists the global options: " + help.out());
+        }
+        // Global options after the command, in any order, as git and kubectl take them.
+        Run after = runWithoutAgentPrefix("status", "--json", "--agent", h.address());
+        assertEquals(0, after.code(), after.toString());
+        assertTrue(after.out().startsWith("{") && after.out().contains("\"steps\""), after.out());
+        Run mixed = runWithoutAgentPrefix("--timeout", "30", "job", "no-such-job", "--agent", h.address(), "--json");
+        assertEquals(4, mixed.code(), mixed.toString());
+        assertTrue(mixed.out().startsWith("{\"error\": {\"code\": \"NOT_FOUND\""), mixed.out());
+        Run unreachable = runWithoutAgentPrefix("copy", "--detach", "--agent", "127.0.0.1:1", "--timeout", "5", "--json");
+        assertEquals(3, unreachable.code(), unreachable.toString());
+        assertTrue(unreachable.out().startsWith("{\"error\": {\"code\": \"UNAVAILABLE\""), unreachable.out());
+    }
+
     @Test
     void refusedStepIsExitFour() throws Exception {
         Files.writeString(dir.resolve("broken.yml"), "x");

@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** csmhctl: the command-line client of csmh-agent. */
-@Command(name = "csmhctl", mixinStandardHelpOptions = true, version = "csmhctl 0.1.0",
+// scope INHERIT (here for --help/--version, on each option below for the global options): every subcommand takes
+// them anywhere on the line ("csmhctl copy --json", as git and kubectl users expect); picocli binds an inherited
+// option to this object's field, so subcommands keep reading root.json etc.
+@Command(name = "csmhctl", mixinStandardHelpOptions = true, version = "csmhctl 0.1.0", scope = CommandLine.ScopeType.INHERIT,
         description = "Drive csmh-agent: provision the CSMH database, update lms.yml, show the procedure's status.",
         subcommands = {StatusCommand.class, ProvisionCommand.class, SettingsCommand.class, JobCommands.Copy.class,
                 JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
@@ -27,25 +30,25 @@ import picocli.CommandLine.Option;
                 "3:agent or database unreachable", "4:refused (FAILED_PRECONDITION)", "5:permission denied",
                 "6:status --require-complete found open steps", "7:the job failed or was cancelled"})
 public final class Csmhctl implements Callable<Integer> {
-    @Option(names = "--agent", description = "agent address host:port (env CSMH_AGENT, default ${DEFAULT-VALUE})",
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--agent", description = "agent address host:port (env CSMH_AGENT, default ${DEFAULT-VALUE})",
             defaultValue = "${env:CSMH_AGENT:-127.0.0.1:7443}")
     String agent;
 
-    @Option(names = "--timeout", description = "seconds to wait for each call (default ${DEFAULT-VALUE})", defaultValue = "120")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--timeout", description = "seconds to wait for each call (default ${DEFAULT-VALUE})", defaultValue = "120")
     long timeoutSeconds;
 
-    @Option(names = "--json", description = "print machine-readable JSON instead of text")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--json", description = "print machine-readable JSON instead of text")
     boolean json;
 
-    @Option(names = "--tls", description = "use TLS, trusting the system CAs (implied by --tls-ca / --tls-cert)")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--tls", description = "use TLS, trusting the system CAs (implied by --tls-ca / --tls-cert)")
     boolean tls;
-    @Option(names = "--tls-ca", description = "CA certificate (PEM) that signed the agent's certificate")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--tls-ca", description = "CA certificate (PEM) that signed the agent's certificate")
     java.nio.file.Path tlsCa;
-    @Option(names = "--tls-cert", description = "client certificate (PEM) for mutual TLS")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--tls-cert", description = "client certificate (PEM) for mutual TLS")
     java.nio.file.Path tlsCert;
-    @Option(names = "--tls-key", description = "client key (PEM) for mutual TLS")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--tls-key", description = "client key (PEM) for mutual TLS")
     java.nio.file.Path tlsKey;
-    @Option(names = "--token-file", description = "file holding the agent's bearer token (or env CSMH_TOKEN_FILE / CSMH_TOKEN)")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--token-file", description = "file holding the agent's bearer token (or env CSMH_TOKEN_FILE / CSMH_TOKEN)")
     java.nio.file.Path tokenFile;
 
     PrintStream out = System.out;
