@@ -18,7 +18,7 @@ if ! ls agent/target/csmh-agent-*-all.jar client/target/csmh-client-*-all.jar >/
   mvn -q -B -ntp package -DskipTests
 fi
 agent_jar="$(ls agent/target/csmh-agent-*-all.jar | head -n1)"
-ctl() { "$here/bin/csmhctl" --agent "127.0.0.1:$agent_port" "$@"; }
+ctl() { "$here/bin/csmhctl" --agent "unix:$run/agent.sock" "$@"; }
 
 rm -rf "$run"; mkdir -p "$run"
 pids=()
@@ -35,14 +35,13 @@ pids+=($!)
 for _ in $(seq 1 600); do [ -f "$run/db/sandbox.port" ] && break; sleep 0.5; done
 [ -f "$run/db/sandbox.port" ] || { echo "sandbox did not start" >&2; exit 1; }
 db_port="$(cat "$run/db/sandbox.port")"
-agent_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 
 step "writing lms.yml / cms.yml as configuration's to_nice_yaml renders them, and the agent config"
 for f in lms cms; do write_edx_settings "$run/$f.yml" "$db_port" Demo; done
 chmod 0640 "$run/lms.yml" "$run/cms.yml"
 printf '' > "$run/admin.pass"
 cat > "$run/agent.yml" <<YAML
-listen: 127.0.0.1:$agent_port
+listen: unix:$run/agent.sock
 lms_yml: $run/lms.yml
 cms_yml: $run/cms.yml
 endpoints:
@@ -52,7 +51,7 @@ umask 077
 printf 'demo-runtime-pass\n' > "$run/runtime.pass"
 printf 'demo-migrate-pass\n' > "$run/migrate.pass"
 
-step "starting csmh-agent on 127.0.0.1:$agent_port"
+step "starting csmh-agent on its Unix socket $run/agent.sock (mode 0660: who may call is the socket group)"
 java -jar "$agent_jar" --config "$run/agent.yml" 2> "$run/agent.log" &
 pids+=($!)
 for _ in $(seq 1 100); do ctl --timeout 2 status >/dev/null 2>&1 && break; sleep 0.3; done

@@ -24,7 +24,6 @@ chmod +x "$work/bin/csmhctl"
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=false \
   ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_RETRY_FILES_ENABLED=false ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # An environment: sandbox MariaDB seeded with ROWS old rows, lms.yml/cms.yml, and an agent. Sets env_dir, db_port, agent.
 start_env() {
@@ -36,9 +35,8 @@ start_env() {
   db_port="$(cat "$env_dir/db/sandbox.port")"
   for f in lms cms; do write_edx_settings "$env_dir/$f.yml" "$db_port"; done
   : > "$env_dir/admin.pass"
-  local port; port="$(free_port)"
   cat > "$env_dir/agent.yml" <<YAML
-listen: 127.0.0.1:$port
+listen: unix:agent.sock
 lms_yml: lms.yml
 cms_yml: cms.yml
 state_dir: state
@@ -47,7 +45,7 @@ endpoints:
 YAML
   java -jar "$agent_jar" --config "$env_dir/agent.yml" 2> "$env_dir/agent.log" &
   pids+=($!)
-  agent="127.0.0.1:$port"
+  agent="unix:$env_dir/agent.sock"
   for _ in $(seq 1 100); do "$work/bin/csmhctl" --agent "$agent" --timeout 2 status >/dev/null 2>&1 && return 0; sleep 0.3; done
   echo "agent did not start:"; cat "$env_dir/agent.log"; return 1
 }

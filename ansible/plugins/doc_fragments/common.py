@@ -7,7 +7,7 @@ class ModuleDocFragment(object):
     # How every csmh module reaches the agent.
     DOCUMENTATION = r'''
 options:
-  agent: {description: csmh-agent address host:port., type: str, default: '127.0.0.1:7443'}
+  agent: {description: 'csmh-agent address: unix:/path/to/socket (the agent''s default) or host:port.', type: str, default: 'unix:/run/csmh-agent/agent.sock'}
   csmhctl: {description: Path of csmhctl., type: str, default: csmhctl}
   timeout: {description: Seconds to wait for each call to the agent., type: int, default: 120}
 '''

@@ -6,7 +6,7 @@ __metaclass__ = type
 import json
 
 COMMON_ARGS = dict(
-    agent=dict(type='str', default='127.0.0.1:7443'),
+    agent=dict(type='str', default='unix:/run/csmh-agent/agent.sock'),
     csmhctl=dict(type='str', default='csmhctl'),
     timeout=dict(type='int', default=120),
 )

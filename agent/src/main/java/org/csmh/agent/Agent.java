@@ -64,7 +64,7 @@ public final class Agent {
                 new TableCreator(connections), env), new Cutover(gate, settings));
         CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate), provisioner, settings, endpoints, jobService,
                 procedure, VERSION, hostname());
-        this.server = new AgentServer(config.listenHost(), config.listenPort(), service, config.security());
+        this.server = new AgentServer(config.listen(), service, config.security());
     }
 
     public Agent start() throws IOException {
@@ -75,6 +75,11 @@ public final class Agent {
 
     public JobManager jobs() {
         return jobs;
+    }
+
+    /** What a client dials: {@code unix:/path} or {@code host:port}. */
+    public String target() {
+        return server.target();
     }
 
     public int port() {

@@ -38,12 +38,6 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        if (!isLoopback(config.listenHost()) && !config.security().tls()) {
-            // Plain text carries passwords in requests; off loopback that needs TLS.
-            System.err.println("csmh-agent: listen address " + config.listenAddress()
-                    + " is not a loopback address; configure tls (cert, key, and client_ca for mutual TLS) to listen there");
-            System.exit(2);
-        }
         Agent agent;
         try {
             agent = new Agent(config).start();
@@ -53,7 +47,7 @@ public final class AgentMain {
             System.exit(1);
             return;
         }
-        LOG.info("event=started version=" + Agent.VERSION + " config=" + configPath + " port=" + agent.port() + " security=" + config.security());
+        LOG.info("event=started version=" + Agent.VERSION + " config=" + configPath + " listen=" + agent.target() + " security=" + config.security());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 agent.stop();
@@ -64,9 +58,6 @@ public final class AgentMain {
         agent.awaitTermination();
     }
 
-    static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
-    }
 
     private static void usage(String error) {
         if (error != null) {

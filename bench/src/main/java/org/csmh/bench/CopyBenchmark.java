@@ -219,7 +219,6 @@ public final class CopyBenchmark {
     private Run ours(long rows, DatabaseSandbox target, Pace pace) throws Exception {
         freshTarget(target.rootEndpoint(), "csmh_bench", TableNames.CSMHE, rows);
         Path dir = Files.createTempDirectory(work, "agent-");
-        int port = freePort();
         Files.writeString(dir.resolve("lms.yml"), """
                 DATABASES:
                     default:
@@ -237,13 +236,13 @@ public final class CopyBenchmark {
                         PORT: '%d'
                         USER: root
                 """.formatted(SRC, a.port(), target.port()));
-        Files.writeString(dir.resolve("agent.yml"), "listen: 127.0.0.1:" + port + "\nlms_yml: lms.yml\nstate_dir: state\n");
+        Files.writeString(dir.resolve("agent.yml"), "listen: unix:agent.sock\nlms_yml: lms.yml\nstate_dir: state\n");
         Path gcLog = dir.resolve("gc.log");
         Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + agentHeap,
                 GcLogHeap.jvmFlag(gcLog),
                 "-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain", "--config", dir.resolve("agent.yml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
-        try (CsmhClient client = CsmhClient.connect("127.0.0.1:" + port, 600_000)) {
+        try (CsmhClient client = CsmhClient.connect("unix:" + dir.resolve("agent.sock"), 600_000)) {
             awaitUp(client);
             // In production the agent is already running when a copy starts: warm its database and gRPC paths first,
             // so the timing is the copy's and not the JVM's first minute.
@@ -280,12 +279,6 @@ public final class CopyBenchmark {
             }
         }
         throw new IllegalStateException("agent did not start");
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static void exec(Endpoint e, String... sql) {

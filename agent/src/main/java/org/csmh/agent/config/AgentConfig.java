@@ -4,17 +4,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The agent's configuration, validated once at start and immutable after. */
-public record AgentConfig(String listenHost, int listenPort, Path lmsYml, Path cmsYml, Map<String, EndpointConfig> endpoints,
+public record AgentConfig(ListenAddress listen, Path lmsYml, Path cmsYml, Map<String, EndpointConfig> endpoints,
                           Path stateDir, int jobRetrySeconds, org.csmh.agent.migrate.MigrationConfig migrations,
                           SecurityConfig security) {
-    public static final int DEFAULT_PORT = 7443;
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/csmh-agent");
 
     public AgentConfig {
         endpoints = Map.copyOf(endpoints);
-    }
-
-    public String listenAddress() {
-        return listenHost + ":" + listenPort;
     }
 }

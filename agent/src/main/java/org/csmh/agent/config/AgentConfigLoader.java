@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.csmh.agent.migrate.MigrationConfig;
@@ -18,7 +20,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * problem names the key it is about.
  *
  * <pre>
- * listen: 127.0.0.1:7443
+ * listen: unix:/run/csmh-agent/agent.sock   # default; or host:port, which needs tls or auth
+ * socket_group: edxapp-ops            # members may call through the socket (mode 0660); default: the agent's group
  * lms_yml: /edx/etc/lms.yml
  * cms_yml: /edx/etc/studio.yml
  * state_dir: /var/lib/csmh-agent      # job records
@@ -30,7 +33,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  */
 public final class AgentConfigLoader {
-    private static final Set<String> TOP = Set.of("listen", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth");
+    private static final Set<String> TOP = Set.of("listen", "socket_group", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias");
 
     private AgentConfigLoader() {
@@ -60,13 +63,8 @@ public final class AgentConfigLoader {
 
     static AgentConfig fromMap(Map<?, ?> map, Path baseDir) {
         unknownKeys(map, TOP, "config");
-        String listen = string(map, "listen", "127.0.0.1:" + AgentConfig.DEFAULT_PORT);
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException("listen: expected host:port, got '" + listen + "'");
-        }
-        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
-        int port = port(listen.substring(colon + 1), "listen");
+        SecurityConfig security = security(map, baseDir);
+        ListenAddress listen = listen(map, baseDir, security);
         Path lms = path(map, "lms_yml", baseDir);
         Path cms = path(map, "cms_yml", baseDir);
         Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
@@ -87,8 +85,52 @@ public final class AgentConfigLoader {
         endpoints.putIfAbsent("target", new EndpointConfig("target", null, 0, null, null, null, "student_module_history"));
         Path state = path(map, "state_dir", baseDir);
         int retry = number(string(map, "job_retry_seconds", "600"), "job_retry_seconds", 0, 86_400);
-        return new AgentConfig(host, port, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry,
-                migrations(map.get("migrations"), baseDir, lms, cms), security(map, baseDir));
+        return new AgentConfig(listen, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry,
+                migrations(map.get("migrations"), baseDir, lms, cms), security);
+    }
+
+    /**
+     * The listen address and the rule that keeps the default safe: a Unix socket (its mode and group decide who
+     * calls), or TCP only with TLS or a token, and off loopback only with TLS (plain text would carry the passwords
+     * in requests across the network).
+     */
+    static ListenAddress listen(Map<?, ?> map, Path baseDir, SecurityConfig security) {
+        String listen = string(map, "listen", "unix:" + ListenAddress.DEFAULT_SOCKET);
+        String group = string(map, "socket_group", null);
+        if (listen.startsWith("unix:")) {
+            String raw = listen.substring("unix:".length());
+            if (raw.isEmpty()) {
+                throw new ConfigException("listen: expected unix:/path/to/socket, got '" + listen + "'");
+            }
+            Path socket = baseDir == null ? Path.of(raw) : baseDir.resolve(raw).normalize();
+            if (socket.toString().getBytes(StandardCharsets.UTF_8).length > ListenAddress.MAX_SOCKET_PATH) {
+                throw new ConfigException("listen: socket path " + socket + " is longer than the " + ListenAddress.MAX_SOCKET_PATH
+                        + " bytes a Unix socket address holds");
+            }
+            if (group != null && group.isBlank()) {
+                throw new ConfigException("socket_group: expected a group name");
+            }
+            return ListenAddress.socket(socket, group);
+        }
+        if (group != null) {
+            throw new ConfigException("socket_group applies to a Unix socket (listen: unix:/path), not to " + listen);
+        }
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("listen: expected unix:/path or host:port, got '" + listen + "'");
+        }
+        ListenAddress tcp = ListenAddress.tcp(listen.substring(0, colon).replace("[", "").replace("]", ""),
+                port(listen.substring(colon + 1), "listen"));
+        if (!tcp.isLoopback() && !security.tls()) {
+            throw new ConfigException("listen: " + listen + " is not a loopback address; configure tls (cert, key, and client_ca for"
+                    + " mutual TLS) to listen there, or use the default Unix socket");
+        }
+        if (!security.tls() && !security.tokenRequired()) {
+            throw new ConfigException("listen: TCP " + listen + " without tls or auth would let any local process call the agent"
+                    + " (create database users, rewrite lms.yml, purge); configure auth.token_file or tls, or use the default"
+                    + " Unix socket (listen: unix:/run/csmh-agent/agent.sock)");
+        }
+        return tcp;
     }
 
     private static EndpointConfig endpoint(String name, Map<?, ?> ep, Path baseDir) {
@@ -171,23 +213,67 @@ public final class AgentConfigLoader {
             key = readable(path(tls, "key", baseDir), "tls.key");
             ca = tls.containsKey("client_ca") ? readable(path(tls, "client_ca", baseDir), "tls.client_ca") : null;
         }
-        String token = null;
+        List<SecurityConfig.AccessToken> tokens = new ArrayList<>();
         if (map.get("auth") != null) {
             if (!(map.get("auth") instanceof Map<?, ?> auth)) {
-                throw new ConfigException("auth: expected a mapping with token_file");
+                throw new ConfigException("auth: expected a mapping with token_file and/or tokens");
             }
-            unknownKeys(auth, Set.of("token_file"), "auth");
-            Path file = readable(path(auth, "token_file", baseDir), "auth.token_file");
-            try {
-                token = Files.readString(file, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new ConfigException("auth.token_file: cannot read " + file + ": " + e.getMessage());
+            unknownKeys(auth, Set.of("token_file", "tokens"), "auth");
+            if (auth.get("token_file") != null) {
+                tokens.add(new SecurityConfig.AccessToken("operator", tokenFrom(path(auth, "token_file", baseDir), "auth.token_file"),
+                        SecurityConfig.Scope.OPERATOR));
             }
-            if (token.length() < 16) {
-                throw new ConfigException("auth.token_file: the token must be at least 16 characters");
+            if (auth.get("tokens") != null) {
+                if (!(auth.get("tokens") instanceof List<?> list)) {
+                    throw new ConfigException("auth.tokens: expected a list of {name, file, scope}");
+                }
+                for (int i = 0; i < list.size(); i++) {
+                    String where = "auth.tokens[" + i + "]";
+                    if (!(list.get(i) instanceof Map<?, ?> t)) {
+                        throw new ConfigException(where + ": expected a mapping with name, file and scope");
+                    }
+                    unknownKeys(t, Set.of("name", "file", "scope"), where);
+                    String name = string(t, "name", null);
+                    if (name == null || !name.matches("[A-Za-z0-9_.@-]{1,64}")) {
+                        throw new ConfigException(where + ".name: expected 1-64 letters, digits or _.@- (it is what the audit log shows)");
+                    }
+                    SecurityConfig.Scope scope = switch (string(t, "scope", "")) {
+                        case "read" -> SecurityConfig.Scope.READ;
+                        case "operator" -> SecurityConfig.Scope.OPERATOR;
+                        default -> throw new ConfigException(where + ".scope: expected read or operator");
+                    };
+                    tokens.add(new SecurityConfig.AccessToken(name, tokenFrom(path(t, "file", baseDir), where + ".file"), scope));
+                }
+            }
+            if (tokens.isEmpty()) {
+                throw new ConfigException("auth: give token_file or tokens");
+            }
+            Set<String> names = new java.util.HashSet<>();
+            Set<String> secrets = new java.util.HashSet<>();
+            for (SecurityConfig.AccessToken t : tokens) {
+                if (!names.add(t.name())) {
+                    throw new ConfigException("auth: two tokens are named '" + t.name() + "'");
+                }
+                if (!secrets.add(t.secret())) {
+                    throw new ConfigException("auth: token '" + t.name() + "' has the same secret as another token");
+                }
             }
         }
-        return new SecurityConfig(cert, key, ca, token);
+        return new SecurityConfig(cert, key, ca, tokens);
+    }
+
+    private static String tokenFrom(Path file, String where) {
+        readable(file, where);
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new ConfigException(where + ": cannot read " + file + ": " + e.getMessage());
+        }
+        if (token.length() < 16) {
+            throw new ConfigException(where + ": the token must be at least 16 characters");
+        }
+        return token;
     }
 
     private static Path readable(Path p, String where) {

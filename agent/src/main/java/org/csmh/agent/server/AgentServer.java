@@ -4,6 +4,12 @@ import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import org.csmh.agent.config.ListenAddress;
 import org.csmh.agent.config.SecurityConfig;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -21,12 +27,33 @@ public final class AgentServer {
     private static final Logger LOG = Logger.getLogger(AgentServer.class.getName());
     private final Server server;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final ListenAddress listen;
+    private final UnixSocketBinding socket;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
 
-    public AgentServer(String host, int port, BindableService agent, SecurityConfig security) throws IOException {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials(security));
-        // Interceptors run last-added first: the certificate is checked before the token.
+    public AgentServer(ListenAddress listen, BindableService agent, SecurityConfig security) throws IOException {
+        this.listen = listen;
+        NettyServerBuilder builder;
+        if (listen.isSocket()) {
+            socket = new UnixSocketBinding(listen.socket(), listen.group());
+            boss = new EpollEventLoopGroup(1);
+            workers = new EpollEventLoopGroup();
+            builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.bindPath().toFile()), credentials(security))
+                    .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(boss).workerEventLoopGroup(workers)
+                    // Netty's server sets SO_KEEPALIVE on every connection, which a Unix socket does not have (a
+                    // warning per call); a null value takes the option off again.
+                    .withChildOption(ChannelOption.SO_KEEPALIVE, null);
+        } else {
+            socket = null;
+            boss = null;
+            workers = null;
+            builder = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()), credentials(security));
+        }
+        // Interceptors run last-added first: the certificate, then the token, then the audit log (which names both).
+        builder.intercept(new AuditInterceptor(listen.isSocket() ? listen.target() : null));
         if (security.tokenRequired()) {
-            builder.intercept(new TokenInterceptor(security.token()));
+            builder.intercept(new TokenInterceptor(security.tokens()));
         }
         if (security.mutualTls()) {
             builder.intercept(new ClientCertificateInterceptor(security.clientCa()));
@@ -75,6 +102,14 @@ public final class AgentServer {
 
     public AgentServer start() throws IOException {
         server.start();
+        if (socket != null) {
+            try {
+                socket.publish();
+            } catch (IOException e) {
+                server.shutdownNow();
+                throw new IOException("cannot give the socket " + listen.socket() + " its mode and group: " + e.getMessage(), e);
+            }
+        }
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(CsmhAgentGrpc.SERVICE_NAME, ServingStatus.SERVING);
         LOG.info("event=listening address=" + server.getListenSockets());
@@ -85,6 +120,11 @@ public final class AgentServer {
         return server.getPort();
     }
 
+    /** What a client dials: {@code unix:/path} or {@code host:port} (with the bound port when 0 was configured). */
+    public String target() {
+        return listen.isSocket() ? listen.target() : ListenAddress.tcp(listen.host(), server.getPort()).target();
+    }
+
     /** Stops taking calls, lets running ones finish for up to {@code graceSeconds}, then cancels the rest. */
     public void shutdown(long graceSeconds) throws InterruptedException {
         health.enterTerminalState();
@@ -92,6 +132,11 @@ public final class AgentServer {
         if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (socket != null) {
+            socket.remove();
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         LOG.info("event=stopped");
     }

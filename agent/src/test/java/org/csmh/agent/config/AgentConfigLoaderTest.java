@@ -23,7 +23,8 @@ class AgentConfigLoaderTest {
     void defaultsAndRelativePaths() throws Exception {
         Files.writeString(dir.resolve("admin.pass"), "s3cret\n");
         AgentConfig c = load("lms_yml: lms.yml\nendpoints:\n  admin: {user: root, password_file: admin.pass}\n");
-        assertEquals("127.0.0.1:7443", c.listenAddress());
+        assertEquals("unix:/run/csmh-agent/agent.sock", c.listen().target(), "a Unix socket by default: its mode and group decide who calls");
+        assertEquals(null, c.listen().group());
         assertEquals(dir.resolve("lms.yml"), c.lmsYml());
         assertEquals("s3cret", c.endpoints().get("admin").password());
         assertEquals(3306, c.endpoints().get("admin").port());
@@ -46,13 +47,47 @@ class AgentConfigLoaderTest {
     @Test
     void mistakesNameTheKey() {
         assertMessage("lms_ymll: x\n", "unknown key 'lms_ymll'");
-        assertMessage("listen: nowhere\n", "listen: expected host:port");
+        assertMessage("listen: nowhere\n", "listen: expected unix:/path or host:port");
         assertMessage("listen: 127.0.0.1:99999\n", "invalid port '99999'");
         assertMessage("endpoints:\n  admin: {host: h}\n", "endpoints.admin.user is required");
         assertMessage("endpoints:\n  admin: {user: u, password: a, password_file: b}\n", "not both");
         assertMessage("endpoints:\n  admin: {user: u, password_file: /nonexistent/x}\n", "endpoints.admin.password_file: cannot read");
         assertMessage("endpoints:\n  source: {lms_alias: default, host: x}\n", "lms_alias cannot be combined");
         assertMessage("[1, 2\n", "not valid YAML");
+    }
+
+    @Test
+    void tcpNeedsTlsOrATokenAndTokensHaveNamesAndScopes() throws Exception {
+        assertMessage("listen: 127.0.0.1:7443\n", "without tls or auth would let any local process call the agent");
+        assertMessage("listen: 0.0.0.0:7443\n", "is not a loopback address; configure tls");
+        assertMessage("listen: 127.0.0.1:7443\nsocket_group: ops\n", "socket_group applies to a Unix socket");
+        assertMessage("listen: unix:" + "d/".repeat(60) + "agent.sock\n", "longer than the 107 bytes");
+        Files.writeString(dir.resolve("op.token"), "operator-token-0123456789\n");
+        Files.writeString(dir.resolve("ro.token"), "read-only-token-0123456789\n");
+        Files.writeString(dir.resolve("short.token"), "short\n");
+        AgentConfig tcp = load("listen: 127.0.0.1:7443\nauth: {token_file: op.token}\n");
+        assertEquals("127.0.0.1:7443", tcp.listen().target());
+        assertEquals(java.util.List.of("operator"), tcp.security().tokens().stream().map(SecurityConfig.AccessToken::name).toList());
+        AgentConfig scoped = load("""
+                listen: unix:run/agent.sock
+                socket_group: edxapp
+                auth:
+                  tokens:
+                    - {name: ansible, file: op.token, scope: operator}
+                    - {name: grafana, file: ro.token, scope: read}
+                """);
+        assertEquals(dir.resolve("run/agent.sock"), scoped.listen().socket(), "relative to the config file");
+        assertEquals("edxapp", scoped.listen().group());
+        assertEquals(SecurityConfig.Scope.READ, scoped.security().tokens().get(1).scope());
+        assertTrue(!scoped.security().toString().contains("token-0123456789"), scoped.security().toString());
+        assertMessage("auth:\n  tokens:\n    - {name: a, file: op.token, scope: admin}\n", "auth.tokens[0].scope: expected read or operator");
+        assertMessage("auth:\n  tokens:\n    - {name: a, file: op.token, scope: read}\n    - {name: a, file: ro.token, scope: read}\n",
+                "two tokens are named 'a'");
+        assertMessage("auth:\n  tokens:\n    - {name: a, file: op.token, scope: read}\n    - {name: b, file: op.token, scope: operator}\n",
+                "has the same secret");
+        assertMessage("auth:\n  tokens:\n    - {name: a, file: short.token, scope: read}\n", "at least 16 characters");
+        assertMessage("auth:\n  tokens:\n    - {name: 'a b', file: op.token, scope: read}\n", "auth.tokens[0].name");
+        assertMessage("auth: {}\n", "give token_file or tokens");
     }
 
     private void assertMessage(String yaml, String expected) {

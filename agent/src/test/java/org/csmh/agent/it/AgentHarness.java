@@ -28,7 +28,7 @@ final class AgentHarness implements AutoCloseable {
     }
 
     String address() {
-        return "127.0.0.1:" + agent.port();
+        return agent.target();
     }
 
     static String unique(String prefix) {

@@ -27,7 +27,7 @@ class CopyCliIT {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] full = new String[args.length + 2];
         full[0] = "--agent";
-        full[1] = "127.0.0.1:" + h.port;
+        full[1] = h.target();
         System.arraycopy(args, 0, full, 2, args.length);
         int code = Csmhctl.run(full, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 new ByteArrayInputStream(new byte[0]), terminal);

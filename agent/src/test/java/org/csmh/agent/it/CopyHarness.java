@@ -35,7 +35,7 @@ final class CopyHarness implements AutoCloseable {
     Agent agent;
     Process process;
     CsmhClient client;
-    int port;
+
 
     CopyHarness(Path dir, Endpoint sourceRoot, Endpoint targetRoot, long rows) throws Exception {
         this.dir = dir;
@@ -64,19 +64,12 @@ final class CopyHarness implements AutoCloseable {
 
     CopyHarness startInProcess() throws Exception {
         agent = new Agent(AgentConfigLoader.load(config)).start();
-        port = agent.port();
         connect();
         return this;
     }
 
-    /** The agent as its own JVM on a fixed port, so it can be killed with SIGKILL and started again. */
+    /** The agent as its own JVM on the same socket, so it can be killed with SIGKILL and started again. */
     CopyHarness startProcess() throws Exception {
-        if (port == 0) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            Files.writeString(config, Files.readString(config).replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + port));
-        }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain", "--config", config.toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile())).start();
@@ -98,8 +91,13 @@ final class CopyHarness implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** The agent's socket, the same path whichever process serves it (the config names it). */
+    String target() {
+        return "unix:" + dir.resolve("agent.sock");
+    }
+
     private void connect() {
-        client = CsmhClient.connect("127.0.0.1:" + port, 60_000);
+        client = CsmhClient.connect(target(), 60_000);
     }
 
     /** Points DATABASES.student_module_history at the target through the agent itself. */

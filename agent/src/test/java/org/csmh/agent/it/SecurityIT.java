@@ -35,6 +35,7 @@ class SecurityIT {
     static Agent agent;
     static String address;
     static final String TOKEN = "s3cret-token-0123456789";
+    static final String READ_TOKEN = "dashboard-token-0123456789";
 
     static void openssl(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
@@ -64,21 +65,26 @@ class SecurityIT {
         signed("client", "ca", "extendedKeyUsage=clientAuth\n");
         signed("rogue", "rogue-ca", "extendedKeyUsage=clientAuth\n");
         Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        Files.writeString(dir.resolve("dashboard.token"), READ_TOKEN + "\n");
         Path config = Fixtures.agentConfig(dir, TestDatabases.root(), "edxapp_sec");
-        Files.writeString(config, Files.readString(config) + """
+        Files.writeString(config, Files.readString(config).replace("listen: unix:agent.sock", "listen: 127.0.0.1:0") + """
                 tls:
                   cert: server.crt
                   key: server.key
                   client_ca: ca.crt
                 auth:
-                  token_file: token
+                  tokens:
+                    - {name: ops, file: token, scope: operator}
+                    - {name: grafana, file: dashboard.token, scope: read}
                 """);
         agent = new Agent(AgentConfigLoader.load(config)).start();
+        java.util.logging.Logger.getLogger("org.csmh.agent.audit").addHandler(audit);
         address = "localhost:" + agent.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
+        java.util.logging.Logger.getLogger("org.csmh.agent.audit").removeHandler(audit);
         if (agent != null) {
             agent.stop();
         }
@@ -91,6 +97,50 @@ class SecurityIT {
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();
         }
+    }
+
+    static final List<String> auditLines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    static final java.util.logging.Handler audit = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            auditLines.add(r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @Test
+    void aReadOnlyTokenReadsButChangesNothingAndEveryChangeIsAudited() throws Exception {
+        ClientSecurity readOnly = new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"), READ_TOKEN);
+        ClientSecurity operator = new ClientSecurity(true, dir.resolve("ca.crt"), dir.resolve("client.crt"), dir.resolve("client.key"), TOKEN);
+        String lms = Files.readString(dir.resolve("lms.yml"));
+        org.csmh.proto.v1.ProvisionDatabaseRequest provision = org.csmh.proto.v1.ProvisionDatabaseRequest.newBuilder().setDatabase("csmh_never")
+                .addUsers(org.csmh.proto.v1.DatabaseUser.newBuilder().setName("rt_never").setPassword("audit-secret-pw").setPriv("csmh_never.*:SELECT")).setDryRun(true).build();
+        try (CsmhClient c = CsmhClient.connect(address, 10_000, readOnly)) {
+            c.status(GetStatusRequest.getDefaultInstance());
+            c.listJobs();
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> c.provision(provision));
+            assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("token 'grafana' is read-only") && e.getStatus().getDescription()
+                    .contains("ProvisionDatabase needs an operator token"), e.getStatus().getDescription());
+            StatusRuntimeException settings = assertThrows(StatusRuntimeException.class, () -> c.updateSettings(
+                    org.csmh.proto.v1.UpdateSettingsRequest.newBuilder().setEnableCsmhExtended(org.csmh.proto.v1.Flag.FLAG_TRUE).build()));
+            assertEquals(Status.Code.PERMISSION_DENIED, settings.getStatus().getCode());
+        }
+        assertEquals(lms, Files.readString(dir.resolve("lms.yml")), "the read-only token changed nothing");
+        assertTrue(auditLines.stream().noneMatch(l -> l.contains("token=grafana")), "refused before the call: " + auditLines);
+        try (CsmhClient c = CsmhClient.connect(address, 10_000, operator)) {
+            c.provision(provision);
+        }
+        assertTrue(auditLines.stream().anyMatch(l -> l.startsWith("event=audit phase=end rpc=ProvisionDatabase token=ops subject=\"CN=client")
+                && l.contains("peer=/127.0.0.1:") && l.contains("status=OK")), auditLines.toString());
+        assertTrue(auditLines.stream().noneMatch(l -> l.contains("audit-secret-pw") || l.contains("rpc=GetStatus")), auditLines.toString());
     }
 
     @Test

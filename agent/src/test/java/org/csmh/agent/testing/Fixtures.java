@@ -29,7 +29,7 @@ public final class Fixtures {
         Files.writeString(dir.resolve("admin.pass"), admin.password() + "\n");
         Path config = dir.resolve("agent.yml");
         Files.writeString(config, """
-                listen: 127.0.0.1:0
+                listen: unix:agent.sock
                 state_dir: state
                 job_retry_seconds: 120
                 lms_yml: lms.yml

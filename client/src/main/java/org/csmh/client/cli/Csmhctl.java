@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
                 "3:agent or database unreachable", "4:refused (FAILED_PRECONDITION)", "5:permission denied",
                 "6:status --require-complete found open steps", "7:the job failed or was cancelled"})
 public final class Csmhctl implements Callable<Integer> {
-    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--agent", description = "agent address host:port (env CSMH_AGENT, default ${DEFAULT-VALUE})",
-            defaultValue = "${env:CSMH_AGENT:-127.0.0.1:7443}")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--agent", description = "agent address: unix:/path/to/socket or host:port (env CSMH_AGENT, default ${DEFAULT-VALUE})",
+            defaultValue = "${env:CSMH_AGENT:-" + CsmhClient.DEFAULT_TARGET + "}")
     String agent;
 
     @Option(scope = CommandLine.ScopeType.INHERIT, names = "--timeout", description = "seconds to wait for each call (default ${DEFAULT-VALUE})", defaultValue = "120")
