@@ -12,6 +12,11 @@ if [ ! -x /usr/sbin/mariadbd ] && [ ! -x /usr/sbin/mysqld ]; then need+=(mariadb
 command -v mariadb-install-db >/dev/null 2>&1 || command -v mysql_install_db >/dev/null 2>&1 || need+=(mariadb-server)
 command -v mysqldump >/dev/null 2>&1 || need+=(mariadb-client)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible)
+# The collection as its ecosystem checks it: ansible-lint (production profile) and ansible-test's validate-modules.
+command -v ansible-lint >/dev/null 2>&1 || need+=(ansible-lint)
+/usr/bin/python3 -c 'import voluptuous' >/dev/null 2>&1 || need+=(python3-voluptuous)
+# curl speaks gRPC over the agent's Unix socket as a caller of another uid (SocketAccessIT).
+command -v curl >/dev/null 2>&1 || need+=(curl)
 # Debian's python3 (the one Ansible runs modules with), not whatever python3 comes first on PATH.
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || need+=(python3-pymysql)
 # Django builds CSMHE from the model in DjangoSchemaIT: the reference the agent's own DDL is checked against.

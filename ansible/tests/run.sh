@@ -113,6 +113,17 @@ if playbook "$work/role1.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_v
   fi
 fi
 
+# The role validates its arguments (meta/argument_specs.yml): without the jar paths it stops before touching the
+# host, saying which; ansible-doc documents the role.
+if ! ansible-playbook -i localhost, -c local "$root/ansible/playbooks/csmh_agent.yml" -e csmh_hosts=localhost \
+       -e "csmh_agent_install_dir=$work/role-nojar/opt" > "$work/role-nojar.log" 2>&1 \
+   && grep -q "missing required arguments: csmh_agent_jar_src, csmh_ctl_jar_src" "$work/role-nojar.log" && [ ! -e "$work/role-nojar" ] \
+   && ansible-doc -t role csmh.agent.csmh_agent 2>&1 | grep -q "csmh_agent_socket_group"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "---- role argument_specs"; tail -n 20 "$work/role-nojar.log"
+fi
+
 # ansible-test sanity: the tests that need no download (the others build a venv with pip from the network,
 # which these machines cannot reach).
 mkdir -p "$work/sanity/ansible_collections/csmh"
@@ -124,6 +135,27 @@ if (cd "$work/sanity/ansible_collections/csmh/agent" && ansible-test sanity --lo
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); echo "---- ansible-test sanity"; tail -n 40 "$work/sanity.log"
+fi
+
+# ansible-test's validate-modules logic, run with Debian's python3 and python3-voluptuous as ansible-test runs it
+# (ansible-test itself would first build a venv with pip from the network): documentation against argument specs,
+# RETURN syntax, authors, license headers.
+vm=/usr/lib/python3/dist-packages/ansible_test/_util/controller/sanity/validate-modules
+if (cd "$work/sanity/ansible_collections/csmh/agent" && PYTHONPATH="$vm" ANSIBLE_COLLECTIONS_PATH="$work/sanity" /usr/bin/python3 \
+      "$vm/validate.py" --format plain --arg-spec --collection ansible_collections/csmh/agent \
+      --collection-version "$(sed -n 's/^version: //p' galaxy.yml)" --plugin-type module plugins/modules/*.py > "$work/validate.log" 2>&1) \
+   && [ ! -s "$work/validate.log" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "---- validate-modules"; cat "$work/validate.log"
+fi
+
+# ansible-lint, production profile (ansible/.ansible-lint), on what the collection ships.
+if (cd "$work/sanity/ansible_collections/csmh/agent" && ANSIBLE_COLLECTIONS_PATH="$work/sanity" ansible-lint --nocolor > "$work/lint.log" 2>&1) \
+   && grep -q "Passed with production profile: 0 failure(s), 0 warning(s)" "$work/lint.log"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "---- ansible-lint"; tail -n 40 "$work/lint.log"
 fi
 
 echo "ansible: $passed passed, $failed failed"

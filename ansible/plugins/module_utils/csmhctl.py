@@ -1,4 +1,6 @@
 # -*- coding: utf-8 -*-
+# Copyright: csmh-agent developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # Shared by every csmh module: run `csmhctl --json`, passing the request (secrets included) on stdin, never argv.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -35,6 +37,13 @@ def run(module, args, request=None, ok_codes=(EXIT_OK,), stdin=None):
                 message = doc['error'].get('message', message)
         module.fail_json(msg=message.replace('csmhctl: ', '', 1), rc=rc)
     return rc, lines
+
+
+def warn(module, messages, prefix=''):
+    """The agent's warnings (an existing database in another character set, privileges revoked, a value the next
+    deploy would change) become Ansible warnings, shown in the play's output where an operator sees them."""
+    for message in messages or []:
+        module.warn(prefix + message)
 
 
 def run_one(module, args, request=None):

@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: csmh-agent developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -15,7 +17,7 @@ options:
   force: {description: Skip the verify gate., type: bool, default: false}
 extends_documentation_fragment:
   - csmh.agent.common
-author: csmh-agent developers
+author: csmh-agent developers (@csmh-agent)
 '''
 
 EXAMPLES = r'''

@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: csmh-agent developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -14,7 +16,7 @@ options:
   login_host: {description: Admin login host; omit to use the agent's configured admin endpoint., type: str}
   login_port: {description: Admin login port., type: int, default: 3306}
   login_user: {description: Admin login user., type: str}
-  login_password: {description: Admin login password., type: str, no_log: true}
+  login_password: {description: Admin login password., type: str}
   login_endpoint: {description: Name of an endpoint in the agent config to log in with (default admin)., type: str}
   name: {description: Database name., type: str, default: edxapp_csmh}
   encoding: {description: Character set of a new database; empty takes the old history table's., type: str, default: ''}
@@ -27,13 +29,13 @@ options:
     suboptions:
       name: {description: User name., type: str, required: true}
       host: {description: Host pattern., type: str, default: '%'}
-      password: {description: Password., type: str, required: true, no_log: true}
+      password: {description: Password., type: str, required: true}
       priv: {description: "Privileges, e.g. C(edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE); C(*.*:PROCESS) for global ones; GRANT means WITH GRANT OPTION.", type: str, required: true}
       append_privs: {description: "As community.mysql: add what priv names and revoke nothing. False makes priv exact: what it does not name (other objects, the grant option) is revoked.", type: bool, default: false}
   update_password: {description: When to set passwords of existing users (as community.mysql; C(always) keeps lms.yml and the database in step)., type: str, choices: [on_create, always], default: always}
 extends_documentation_fragment:
   - csmh.agent.common
-author: csmh-agent developers
+author: csmh-agent developers (@csmh-agent)
 '''
 
 EXAMPLES = r'''
@@ -88,6 +90,7 @@ def main():
     if p['collation']:
         request['collation'] = p['collation']
     doc = csmhctl.run_one(module, ['provision'], request)
+    csmhctl.warn(module, doc.get('warnings', []))
     module.exit_json(changed=doc.get('changed', False), statements=doc.get('statements', []),
                      warnings_from_agent=doc.get('warnings', []))
 

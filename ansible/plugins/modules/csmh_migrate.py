@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: csmh-agent developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -15,10 +17,10 @@ options:
   without_django: {description: Create CSMHE with migration 0001's DDL instead of running commands., type: bool, default: false}
   auto_increment_offset: {description: AUTO_INCREMENT above max(old id) with without_django., type: int, default: 10000}
   db_migration_user: {description: DB_MIGRATION_USER for the commands., type: str}
-  db_migration_password: {description: DB_MIGRATION_PASS for the commands., type: str, no_log: true}
+  db_migration_password: {description: DB_MIGRATION_PASS for the commands., type: str}
 extends_documentation_fragment:
   - csmh.agent.common
-author: csmh-agent developers
+author: csmh-agent developers (@csmh-agent)
 '''
 
 EXAMPLES = r'''

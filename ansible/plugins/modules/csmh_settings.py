@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: csmh-agent developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -12,17 +14,17 @@ description:
 options:
   db_name: {description: NAME; omitted keeps the entry's (else edxapp_csmh)., type: str}
   db_user: {description: USER; omitted keeps the entry's (else DATABASES.default's)., type: str}
-  db_password: {description: PASSWORD; omitted keeps the entry's (else DATABASES.default's)., type: str, no_log: true}
+  db_password: {description: PASSWORD; omitted keeps the entry's (else DATABASES.default's)., type: str}
   db_host: {description: HOST; omitted keeps the entry's (else DATABASES.default's)., type: str}
-  db_port: {description: PORT; omitted keeps the entry's (else DATABASES.default's, else 3306)., type: int}
-  db_options: {description: OPTIONS (typed values kept); empty keeps the entry's (else DATABASES.default's, e.g. isolation_level)., type: dict, default: {}}
+  db_port: {description: "PORT; omitted keeps the entry's (else DATABASES.default's, else 3306).", type: int}
+  db_options: {description: "OPTIONS (typed values kept); empty keeps the entry's (else DATABASES.default's, e.g. isolation_level).", type: dict, default: {}}
   conn_max_age: {description: CONN_MAX_AGE; omitted keeps the entry's (else DATABASES.default's)., type: int}
   enable_csmh_extended: {description: FEATURES.ENABLE_CSMH_EXTENDED; omit to leave as is., type: bool}
   read_from_multiple_tables: {description: FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES; omit to leave as is., type: bool}
   include_cms: {description: Edit cms.yml too when the agent manages one., type: bool, default: true}
 extends_documentation_fragment:
   - csmh.agent.common
-author: csmh-agent developers
+author: csmh-agent developers (@csmh-agent)
 '''
 
 EXAMPLES = r'''
@@ -34,9 +36,9 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-files: {description: Per file, whether it changed, the masked diff and the backup path., type: list, elements: dict, returned: always}
-ansible_overrides: {description: The EDXAPP_* variables matching the new lms.yml, typed as lms.yml has them (password masked)., type: dict, returned: always}
-next_deploy_changes: {description: What the next edxapp deploy would still change (e.g. CONN_MAX_AGE, which edxapp.yml shares with DATABASES.default)., type: list, elements: str, returned: always}
+files: {description: 'Per file: whether it changed, the masked diff and the backup path.', type: list, elements: dict, returned: always}
+ansible_overrides: {description: 'The EDXAPP_* variables matching the new lms.yml, typed as lms.yml has them (password masked).', type: dict, returned: always}
+next_deploy_changes: {description: 'What the next edxapp deploy would still change (e.g. CONN_MAX_AGE, which edxapp.yml shares with DATABASES.default).', type: list, elements: str, returned: always}
 '''
 
 import re
@@ -84,6 +86,7 @@ def main():
     if 'database' not in request and len(request) == 2:
         module.fail_json(msg='nothing to set: give a db_* parameter or a flag')
     doc = csmhctl.run_one(module, ['settings'], request)
+    csmhctl.warn(module, doc.get('nextDeployChanges', []), 'the next edxapp deploy would change: ')
     files = doc.get('files', [])
     # Typed as lms.yml has them (a string 'false' would be true to Python).
     result = dict(changed=doc.get('changed', False), files=files, ansible_overrides=csmhctl.overrides(doc),

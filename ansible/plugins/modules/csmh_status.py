@@ -1,5 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
+# Copyright: csmh-agent developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -13,7 +15,7 @@ options:
   job_id: {description: Also return this job as C(job)., type: str}
 extends_documentation_fragment:
   - csmh.agent.common
-author: csmh-agent developers
+author: csmh-agent developers (@csmh-agent)
 '''
 
 EXAMPLES = r'''
@@ -28,7 +30,7 @@ steps:
   description: The procedure's steps by id, each with C(state) (done, todo, running or blocked), C(title), C(detail), C(action) and C(job_id).
   type: dict
   returned: always
-todo: {description: Ids of the steps not done yet, in order., type: list, elements: str, returned: always}
+todo: {description: 'Ids of the steps not done yet, in order.', type: list, elements: str, returned: always}
 next_step: {description: The first step not done; empty when the procedure is complete., type: str, returned: always}
 jobs: {description: Every job's last snapshot., type: list, elements: dict, returned: always}
 job: {description: The job named by job_id., type: dict, returned: when job_id is given}
@@ -47,6 +49,7 @@ def main():
     jobs = csmhctl.jobs(module)
     result = dict(changed=False, checks=status.get('checks', []), complete=status.get('complete', False), jobs=jobs,
                   steps=steps, todo=[k for k, v in steps.items() if v['state'] != 'done'], next_step=status.get('nextStep', ''))
+    csmhctl.warn(module, ['%s: %s' % (c.get('title'), c.get('detail')) for c in result['checks'] if c.get('state') == 'CHECK_STATE_WARNING'])
     if module.params['job_id']:
         rc, lines = csmhctl.run(module, ['job', module.params['job_id']])
         result['job'] = lines[-1]
