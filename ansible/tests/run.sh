@@ -75,6 +75,19 @@ vars=(-e "csmh_hosts=localhost" -e "csmh_agent=$agent" -e "csmh_csmhctl=$work/bi
       -e csmh_growth_check_seconds=0 -e '{"csmh_copy_pace": {"chunk_size": 1000, "sleep_ms": 0}, "csmh_purge_pace": {"chunk_size": 1000, "sleep_ms": 0}}'
       -e "csmh_overrides_file=$work/overrides.yml")
 book="$root/ansible/playbooks/csmh_procedure.yml"
+# Check mode on the fresh host walks every step and changes nothing: lms.yml/cms.yml, the database, the agent's job
+# records and the overrides file stay as they were.
+sums_before="$(sha256sum "$env_dir/lms.yml" "$env_dir/cms.yml")"
+if playbook "$work/proc0.log" "$book" "${vars[@]}" --check; then
+  if [ "$sums_before" = "$(sha256sum "$env_dir/lms.yml" "$env_dir/cms.yml")" ] && [ ! -e "$work/overrides.yml" ] \
+     && [ -z "$(ls -A "$env_dir/state/jobs" 2>/dev/null)" ] \
+     && [ -z "$(mariadb -h127.0.0.1 -P"$db_port" -uroot -N -e "SHOW DATABASES LIKE 'edxapp_csmh'")" ] \
+     && grep -q "TASK \[Purge the old table\]" "$work/proc0.log"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "check mode on a fresh host changed something"; tail -n 40 "$work/proc0.log"
+  fi
+fi
 if playbook "$work/proc1.log" "$book" "${vars[@]}"; then
   read -r changed fails < <(recap "$work/proc1.log")
   if [ "$changed" -ge 6 ] && [ "$fails" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "first run: changed=$changed failed=$fails"; fi

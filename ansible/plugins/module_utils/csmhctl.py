@@ -15,6 +15,7 @@ COMMON_ARGS = dict(
 
 # csmhctl's exit codes (README.md)
 EXIT_OK = 0
+EXIT_REFUSED = 4
 EXIT_JOB_FAILED = 7
 
 
@@ -44,6 +45,14 @@ def warn(module, messages, prefix=''):
     deploy would change) become Ansible warnings, shown in the play's output where an operator sees them."""
     for message in messages or []:
         module.warn(prefix + message)
+
+
+def error_message(lines):
+    """The message of csmhctl's --json error document, if it printed one."""
+    for doc in lines:
+        if isinstance(doc, dict) and 'error' in doc:
+            return doc['error'].get('message', '')
+    return ''
 
 
 def run_one(module, args, request=None):
