@@ -1,6 +1,8 @@
 package org.csmh.agent;
 
 import java.io.IOException;
+import org.csmh.agent.metrics.AgentMetrics;
+import org.csmh.agent.metrics.MetricsServer;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Map;
@@ -39,6 +41,9 @@ public final class Agent {
     private final AgentServer server;
     private final JobManager jobs;
     private final DataSources pools;
+    private final AgentMetrics prometheus;
+    private final org.csmh.agent.config.ListenAddress metricsAddress;
+    private MetricsServer metricsServer;
 
     public Agent(AgentConfig config) throws IOException {
         ConnectionFactory connections = new ConnectionFactory(5000);
@@ -51,12 +56,16 @@ public final class Agent {
         JobEnvironment env = new JobEnvironment(connections, endpoints);
         ThrottleMetrics metrics = new ThrottleMetrics(connections, endpoints::resolve);
         long retryMillis = config.jobRetrySeconds() * 1000L;
+        // Job gauges are read from the snapshots at scrape time, so they always agree with GetJob.
+        AgentMetrics prometheus = new AgentMetrics(VERSION, this::jobSnapshots, metrics);
+        this.metricsAddress = config.metrics();
+        this.prometheus = prometheus;
         this.jobs = new JobManager(new JobStore(config.stateDir()), record -> switch (record.getSpecCase()) {
             case COPY -> Retrying.body(retryMillis, new CopyRunner(env, metrics));
             case VERIFY -> Retrying.body(retryMillis, new VerifyRunner(env, metrics));
             case PURGE -> Retrying.body(retryMillis, new PurgeRunner(env, metrics));
             default -> throw new IllegalStateException("job " + record.getJob().getId() + " has no spec");
-        });
+        }, config.metrics() == null ? org.csmh.agent.job.JobTelemetry.NONE : prometheus);
         CutoverGate gate = new CutoverGate(jobs, env, settings);
         JobService jobService = new JobService(new CopyStarter(jobs, env, Thread::sleep), new VerifyStarter(jobs, env),
                 new PurgeStarter(jobs, env, gate), jobs);
@@ -69,8 +78,20 @@ public final class Agent {
 
     public Agent start() throws IOException {
         jobs.restore();
+        if (metricsAddress != null) {
+            metricsServer = new MetricsServer(metricsAddress.host(), metricsAddress.port(), prometheus);
+        }
         server.start();
         return this;
+    }
+
+    /** The port of the Prometheus endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
+    }
+
+    private java.util.List<org.csmh.proto.v1.Job> jobSnapshots() {
+        return jobs.list();
     }
 
     public JobManager jobs() {
@@ -88,6 +109,9 @@ public final class Agent {
 
     public void stop() throws InterruptedException {
         server.shutdown(10);
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         jobs.close();
         pools.close();
     }

@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  */
 public final class AgentConfigLoader {
-    private static final Set<String> TOP = Set.of("listen", "socket_group", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth");
+    private static final Set<String> TOP = Set.of("listen", "socket_group", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth", "metrics");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias");
 
     private AgentConfigLoader() {
@@ -86,7 +86,24 @@ public final class AgentConfigLoader {
         Path state = path(map, "state_dir", baseDir);
         int retry = number(string(map, "job_retry_seconds", "600"), "job_retry_seconds", 0, 86_400);
         return new AgentConfig(listen, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry,
-                migrations(map.get("migrations"), baseDir, lms, cms), security);
+                migrations(map.get("migrations"), baseDir, lms, cms), security, metrics(map.get("metrics")));
+    }
+
+    /** metrics: {listen: host:port}: the Prometheus endpoint, off when absent. It serves numbers, never secrets. */
+    static ListenAddress metrics(Object section) {
+        if (section == null) {
+            return null;
+        }
+        if (!(section instanceof Map<?, ?> m)) {
+            throw new ConfigException("metrics: expected a mapping with listen: host:port");
+        }
+        unknownKeys(m, Set.of("listen"), "metrics");
+        String listen = string(m, "listen", null);
+        int colon = listen == null ? -1 : listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("metrics.listen: expected host:port, got '" + listen + "'");
+        }
+        return ListenAddress.tcp(listen.substring(0, colon).replace("[", "").replace("]", ""), port(listen.substring(colon + 1), "metrics.listen"));
     }
 
     /**

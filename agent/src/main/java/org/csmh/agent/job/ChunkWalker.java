@@ -111,6 +111,7 @@ public final class ChunkWalker {
         lastChunkNanos = nanos;
         lastCompletedAt = System.nanoTime();
         rowsThisRun += rows;
+        job.telemetry().chunkDone(job.spec().getJob().getKind(), nanos, rows);
         ids.add(lastCompletedAt, range.last() - range.first() + 1, rows);
         double idRate = ids.idsPerSecond();
         long remaining = last - doneThrough;

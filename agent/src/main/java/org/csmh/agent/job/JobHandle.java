@@ -13,10 +13,21 @@ import org.csmh.proto.v1.JobState;
 public final class JobHandle {
     private final JobRecord spec;
     private final JobStateMachine machine;
+    private final JobTelemetry telemetry;
 
     JobHandle(JobStore store, JobRecord record) {
+        this(store, record, JobTelemetry.NONE);
+    }
+
+    JobHandle(JobStore store, JobRecord record, JobTelemetry telemetry) {
         this.spec = record;
         this.machine = new JobStateMachine(record.getJob(), job -> store.save(record.toBuilder().setJob(job).build()));
+        this.telemetry = telemetry;
+    }
+
+    /** Where chunk timings and retries go (a metrics endpoint, or nowhere). */
+    public JobTelemetry telemetry() {
+        return telemetry;
     }
 
     public Job snapshot() {

@@ -35,16 +35,23 @@ public final class JobManager implements AutoCloseable {
         return t;
     });
 
+    private final JobTelemetry telemetry;
+
     public JobManager(JobStore store, Function<JobRecord, JobBody> bodies) {
+        this(store, bodies, JobTelemetry.NONE);
+    }
+
+    public JobManager(JobStore store, Function<JobRecord, JobBody> bodies, JobTelemetry telemetry) {
         this.store = store;
         this.bodies = bodies;
+        this.telemetry = telemetry;
     }
 
     /** Loads saved jobs; the unfinished ones run again (paused ones wait for a resume). */
     public void restore() {
         for (JobRecord r : store.loadAll()) {
             Job job = r.getJob();
-            JobHandle handle = new JobHandle(store, r);
+            JobHandle handle = new JobHandle(store, r, telemetry);
             jobs.put(job.getId(), handle);
             if (!JobHandle.isTerminal(job.getState())) {
                 LOG.info("event=job_restored id=" + job.getId() + " kind=" + job.getKind() + " state=" + job.getState()
@@ -88,7 +95,7 @@ public final class JobManager implements AutoCloseable {
                 .setUpdatedAt(Instant.now().toString()).setEtaSeconds(-1).build();
         JobRecord r = record.toBuilder().setJob(job).build();
         store.save(r);
-        JobHandle handle = new JobHandle(store, r);
+        JobHandle handle = new JobHandle(store, r, telemetry);
         jobs.put(job.getId(), handle);
         LOG.info("event=job_started id=" + job.getId() + " kind=" + job.getKind() + " range=" + job.getRangeStart() + ".." + job.getRangeEnd());
         launch(handle, "cannot run this job: ");

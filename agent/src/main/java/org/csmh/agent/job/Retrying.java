@@ -45,6 +45,7 @@ public final class Retrying {
                 String reason = "database error, retrying in " + wait / 1000 + " s: " + SqlErrors.firstLine(cause);
                 LOG.warning("event=job_retry id=" + job.id() + " reason=\"" + reason + "\"");
                 job.control().retryWait(reason);
+                job.telemetry().retried(job.spec().getJob().getKind());
                 if (!job.control().sleep(wait)) {
                     return;
                 }

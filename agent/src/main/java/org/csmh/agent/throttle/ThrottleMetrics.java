@@ -66,6 +66,13 @@ public class ThrottleMetrics {
             "SHOW SLAVE STATUS");
     private static final int SYNTAX_ERROR = 1064;
     private final Map<String, String> statementFor = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The last lag read per replica endpoint, for the metrics endpoint (a dashboard shows what the throttle saw). */
+    private final Map<String, Reading> lastLag = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The last lag read of each replica endpoint any job watched. */
+    public Map<String, Reading> lastReplicaLag() {
+        return Map.copyOf(lastLag);
+    }
 
     /**
      * The lag of each replica endpoint: the largest Seconds_Behind_Source (Seconds_Behind_Master before MySQL 8.0.22
@@ -81,6 +88,7 @@ public class ThrottleMetrics {
                 out.put(name, Reading.failed(SqlErrors.firstLine(e)));
             }
         }
+        lastLag.putAll(out);
         return out;
     }
 

@@ -48,7 +48,8 @@ class ReplicaLagIT {
                         + " MASTER_LOG_FILE='" + file + "', MASTER_LOG_POS=" + position + ", MASTER_DELAY=" + DELAY_SECONDS,
                 "START SLAVE");
         try (CopyHarness h = new CopyHarness(dir, p, p, 3_000)) {
-            Files.writeString(h.config, Files.readString(h.config) + "  replica1:\n    host: 127.0.0.1\n    port: " + r.port() + "\n    user: root\n");
+            Files.writeString(h.config, Files.readString(h.config) + "  replica1:\n    host: 127.0.0.1\n    port: " + r.port() + "\n    user: root\n"
+                    + "metrics:\n  listen: 127.0.0.1:0\n");
             h.startInProcess();
             h.configureTarget();
             awaitCaughtUp(r, h.targetDb);
@@ -57,10 +58,18 @@ class ReplicaLagIT {
             Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(Pace.newBuilder().setChunkSize(1_000)
                     .setSleepMs(2_000).setMaxReplicaLagSeconds(0).addReplicaEndpoints("replica1")).build());
             List<String> reasons = new ArrayList<>();
+            String scrapedWhileThrottled = null;
             Job j = h.client.getJob(job.getId());
             while (!org.csmh.agent.job.JobHandle.isTerminal(j.getState())) {
                 if (!j.getThrottleReason().isEmpty() && !reasons.contains(j.getThrottleReason())) {
                     reasons.add(j.getThrottleReason());
+                }
+                if (!j.getThrottleReason().isEmpty() && scrapedWhileThrottled == null) {
+                    // What a dashboard sees while the copy waits: throttled for replica lag, and the lag the throttle read.
+                    String text = MetricsIT.scrape(h.agent.metricsPort());
+                    if (MetricsIT.value(text, "csmh_job_throttled", "cause=\"replica_lag\",job_id=\"" + job.getId() + "\",kind=\"copy\"") == 1.0) {
+                        scrapedWhileThrottled = text;
+                    }
                 }
                 Thread.sleep(50);
                 j = h.client.getJob(job.getId());
@@ -68,6 +77,8 @@ class ReplicaLagIT {
             assertEquals(JobState.JOB_STATE_SUCCEEDED, j.getState(), j.toString());
             assertTrue(reasons.stream().anyMatch(x -> x.matches("replica replica1 lags [1-9]\\d* s > 0 s")), reasons.toString());
             assertEquals(3_000, j.getRowsDone());
+            assertTrue(scrapedWhileThrottled != null, "a scrape while throttled shows csmh_job_throttled{cause=replica_lag} 1");
+            assertTrue(MetricsIT.value(scrapedWhileThrottled, "csmh_replica_lag_seconds", "endpoint=\"replica1\"") >= 1, scrapedWhileThrottled);
 
             TestDatabases.execute(r, "STOP SLAVE SQL_THREAD");
             Job verify = h.client.startVerify(StartVerifyRequest.newBuilder().setPace(Pace.newBuilder().setChunkSize(1_000)
