@@ -5,21 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.csmh.agent.mysql.Endpoint;
-import org.csmh.agent.mysql.HistoryTables;
 import org.csmh.agent.mysql.TableNames;
-import org.csmh.agent.sandbox.HistorySeeder;
 import org.csmh.agent.sandbox.DatabaseSandbox;
 import org.csmh.agent.sandbox.SandboxEngine;
-import org.csmh.client.CsmhClient;
-import org.csmh.proto.v1.Job;
-import org.csmh.proto.v1.JobState;
 import org.csmh.proto.v1.Pace;
 import org.csmh.proto.v1.StartCopyRequest;
-import org.csmh.proto.v1.WatchJobRequest;
 
 /**
  * Side-by-side copy benchmark on two throwaway MariaDB servers (A and B), each case run against its baseline in
@@ -32,7 +25,7 @@ import org.csmh.proto.v1.WatchJobRequest;
  * {@code bench/run.sh [--rows 100000,1000000] [--reps 3]}; results go to stdout and bench/results/latest.md.
  */
 public final class CopyBenchmark {
-    private static final String SRC = "edxapp_bench";
+    private static final String SRC = BenchData.SRC;
     private final DatabaseSandbox a;
     private final DatabaseSandbox b;
     private final Path work;
@@ -122,7 +115,7 @@ public final class CopyBenchmark {
 
     private List<Result> run(long rows, int reps) throws Exception {
         log("seeding %,d rows", rows);
-        seed(rows);
+        BenchData.seed(a.rootEndpoint(), rows);
         List<Double> oursSame = new ArrayList<>();
         List<Double> baseSame = new ArrayList<>();
         List<Double> oursCross = new ArrayList<>();
@@ -144,41 +137,16 @@ public final class CopyBenchmark {
             log("rep %d: same %.2fs vs INSERT..SELECT %.2fs; cross %.2fs vs mysqldump|mysql %.2fs", r + 1,
                     crossOnly ? 0 : oursSame.get(r), crossOnly ? 0 : baseSame.get(r), oursCross.get(r), baseCross.get(r));
         }
-        Result cross = new Result(rows, "cross server", median(oursCross), median(baseCross), median(floorCross), peakHeap, gcs,
+        Result cross = new Result(rows, "cross server", BenchData.median(oursCross), BenchData.median(baseCross), BenchData.median(floorCross), peakHeap, gcs,
                 spread(oursCross, baseCross));
-        return crossOnly ? List.of(cross) : List.of(new Result(rows, "same instance", median(oursSame), median(baseSame), 0, 0, 0,
+        return crossOnly ? List.of(cross) : List.of(new Result(rows, "same instance", BenchData.median(oursSame), BenchData.median(baseSame), 0, 0, 0,
                 spread(oursSame, baseSame)), cross);
     }
 
-    private void seed(long rows) throws Exception {
-        Endpoint root = a.rootEndpoint();
-        exec(root, "DROP DATABASE IF EXISTS " + SRC);
-        long base = Math.min(rows, 20_000);
-        HistorySeeder.seed(root, SRC, base, null);
-        // Doubling keeps seeding minutes-fast at millions of rows; states repeat, ids do not.
-        String t = SRC + "." + TableNames.CSMH;
-        long have = base;
-        while (have < rows) {
-            long take = Math.min(have, rows - have);
-            exec(root, "INSERT INTO " + t + " (version, created, state, grade, max_grade, student_module_id) SELECT version, created, state, "
-                    + "grade, max_grade, student_module_id FROM " + t + " ORDER BY id LIMIT " + take);
-            have += take;
-        }
-        exec(root, "ANALYZE TABLE " + t);
-    }
-
-    private void freshTarget(Endpoint server, String db, String table, long rows) {
-        exec(server, "DROP DATABASE IF EXISTS " + db, "CREATE DATABASE " + db + " CHARACTER SET utf8", HistoryTables.createCsmhe(db),
-                "ALTER TABLE " + db + "." + TableNames.CSMHE + " AUTO_INCREMENT = " + (rows * 2 + 10_000));
-        if (!table.equals(TableNames.CSMHE)) {
-            exec(server, "RENAME TABLE " + db + "." + TableNames.CSMHE + " TO " + db + "." + table);
-        }
-    }
-
     private double insertSelect(long rows) {
-        freshTarget(a.rootEndpoint(), "csmh_base", TableNames.CSMHE, rows);
+        BenchData.freshTarget(a.rootEndpoint(), "csmh_base", TableNames.CSMHE, rows);
         long t0 = System.nanoTime();
-        exec(a.rootEndpoint(), "INSERT INTO csmh_base." + TableNames.CSMHE + " (id, version, created, state, grade, max_grade, student_module_id) "
+        BenchData.exec(a.rootEndpoint(), "INSERT INTO csmh_base." + TableNames.CSMHE + " (id, version, created, state, grade, max_grade, student_module_id) "
                 + "SELECT id, version, created, state, grade, max_grade, student_module_id FROM " + SRC + "." + TableNames.CSMH);
         return (System.nanoTime() - t0) / 1e9;
     }
@@ -188,19 +156,19 @@ public final class CopyBenchmark {
      * filled into a fresh CSMHE. No client can copy across servers faster than this.
      */
     private double targetFloor(long rows) {
-        freshTarget(b.rootEndpoint(), "csmh_floor", TableNames.CSMHE, rows);
+        BenchData.freshTarget(b.rootEndpoint(), "csmh_floor", TableNames.CSMHE, rows);
         long t0 = System.nanoTime();
-        exec(b.rootEndpoint(), "INSERT INTO csmh_floor." + TableNames.CSMHE + " (id, version, created, state, grade, max_grade, student_module_id) "
+        BenchData.exec(b.rootEndpoint(), "INSERT INTO csmh_floor." + TableNames.CSMHE + " (id, version, created, state, grade, max_grade, student_module_id) "
                 + "SELECT id, version, created, state, grade, max_grade, student_module_id FROM csmh_dump." + TableNames.CSMH);
         double t = (System.nanoTime() - t0) / 1e9;
-        exec(b.rootEndpoint(), "DROP DATABASE csmh_floor");
+        BenchData.exec(b.rootEndpoint(), "DROP DATABASE csmh_floor");
         return t;
     }
 
     private double dumpPipe(long rows) throws Exception {
         // The dump lands in a table with CSMHE's definition under the old name; --complete-insert names the columns
         // because CSMHE orders them differently.
-        freshTarget(b.rootEndpoint(), "csmh_dump", TableNames.CSMH, rows);
+        BenchData.freshTarget(b.rootEndpoint(), "csmh_dump", TableNames.CSMH, rows);
         String cmd = "set -o pipefail; mysqldump --no-create-info --complete-insert --skip-lock-tables --single-transaction --where='id BETWEEN 1 AND "
                 + rows + "' -h127.0.0.1 -P" + a.port() + " -uroot " + SRC + " " + TableNames.CSMH + " | mysql -h127.0.0.1 -P" + b.port()
                 + " -uroot csmh_dump";
@@ -217,85 +185,16 @@ public final class CopyBenchmark {
 
     /** Our copy job into {@code target}, with the agent as its own JVM so its heap can be measured. */
     private Run ours(long rows, DatabaseSandbox target, Pace pace) throws Exception {
-        freshTarget(target.rootEndpoint(), "csmh_bench", TableNames.CSMHE, rows);
-        Path dir = Files.createTempDirectory(work, "agent-");
-        Files.writeString(dir.resolve("lms.yml"), """
-                DATABASES:
-                    default:
-                        ENGINE: django.db.backends.mysql
-                        HOST: 127.0.0.1
-                        NAME: %s
-                        PASSWORD: ''
-                        PORT: '%d'
-                        USER: root
-                    student_module_history:
-                        ENGINE: django.db.backends.mysql
-                        HOST: 127.0.0.1
-                        NAME: csmh_bench
-                        PASSWORD: ''
-                        PORT: '%d'
-                        USER: root
-                """.formatted(SRC, a.port(), target.port()));
-        Files.writeString(dir.resolve("agent.yml"), "listen: unix:agent.sock\nlms_yml: lms.yml\nstate_dir: state\n");
-        Path gcLog = dir.resolve("gc.log");
-        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + agentHeap,
-                GcLogHeap.jvmFlag(gcLog),
-                "-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain", "--config", dir.resolve("agent.yml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
-        try (CsmhClient client = CsmhClient.connect("unix:" + dir.resolve("agent.sock"), 600_000)) {
-            awaitUp(client);
-            // In production the agent is already running when a copy starts: warm its database and gRPC paths first,
-            // so the timing is the copy's and not the JVM's first minute.
-            client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance());
+        BenchData.freshTarget(target.rootEndpoint(), "csmh_bench", TableNames.CSMHE, rows);
+        try (BenchAgent agent = new BenchAgent(work, agentHeap, a.port(), target.port())) {
             long t0 = System.nanoTime();
-            Job job = client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(pace).build());
-            Job last = job;
-            Iterator<Job> events = client.watch(WatchJobRequest.newBuilder().setId(job.getId()).build());
-            while (events.hasNext()) {
-                last = events.next();
-            }
+            agent.copy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(pace).build(), rows);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            log("  ours into :%d: %.2fs; cpu s: agent %.1f", target.port(), seconds,
-                    agent.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(-1.0));
-            if (last.getState() != JobState.JOB_STATE_SUCCEEDED || last.getRowsDone() != rows) {
-                throw new IllegalStateException("copy did not complete: " + last + "\n" + Files.readString(dir.resolve("agent.log")));
-            }
-            agent.destroy();
-            agent.waitFor();
-            return new Run(seconds, GcLogHeap.read(gcLog));
-        } finally {
-            agent.destroy();
-            agent.waitFor();
+            log("  ours into :%d: %.2fs; cpu s: agent %.1f", target.port(), seconds, agent.cpuSeconds());
+            agent.process.destroy();
+            agent.process.waitFor();
+            return new Run(seconds, GcLogHeap.read(agent.gcLog));
         }
-    }
-
-    private static void awaitUp(CsmhClient client) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            try {
-                client.listJobs();
-                return;
-            } catch (RuntimeException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("agent did not start");
-    }
-
-    private static void exec(Endpoint e, String... sql) {
-        try (var c = new org.csmh.agent.mysql.ConnectionFactory(5000).open(e); var st = c.createStatement()) {
-            for (String s : sql) {
-                st.execute(s);
-            }
-        } catch (java.sql.SQLException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(Double::compare);
-        int m = s.size() / 2;
-        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
     }
 
     private static String report(List<Result> results, int reps, String heap, int sameChunk, int crossChunk, String target) {

@@ -66,9 +66,10 @@ public final class CopyRunner implements JobPass {
             LOG.info("event=copy_resume id=" + job.id() + " mode=" + snap.getMode() + " from=" + (done + 1) + " to=" + snap.getRangeEnd()
                     + " rows_done=" + rows);
             int lockMode = new Inspector(control).autoincLockMode();
-            if (lockMode < 2) {
-                LOG.warning("event=copy_autoinc_lock id=" + job.id() + " innodb_autoinc_lock_mode=" + lockMode
-                        + " effect=\"each chunk holds the AUTO-INC lock of " + TableNames.CSMHE + "; LMS inserts wait up to one chunk's time\"");
+            if (lockMode == 0) {
+                LOG.warning("event=copy_autoinc_lock id=" + job.id() + " innodb_autoinc_lock_mode=0 effect=\"every insert into "
+                        + TableNames.CSMHE + " takes its table AUTO-INC lock (traditional mode), the copy's too: LMS inserts wait up to"
+                        + " one statement's time; keep chunks short (--target-chunk-ms 200)\"");
             }
             if (snap.getReconcileFrom() == 0 && !settleBeforeFirstChunk(job, sourceMeta, source, first, done, settleTimeoutMs)) {
                 return;
@@ -77,7 +78,7 @@ public final class CopyRunner implements JobPass {
                     : Throttling.of(metrics, job, control);
             ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, throttle, lock::check);
             for (int pass = 0; ; pass++) {
-                try (ChunkCopier copier = copier(job, snap.getMode(), source, target, tables)) {
+                try (ChunkCopier copier = copier(job, snap.getMode(), source, target, tables, lockMode)) {
                     copier.copyAll(walker);
                 }
                 if (job.control().cancelled()) {
@@ -180,15 +181,30 @@ public final class CopyRunner implements JobPass {
         return done < first ? 0 : LateCommits.count(target, tables.csmhe(), new IdRange(first, done));
     }
 
-    private ChunkCopier copier(JobHandle job, CopyMode mode, Endpoint source, Endpoint target, Tables tables) throws SQLException {
+    /**
+     * The write path, from the copy mode and CSMHE's server's innodb_autoinc_lock_mode. Under mode 1 (MariaDB's
+     * default, MySQL 5.7's) INSERT..SELECT and LOAD DATA are "bulk inserts" that hold CSMHE's table AUTO-INC lock for
+     * the whole statement although they supply every id, so the LMS's own history inserts queue behind each chunk;
+     * explicit-id multi-row INSERT..VALUES are "simple inserts", which take only the short allocation mutex there.
+     * So under mode 1 both modes read the rows and write INSERT..VALUES. Mode 2 (MySQL 8's default) has no such lock
+     * and mode 0 locks every insert alike: there the faster statements stay.
+     */
+    private ChunkCopier copier(JobHandle job, CopyMode mode, Endpoint source, Endpoint target, Tables tables, int lockMode) throws SQLException {
         java.util.function.Consumer<String> path = p -> job.progress(b -> b.setWritePath(p));
-        if (mode == CopyMode.COPY_MODE_SAME_INSTANCE) {
+        org.csmh.proto.v1.CopyStatement asked = job.spec().getCopy().getStatement();
+        String simpleInserts = switch (asked) {
+            case COPY_STATEMENT_SIMPLE_INSERTS -> "asked for";
+            case COPY_STATEMENT_BULK -> null;
+            default -> lockMode == 1 ? "innodb_autoinc_lock_mode=1: INSERT..SELECT and LOAD DATA would hold "
+                    + TableNames.CSMHE + "'s table AUTO-INC lock for a whole chunk, stalling LMS inserts" : null;
+        };
+        if (mode == CopyMode.COPY_MODE_SAME_INSTANCE && simpleInserts == null) {
             path.accept("INSERT..SELECT per chunk (same instance)");
             return new SameInstanceCopier(env.plain(env.sameInstanceCopier()), tables);
         }
         Connection reader = env.streamingReader(source);
         try {
-            return new CrossServerCopier(reader, env.bulkWriter(target), tables, path);
+            return new CrossServerCopier(reader, env.bulkWriter(target), tables, path, simpleInserts);
         } catch (RuntimeException | SQLException e) {
             reader.close();
             throw e;

@@ -39,6 +39,9 @@ public final class CopyStarter {
         if (r.getModeValue() < 0 || CopyMode.forNumber(r.getModeValue()) == null) {
             throw new InvalidInputException("unknown copy mode " + r.getModeValue());
         }
+        if (r.getStatementValue() < 0 || org.csmh.proto.v1.CopyStatement.forNumber(r.getStatementValue()) == null) {
+            throw new InvalidInputException("unknown copy statement " + r.getStatementValue() + " (AUTO, BULK or SIMPLE_INSERTS)");
+        }
         IdRange.checkRequested(r.getRangeStart(), r.getRangeEnd());
         long growth = r.hasGrowthCheckSeconds() ? Unsigned.atMost(r.getGrowthCheckSeconds(), MAX_GROWTH_CHECK_SECONDS, "growth_check_seconds") : 5;
         if (r.hasSettleTimeoutSeconds()) {

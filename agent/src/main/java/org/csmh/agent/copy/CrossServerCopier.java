@@ -31,7 +31,6 @@ import org.csmh.agent.mysql.TableNames;
 final class CrossServerCopier implements ChunkCopier {
     private static final Logger LOG = Logger.getLogger(CrossServerCopier.class.getName());
     static final int MAX_CHUNK_BYTES = 32 * 1024 * 1024;
-    private static final int INSERT_ROWS = 500;
     private static final Set<String> UTF8 = Set.of("utf8", "utf8mb3", "utf8mb4");
 
     private record Batch(IdRange range, ChunkEncoder text, Exception error, boolean end) {
@@ -47,11 +46,25 @@ final class CrossServerCopier implements ChunkCopier {
     // Read by the reader thread to pick the encoding, changed by the writer if the server refuses LOAD DATA LOCAL.
     private volatile boolean localInfile = true;
     private final String insertPrefix;
+    /** CSMHE's text columns are UTF-8, as the bytes the reader gets: bound as they are, no decoding. */
+    private final boolean bindBytes;
+    /** Server-side prepared multi-row INSERTs by row count (a full batch, and the last one of a chunk). */
+    private final java.util.Map<Integer, PreparedStatement> prepared = new java.util.HashMap<>();
+    static final int PREPARED_ROWS = 1000;
 
     private final java.util.function.Consumer<String> pathReport;
 
     /** @param pathReport told which write path is in use (and again if it changes), for the job snapshot */
     CrossServerCopier(Connection source, Connection target, Tables tables, java.util.function.Consumer<String> pathReport) throws SQLException {
+        this(source, target, tables, pathReport, null);
+    }
+
+    /**
+     * @param simpleInsertsBecause when not null, write only explicit-id multi-row INSERT..VALUES ("simple inserts",
+     *                             which under innodb_autoinc_lock_mode 1 take no table AUTO-INC lock) and say why
+     */
+    CrossServerCopier(Connection source, Connection target, Tables tables, java.util.function.Consumer<String> pathReport,
+                      String simpleInsertsBecause) throws SQLException {
         this.source = source;
         this.target = target;
         this.tables = tables;
@@ -59,11 +72,15 @@ final class CrossServerCopier implements ChunkCopier {
         StrictWrites.prepare(target);
         source.setAutoCommit(true);
         String charset = prepareCharsets(source, target, tables);
+        this.bindBytes = charset.equals("binary");
         // MySQL 8 (and Tutor's 8.4) ship with local_infile=OFF: then the server refuses LOAD DATA LOCAL, so the copy
         // writes multi-row INSERTs from the start instead of failing a chunk first.
-        localInfile = new Inspector(target).localInfile();
-        String path = localInfile ? "LOAD DATA LOCAL INFILE (CHARACTER SET " + charset + ")"
-                : "multi-row INSERT (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows the faster LOAD DATA LOCAL)";
+        localInfile = simpleInsertsBecause == null && new Inspector(target).localInfile();
+        String path = simpleInsertsBecause != null ? "multi-row INSERT..VALUES with explicit ids, server-side prepared ("
+                + simpleInsertsBecause + ")"
+                : localInfile ? "LOAD DATA LOCAL INFILE (CHARACTER SET " + charset + ")"
+                : "multi-row INSERT, server-side prepared (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows"
+                + " the faster LOAD DATA LOCAL)";
         LOG.info("event=cross_server_writer path=\"" + path + "\"");
         pathReport.accept(path);
         this.insertPrefix = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES ";
@@ -162,7 +179,7 @@ final class CrossServerCopier implements ChunkCopier {
             return;
         }
         try {
-            long written = b.text() instanceof InsertValuesEncoder values ? insert(values, b.range())
+            long written = b.text() instanceof RowBuffer rows ? insertPrepared(rows.list(), b.range())
                     : localInfile ? loadData(b) : insert(b);
             if (written != b.rows()) {
                 throw new JobFailure("target took " + written + " of " + b.rows() + " rows for ids " + b.range()
@@ -190,23 +207,67 @@ final class CrossServerCopier implements ChunkCopier {
 
     /** LOAD DATA text while the target takes it; ready-made INSERT statements once it does not. */
     private ChunkEncoder encoder(int capacity) {
-        return localInfile ? new LoadDataEncoder(capacity) : new InsertValuesEncoder(insertPrefix, QUOTED, capacity);
+        return localInfile ? new LoadDataEncoder(capacity) : new RowBuffer(Tables.WIDTH);
     }
 
-    /** version, created and state are text; id, grade, max_grade and student_module_id numbers (Tables.COLUMNS order). */
-    private static final boolean[] QUOTED = {false, true, true, true, false, false, false};
-
-    private long insert(InsertValuesEncoder values, IdRange range) throws SQLException, JobFailure {
+    /**
+     * The rows through server-side prepared multi-row INSERTs of {@link #PREPARED_ROWS} rows: prepared once per
+     * connection, then only binary parameters travel, so the target skips parsing a few MiB of SQL per statement.
+     * Values go as the bytes the source sent (the server converts text to each column's type as for a literal);
+     * text columns in a character set other than UTF-8 get a string, which the driver sends in the session's.
+     */
+    private long insertPrepared(List<byte[][]> rows, IdRange range) throws SQLException, JobFailure {
         long total = 0;
-        try (Statement st = target.createStatement()) {
-            // The text is plain SQL: skip the driver's scan of every statement for JDBC escapes ({fn ...}, {ts ...}).
-            st.setEscapeProcessing(false);
-            for (String sql : values.statements()) {
-                total += st.executeLargeUpdate(sql);
-                StrictWrites.noWarnings(st, range);
+        for (int from = 0; from < rows.size(); from += PREPARED_ROWS) {
+            List<byte[][]> part = rows.subList(from, Math.min(rows.size(), from + PREPARED_ROWS));
+            PreparedStatement ps = prepared(part.size());
+            int p = 1;
+            for (byte[][] r : part) {
+                for (byte[] cell : r) {
+                    if (cell == null) {
+                        ps.setNull(p++, java.sql.Types.VARCHAR);
+                    } else if (bindBytes) {
+                        ps.setBytes(p++, cell);
+                    } else {
+                        ps.setString(p++, new String(cell, StandardCharsets.UTF_8));
+                    }
+                }
             }
+            total += ps.executeUpdate();
+            StrictWrites.noWarnings(ps, range);
         }
         return total;
+    }
+
+    private PreparedStatement prepared(int rows) throws SQLException {
+        PreparedStatement ps = prepared.get(rows);
+        if (ps == null) {
+            StringBuilder sql = new StringBuilder(insertPrefix);
+            for (int i = 0; i < rows; i++) {
+                sql.append(i == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)");
+            }
+            // Server-side whatever the connection's useServerPrepStmts: parsed once by the target, values sent binary.
+            ps = target.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).serverPrepareStatement(sql.toString());
+            if (prepared.size() > 8) {
+                // Partial batches of many sizes (the last of each chunk): keep the full one, let the others go.
+                PreparedStatement full = prepared.remove(PREPARED_ROWS);
+                prepared.values().forEach(CrossServerCopier::closeQuietly);
+                prepared.clear();
+                if (full != null) {
+                    prepared.put(PREPARED_ROWS, full);
+                }
+            }
+            prepared.put(rows, ps);
+        }
+        return ps;
+    }
+
+    private static void closeQuietly(Statement st) {
+        try {
+            st.close();
+        } catch (SQLException ignored) {
+            // closing a statement on a dead connection: the server dropped it with the session
+        }
     }
 
     private long loadData(Batch b) throws SQLException, JobFailure {
@@ -219,29 +280,10 @@ final class CrossServerCopier implements ChunkCopier {
         }
     }
 
+    /** A chunk read as LOAD DATA text that the target then refused: its rows through the prepared INSERTs. */
     private long insert(Batch b) throws SQLException, JobFailure {
-        long total = 0;
         LoadDataEncoder text = (LoadDataEncoder) b.text();
-        List<byte[][]> rows = LoadDataDecoder.rows(text.buffer(), text.size(), Tables.WIDTH);
-        for (int i = 0; i < rows.size(); i += INSERT_ROWS) {
-            List<byte[][]> part = rows.subList(i, Math.min(rows.size(), i + INSERT_ROWS));
-            StringBuilder sql = new StringBuilder("INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES ");
-            for (int j = 0; j < part.size(); j++) {
-                sql.append(j == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)");
-            }
-            try (PreparedStatement ps = target.prepareStatement(sql.toString())) {
-                int p = 1;
-                for (byte[][] r : part) {
-                    for (byte[] cell : r) {
-                        // Text for every column: the server converts exactly as it would the LOAD DATA text.
-                        ps.setString(p++, cell == null ? null : new String(cell, StandardCharsets.UTF_8));
-                    }
-                }
-                total += ps.executeUpdate();
-                StrictWrites.noWarnings(ps, b.range());
-            }
-        }
-        return total;
+        return insertPrepared(LoadDataDecoder.rows(text.buffer(), text.size(), Tables.WIDTH), b.range());
     }
 
     private static boolean refusesLocalInfile(SQLException e) {

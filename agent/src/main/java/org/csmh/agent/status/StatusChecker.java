@@ -192,7 +192,8 @@ public final class StatusChecker {
         StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
         if (target) {
             d.append(f.localInfile() ? "; local_infile ON: cross-server copies use LOAD DATA LOCAL (the fast path)"
-                    : "; local_infile OFF: cross-server copies write multi-row INSERTs (slower; SET GLOBAL local_infile = 1 allows LOAD DATA LOCAL)");
+                    : "; local_infile OFF: cross-server copies write multi-row INSERTs, server-side prepared (slower; SET GLOBAL"
+                    + " local_infile = 1 allows LOAD DATA LOCAL)");
         }
         boolean statement = "STATEMENT".equalsIgnoreCase(f.binlogFormat());
         if (statement) {
@@ -203,18 +204,20 @@ public final class StatusChecker {
 
     /**
      * Measured on MariaDB 10.11 (mode 1, its default): an INSERT with an automatic id waited 3 s for a LOAD DATA
-     * into the same table that supplied every id. So under mode 0 or 1 each copy chunk makes the LMS's writes of
-     * new history rows wait up to that chunk's time; the operator should know before choosing a pace.
+     * into the same table that supplied every id, and LMS-like inserts during an INSERT..SELECT copy went from p50
+     * 0.7 ms to 45 ms. So under mode 1 the copy writes simple inserts (bench/results/lms-impact.md); under mode 0 every
+     * insert takes the table lock and the operator should keep chunks short.
      */
     static Check autoincLockCheck(int mode) {
         String title = "copy chunks and LMS inserts into the new table";
-        if (mode >= 2) {
-            return new Check("autoinc_lock_mode", title, State.INFO, "innodb_autoinc_lock_mode = " + mode
-                    + ": copy chunks do not block the LMS's inserts");
-        }
-        return new Check("autoinc_lock_mode", title, State.INFO, "innodb_autoinc_lock_mode = " + mode
-                + ": each copy chunk holds the table's AUTO-INC lock, so LMS inserts of new history rows wait up to one"
-                + " chunk's time; keep chunks short (target_chunk_ms, e.g. 200) or run the server with mode 2");
+        return new Check("autoinc_lock_mode", title, State.INFO, "innodb_autoinc_lock_mode = " + mode + switch (mode) {
+            case 0 -> ": every insert takes the table's AUTO-INC lock (traditional), the copy's too, so LMS inserts of new history"
+                    + " rows wait up to one copy statement; keep chunks short (target_chunk_ms, e.g. 200) or run the server with mode 2";
+            case 1 -> ": the copy writes explicit-id multi-row INSERTs (simple inserts, no table AUTO-INC lock), so LMS inserts"
+                    + " do not queue behind a chunk; copy --statement bulk is faster (INSERT..SELECT / LOAD DATA) but holds that lock"
+                    + " per chunk";
+            default -> ": copy chunks do not block the LMS's inserts (INSERT..SELECT / LOAD DATA)";
+        });
     }
 
     private static void grantsCheck(List<Check> out, Inspector in, Endpoint target) throws SQLException {

@@ -91,6 +91,11 @@ class EngineMatrixIT {
             Job copied = h.awaitState(copy.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
             assertEquals(6_000, copied.getRowsDone());
             assertTrue(copied.getSettle().contains("no open source transactions"), copied.getSettle());
+            // The statement follows the server's innodb_autoinc_lock_mode: MariaDB's 1 would make INSERT..SELECT hold
+            // CSMHE's table AUTO-INC lock per chunk, so simple inserts; MySQL 8's 2 has no such lock.
+            long lockMode = TestDatabases.queryLong(h.target, "SELECT @@innodb_autoinc_lock_mode");
+            assertTrue(copied.getWritePath().startsWith(lockMode == 1 ? "multi-row INSERT..VALUES with explicit ids, server-side prepared"
+                    + " (innodb_autoinc_lock_mode=1" : "INSERT..SELECT per chunk (same instance)"), lockMode + ": " + copied.getWritePath());
 
             StatusRuntimeException gate = assertThrows(StatusRuntimeException.class, () -> h.client.cutover(CutoverRequest.getDefaultInstance()));
             assertEquals(Status.Code.FAILED_PRECONDITION, gate.getStatus().getCode());

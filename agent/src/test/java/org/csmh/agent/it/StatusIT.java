@@ -105,7 +105,8 @@ class StatusIT {
         Check lock = status().get("autoinc_lock_mode");
         assertEquals(CheckState.CHECK_STATE_INFO, lock.getState());
         assertTrue(lock.getDetail().startsWith("innodb_autoinc_lock_mode = " + mode + ": "), lock.getDetail());
-        assertEquals(mode < 2, lock.getDetail().contains("LMS inserts of new history rows wait up to one chunk's time"), lock.getDetail());
+        assertEquals(mode == 1, lock.getDetail().contains("the copy writes explicit-id multi-row INSERTs (simple inserts"), lock.getDetail());
+        assertEquals(mode == 0, lock.getDetail().contains("LMS inserts of new history rows wait up to one copy statement"), lock.getDetail());
     }
 
     private Step step(String id) {

@@ -69,6 +69,9 @@ final class JobCommands {
         String mode = "auto";
         @Option(names = "--growth-check-seconds", description = "watch the old table this long and refuse if it grows (default 5)")
         Integer growth;
+        @Option(names = "--statement", description = "auto (default: simple-inserts under innodb_autoinc_lock_mode 1, else bulk),"
+                + " bulk (INSERT..SELECT / LOAD DATA: fastest, holds CSMHE's AUTO-INC lock per chunk under mode 0/1) or simple-inserts")
+        String statement = "auto";
         @Option(names = "--settle-timeout-seconds", description = "longest wait for open source transactions before the first chunk"
                 + " and before success; still open then fails the copy (default 300)")
         Integer settleTimeout;
@@ -85,6 +88,12 @@ final class JobCommands {
                         case "cross-server" -> CopyMode.COPY_MODE_CROSS_SERVER;
                         default -> throw new UsageException("--mode: expected auto, same-instance or cross-server, got '" + mode + "'");
                     });
+            b.setStatement(switch (statement) {
+                case "auto" -> org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_AUTO;
+                case "bulk" -> org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_BULK;
+                case "simple-inserts" -> org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_SIMPLE_INSERTS;
+                default -> throw new UsageException("--statement: expected auto, bulk or simple-inserts, got '" + statement + "'");
+            });
             if (growth != null) {
                 b.setGrowthCheckSeconds(growth);
             }
