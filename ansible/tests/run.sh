@@ -19,7 +19,8 @@ trap cleanup EXIT
 
 mkdir -p "$work/bin" "$work/collections/ansible_collections/csmh"
 ln -s "$root/ansible" "$work/collections/ansible_collections/csmh/agent"
-printf '#!/bin/sh\nexec java -jar %s "$@"\n' "$client_jar" > "$work/bin/csmhctl"
+# The checkout's csmhctl (class-data sharing archive, C1): every module call starts it.
+printf '#!/bin/sh\nexec %s "$@"\n' "$root/bin/csmhctl" > "$work/bin/csmhctl"
 chmod +x "$work/bin/csmhctl"
 export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_NOCOLOR=1 ANSIBLE_LOCALHOST_WARNING=false \
   ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_RETRY_FILES_ENABLED=false ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3

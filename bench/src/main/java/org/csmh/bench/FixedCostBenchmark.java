@@ -21,9 +21,12 @@ import org.csmh.agent.sandbox.SandboxEngine;
 public final class FixedCostBenchmark {
     private final DatabaseSandbox db;
     private final Path work;
-    private final Path csmhctl;
+    private final String csmhctl;
+    /** The copy's --statement (auto, bulk, simple-inserts). */
+    private final String statement;
 
-    private FixedCostBenchmark(DatabaseSandbox db, Path work, Path csmhctl) {
+    private FixedCostBenchmark(DatabaseSandbox db, Path work, String csmhctl, String statement) {
+        this.statement = statement;
         this.db = db;
         this.work = work;
         this.csmhctl = csmhctl;
@@ -35,6 +38,7 @@ public final class FixedCostBenchmark {
         int chunk = 10_000;
         int reps = 3;
         String lockMode = null;
+        String statement = "auto";
         Path out = Path.of("bench/results/fixed-costs.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -43,6 +47,7 @@ public final class FixedCostBenchmark {
                 case "--chunk" -> chunk = Integer.parseInt(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--lock-mode" -> lockMode = args[++i];
+                case "--statement" -> statement = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -50,7 +55,7 @@ public final class FixedCostBenchmark {
         Path work = Files.createTempDirectory("csmh-fixed-costs");
         List<String> serverArgs = lockMode == null ? List.of() : List.of("--innodb-autoinc-lock-mode=" + lockMode);
         try (DatabaseSandbox db = DatabaseSandbox.start(SandboxEngine.MARIADB_10_11, work.resolve("db"), 1024, serverArgs)) {
-            FixedCostBenchmark b = new FixedCostBenchmark(db, work, Path.of("bin/csmhctl").toAbsolutePath());
+            FixedCostBenchmark b = new FixedCostBenchmark(db, work, Path.of("bin/csmhctl").toAbsolutePath().toString(), statement);
             log("seeding %,d rows", rows);
             BenchData.seed(db.rootEndpoint(), rows);
             List<Double> smallOurs = new ArrayList<>();
@@ -63,14 +68,14 @@ public final class FixedCostBenchmark {
                 for (int r = 0; r < reps; r++) {
                     smallBase.add(b.shell("mysql -h127.0.0.1 -P" + db.port() + " -uroot -e \"" + BenchData.insertSelectChunk("csmh_bench", 1, small)
                             + "\"", rows));
-                    smallOurs.add(b.shell(b.csmhctl + " --agent " + agent.target() + " copy --growth-check-seconds 0 --range-end " + small
+                    smallOurs.add(b.shell(b.csmhctl + " --agent " + agent.target() + " copy --statement " + b.statement + " --growth-check-seconds 0 --range-end " + small
                             + " --chunk-size " + chunk + " --sleep-ms 0 --json > /dev/null", rows));
                     bigLoop.add(b.shell("for ((lo=1; lo<=" + BenchData.maxId(db.rootEndpoint()) + "; lo+=" + chunk + ")); do mysql -h127.0.0.1 -P" + db.port() + " -uroot -e \""
                             + BenchData.insertSelectChunk("csmh_bench", -1, -2).replace("BETWEEN -1 AND -2", "BETWEEN $lo AND $((lo+" + (chunk - 1) + "))")
                             + "\"; done", rows));
                     bigOne.add(b.shell("mysql -h127.0.0.1 -P" + db.port() + " -uroot -e \"" + BenchData.insertSelectChunk("csmh_bench", 1, rows)
                             + "\"", rows));
-                    bigOurs.add(b.shell(b.csmhctl + " --agent " + agent.target() + " copy --growth-check-seconds 0 --chunk-size " + chunk
+                    bigOurs.add(b.shell(b.csmhctl + " --agent " + agent.target() + " copy --statement " + b.statement + " --growth-check-seconds 0 --chunk-size " + chunk
                             + " --sleep-ms 0 --json > /dev/null", rows));
                     log("rep %d: %,d rows: csmhctl copy %.2fs vs one INSERT..SELECT %.2fs; %,d rows: csmhctl copy %.2fs vs seed loop %.2fs"
                             + " vs one INSERT..SELECT %.2fs", r + 1, small, smallOurs.get(r), smallBase.get(r), rows, bigOurs.get(r), bigLoop.get(r),
@@ -81,7 +86,7 @@ public final class FixedCostBenchmark {
             StringBuilder s = new StringBuilder("# Fixed and per-chunk costs, end to end\n\n");
             s.append("Run ").append(Instant.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
                     .append(" cores; MariaDB 10.11 sandbox (innodb_autoinc_lock_mode ").append(lockMode == null ? "default" : lockMode)
-                    .append("), same instance, medians of ").append(reps).append(" alternating reps; the agent already running; ")
+                    .append("), same instance, csmhctl copy --statement ").append(statement).append(", medians of ").append(reps).append(" alternating reps; the agent already running; ")
                     .append("the agent's write path: ").append(path).append(".\n\n")
                     .append("| case | csmhctl copy | baseline | ratio | per-rep |\n|---|---:|---:|---:|---:|\n");
             row(s, String.format(Locale.ROOT, "%,d rows: csmhctl copy vs one `mysql -e INSERT..SELECT`", small), smallOurs, smallBase);

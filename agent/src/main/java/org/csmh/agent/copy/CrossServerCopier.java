@@ -51,6 +51,7 @@ final class CrossServerCopier implements ChunkCopier {
     /** Server-side prepared multi-row INSERTs by row count (a full batch, and the last one of a chunk). */
     private final java.util.Map<Integer, PreparedStatement> prepared = new java.util.HashMap<>();
     static final int PREPARED_ROWS = 1000;
+    static final int PREPARED_BYTES = 4 << 20;
 
     private final java.util.function.Consumer<String> pathReport;
 
@@ -124,6 +125,10 @@ final class CrossServerCopier implements ChunkCopier {
                 if (b.end()) {
                     return;
                 }
+                // The pace and the throttle govern the writes (the reader may be a chunk ahead).
+                if (!walker.awaitPace()) {
+                    return;
+                }
                 long t0 = System.nanoTime();
                 write(b);
                 walker.completed(b.range(), b.rows(), System.nanoTime() - t0);
@@ -140,7 +145,7 @@ final class CrossServerCopier implements ChunkCopier {
         int capacity = 1 << 20;
         try (PreparedStatement ps = source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             ps.setFetchSize(Integer.MIN_VALUE); // stream rows instead of buffering the whole result
-            for (var next = walker.next(); next.isPresent(); next = walker.next()) {
+            for (var next = walker.nextToRead(); next.isPresent(); next = walker.nextToRead()) {
                 IdRange range = next.get();
                 ps.setLong(1, range.first());
                 ps.setLong(2, range.last());
@@ -218,8 +223,21 @@ final class CrossServerCopier implements ChunkCopier {
      */
     private long insertPrepared(List<byte[][]> rows, IdRange range) throws SQLException, JobFailure {
         long total = 0;
-        for (int from = 0; from < rows.size(); from += PREPARED_ROWS) {
-            List<byte[][]> part = rows.subList(from, Math.min(rows.size(), from + PREPARED_ROWS));
+        int from = 0;
+        while (from < rows.size()) {
+            // Up to PREPARED_ROWS rows and PREPARED_BYTES of values (a packet the server takes: max_allowed_packet is
+            // 16 MiB by default, and a chunk may hold 32 MiB), at least one row.
+            int to = from;
+            long bytes = 0;
+            while (to < rows.size() && to - from < PREPARED_ROWS) {
+                long row = rowBytes(rows.get(to));
+                if (to > from && bytes + row > PREPARED_BYTES) {
+                    break;
+                }
+                bytes += row;
+                to++;
+            }
+            List<byte[][]> part = rows.subList(from, to);
             PreparedStatement ps = prepared(part.size());
             int p = 1;
             for (byte[][] r : part) {
@@ -235,8 +253,17 @@ final class CrossServerCopier implements ChunkCopier {
             }
             total += ps.executeUpdate();
             StrictWrites.noWarnings(ps, range);
+            from = to;
         }
         return total;
+    }
+
+    private static long rowBytes(byte[][] row) {
+        long n = 0;
+        for (byte[] cell : row) {
+            n += cell == null ? 1 : cell.length + 9;
+        }
+        return n;
     }
 
     private PreparedStatement prepared(int rows) throws SQLException {

@@ -88,12 +88,34 @@ public final class ChunkWalker {
         if (!control.awaitRunnable()) {
             return Optional.empty();
         }
+        if (!awaitPace()) {
+            return Optional.empty();
+        }
+        return issue();
+    }
+
+    /**
+     * For a pipelined caller's reader: the next chunk to read ahead, honouring pause and cancel but not the pace or
+     * the throttle, which the writer applies with {@link #awaitPace()} before it writes the chunk (a reader one or
+     * two chunks ahead would otherwise skip the pace at the start and check the throttle before the writes it is
+     * about).
+     */
+    public Optional<IdRange> nextToRead() throws Exception {
+        if (issuedThrough >= last || !control.awaitRunnable()) {
+            return Optional.empty();
+        }
+        return issue();
+    }
+
+    /** The pace's sleep since the last chunk, then the throttle; false when the job was cancelled meanwhile. */
+    public boolean awaitPace() throws InterruptedException, JobFailure {
         if (lastCompletedAt != 0 && !paceSleep()) {
-            return Optional.empty();
+            return false;
         }
-        if (!waitOutThrottle()) {
-            return Optional.empty();
-        }
+        return waitOutThrottle();
+    }
+
+    private Optional<IdRange> issue() throws Exception {
         guard.check();
         long size = nextSize(control.pace());
         long from = issuedThrough + 1;
