@@ -48,6 +48,12 @@ final class CrossServerCopier implements ChunkCopier {
     private final String insertPrefix;
     /** CSMHE's text columns are UTF-8, as the bytes the reader gets: bound as they are, no decoding. */
     private final boolean bindBytes;
+    /**
+     * INSERTs as server-side prepared statements with binary parameters (MariaDB), or as text statements the reader
+     * encodes (MySQL). Measured at 1M rows: on MariaDB 10.11 the prepared ones took 19.7-21.7 s where the text took
+     * 27.9 s; on MySQL 8.0.15 they took 67 s where the text took 23.7 s.
+     */
+    private final boolean preparedInserts;
     /** Server-side prepared multi-row INSERTs by row count (a full batch, and the last one of a chunk). */
     private final java.util.Map<Integer, PreparedStatement> prepared = new java.util.HashMap<>();
     static final int PREPARED_ROWS = 1000;
@@ -74,13 +80,14 @@ final class CrossServerCopier implements ChunkCopier {
         source.setAutoCommit(true);
         String charset = prepareCharsets(source, target, tables);
         this.bindBytes = charset.equals("binary");
+        this.preparedInserts = new Inspector(target).serverFacts().flavor().equals("MariaDB");
+        String how = preparedInserts ? ", server-side prepared" : "";
         // MySQL 8 (and Tutor's 8.4) ship with local_infile=OFF: then the server refuses LOAD DATA LOCAL, so the copy
         // writes multi-row INSERTs from the start instead of failing a chunk first.
         localInfile = simpleInsertsBecause == null && new Inspector(target).localInfile();
-        String path = simpleInsertsBecause != null ? "multi-row INSERT..VALUES with explicit ids, server-side prepared ("
-                + simpleInsertsBecause + ")"
+        String path = simpleInsertsBecause != null ? "multi-row INSERT..VALUES with explicit ids" + how + " (" + simpleInsertsBecause + ")"
                 : localInfile ? "LOAD DATA LOCAL INFILE (CHARACTER SET " + charset + ")"
-                : "multi-row INSERT, server-side prepared (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows"
+                : "multi-row INSERT" + how + " (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows"
                 + " the faster LOAD DATA LOCAL)";
         LOG.info("event=cross_server_writer path=\"" + path + "\"");
         pathReport.accept(path);
@@ -185,6 +192,7 @@ final class CrossServerCopier implements ChunkCopier {
         }
         try {
             long written = b.text() instanceof RowBuffer rows ? insertPrepared(rows.list(), b.range())
+                    : b.text() instanceof InsertValuesEncoder values ? insert(values, b.range())
                     : localInfile ? loadData(b) : insert(b);
             if (written != b.rows()) {
                 throw new JobFailure("target took " + written + " of " + b.rows() + " rows for ids " + b.range()
@@ -212,7 +220,24 @@ final class CrossServerCopier implements ChunkCopier {
 
     /** LOAD DATA text while the target takes it; ready-made INSERT statements once it does not. */
     private ChunkEncoder encoder(int capacity) {
-        return localInfile ? new LoadDataEncoder(capacity) : new RowBuffer(Tables.WIDTH);
+        return localInfile ? new LoadDataEncoder(capacity) : preparedInserts ? new RowBuffer(Tables.WIDTH)
+                : new InsertValuesEncoder(insertPrefix, QUOTED, capacity);
+    }
+
+    /** version, created and state are text; id, grade, max_grade and student_module_id numbers (Tables.COLUMNS order). */
+    private static final boolean[] QUOTED = {false, true, true, true, false, false, false};
+
+    private long insert(InsertValuesEncoder values, IdRange range) throws SQLException, JobFailure {
+        long total = 0;
+        try (Statement st = target.createStatement()) {
+            // The text is plain SQL: skip the driver's scan of every statement for JDBC escapes ({fn ...}, {ts ...}).
+            st.setEscapeProcessing(false);
+            for (String sql : values.statements()) {
+                total += st.executeLargeUpdate(sql);
+                StrictWrites.noWarnings(st, range);
+            }
+        }
+        return total;
     }
 
     /**

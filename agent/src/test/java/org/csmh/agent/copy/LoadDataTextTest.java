@@ -94,4 +94,24 @@ class LoadDataTextTest {
         byte[] cut = utf8("1\t2\t3");
         assertThrows(IllegalArgumentException.class, () -> LoadDataDecoder.rows(cut, cut.length, 3));
     }
+
+    @org.junit.jupiter.api.Test
+    void insertStatementsAreSplitAtAFewMibAndQuoteOnlyText() {
+        InsertValuesEncoder e = new InsertValuesEncoder("INSERT INTO t (a, b) VALUES ", new boolean[] {false, true}, 16);
+        byte[] big = new byte[1 << 20];
+        java.util.Arrays.fill(big, (byte) 'x');
+        for (int i = 1; i <= 10; i++) {
+            e.cell(Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            e.cell(i == 10 ? "it's\\\n\0".getBytes(java.nio.charset.StandardCharsets.UTF_8) : big);
+            e.endRow();
+        }
+        java.util.List<String> statements = e.statements();
+        org.junit.jupiter.api.Assertions.assertEquals(3, statements.size(), "4 rows of 1 MiB pass the 4 MiB mark");
+        for (String s : statements) {
+            org.junit.jupiter.api.Assertions.assertTrue(s.startsWith("INSERT INTO t (a, b) VALUES (") && s.endsWith(")"));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(statements.get(2).endsWith("(10,'it\\'s\\\\\\n\\0')"), statements.get(2)
+                .substring(statements.get(2).length() - 30));
+        org.junit.jupiter.api.Assertions.assertEquals(10, e.rows());
+    }
 }

@@ -51,7 +51,7 @@ class CrossEngineIT {
             assertEquals(CopyMode.COPY_MODE_CROSS_SERVER, job.getMode());
             Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 120_000);
             assertEquals(12_000, done.getRowsDone(), done.toString());
-            assertTrue(done.getWritePath().startsWith(to.isMySql() ? "multi-row INSERT, server-side prepared (the target has local_infile=OFF"
+            assertTrue(done.getWritePath().startsWith(to.isMySql() ? "multi-row INSERT (the target has local_infile=OFF"
                     : statement == CopyStatement.COPY_STATEMENT_BULK ? "LOAD DATA LOCAL"
                     : "multi-row INSERT..VALUES with explicit ids, server-side prepared (innodb_autoinc_lock_mode=1"), done.getWritePath());
             CopyFaultIT.assertVerified(h, 12_000);
