@@ -120,6 +120,11 @@ final class CrossServerCopier implements ChunkCopier {
     @Override
     public void copyAll(ChunkWalker walker) throws Exception {
         BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(1);
+        java.util.concurrent.ExecutorService throttleReads = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, Thread.currentThread().getName() + "-throttle");
+            t.setDaemon(true);
+            return t;
+        });
         Thread reader = new Thread(() -> read(walker, queue), Thread.currentThread().getName() + "-reader");
         reader.setDaemon(true);
         reader.start();
@@ -137,6 +142,7 @@ final class CrossServerCopier implements ChunkCopier {
                     return;
                 }
                 long t0 = System.nanoTime();
+                walker.prefetchThrottle(throttleReads);
                 write(b);
                 walker.completed(b.range(), b.rows(), System.nanoTime() - t0);
             }
@@ -144,6 +150,8 @@ final class CrossServerCopier implements ChunkCopier {
             reader.interrupt();
             queue.clear();
             reader.join(TimeUnit.SECONDS.toMillis(30));
+            throttleReads.shutdownNow();
+            throttleReads.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 

@@ -27,6 +27,7 @@ public final class ChunkWalker {
     private long chunkSize;
     private volatile long lastChunkNanos;
     private volatile long lastCompletedAt;
+    private volatile java.util.concurrent.Future<ThrottleState> prefetched;
     private volatile long rowsThisRun;
     private final long runStartedAt = System.nanoTime();
     private final IdRateMeter ids = new IdRateMeter();
@@ -109,10 +110,37 @@ public final class ChunkWalker {
 
     /** The pace's sleep since the last chunk, then the throttle; false when the job was cancelled meanwhile. */
     public boolean awaitPace() throws InterruptedException, JobFailure {
+        long before = System.nanoTime();
         if (lastCompletedAt != 0 && !paceSleep()) {
             return false;
         }
+        java.util.concurrent.Future<ThrottleState> early = prefetched;
+        prefetched = null;
+        // Without a pause between chunks, the reading taken while the last chunk was written stands in for a fresh
+        // one, so the writer does not wait a round trip per chunk (on MySQL 8 SHOW GLOBAL STATUS is not cheap). Any
+        // reading that says wait is followed by fresh ones.
+        if (early != null && System.nanoTime() - before < 1_000_000) {
+            try {
+                if (early.get().go()) {
+                    return true;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // read again below, where a failed reading is reported as such
+            }
+        } else if (early != null) {
+            early.cancel(false);
+        }
         return waitOutThrottle();
+    }
+
+    /**
+     * For a pipelined writer: takes the throttle's readings on another thread while this chunk is written, for the
+     * next {@link #awaitPace()}. The readings use the throttle's own connections, which nothing else uses meanwhile.
+     */
+    public void prefetchThrottle(java.util.concurrent.Executor executor) {
+        java.util.concurrent.FutureTask<ThrottleState> task = new java.util.concurrent.FutureTask<>(throttle::get);
+        prefetched = task;
+        executor.execute(task);
     }
 
     private Optional<IdRange> issue() throws Exception {
