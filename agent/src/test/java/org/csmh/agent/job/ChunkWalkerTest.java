@@ -138,4 +138,65 @@ class ChunkWalkerTest {
                 ? ThrottleState.waitFor("replica r1 lags 30 s > 10 s") : ThrottleState.GO);
         assertEquals(new IdRange(1, 100), readable.next().orElseThrow(), "a readable lag waits as long as it lasts");
     }
+
+    @Test
+    void aPipelinedWalkReadsAheadButPacesAndThrottlesTheWrites() throws Exception {
+        JobHandle h = job(Pace.newBuilder().setChunkSize(100).setSleepMs(300).build());
+        AtomicInteger readings = new AtomicInteger();
+        AtomicReference<ThrottleState> state = new AtomicReference<>(ThrottleState.GO);
+        ChunkWalker w = new ChunkWalker(h, 1, 300, 0, () -> {
+            readings.incrementAndGet();
+            return state.get();
+        });
+        // The reader takes chunks without waiting: neither the pace nor the throttle holds it.
+        long t0 = System.nanoTime();
+        IdRange a = w.nextToRead().orElseThrow();
+        IdRange b = w.nextToRead().orElseThrow();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(200), "read-ahead does not sleep");
+        assertEquals(0, readings.get(), "nor read the throttle");
+        // The writer: the first write goes at once, the next waits the pace after the first completed.
+        assertTrue(w.awaitPace());
+        w.completed(a, 100, 1_000_000);
+        long t1 = System.nanoTime();
+        assertTrue(w.awaitPace());
+        assertTrue(System.nanoTime() - t1 >= TimeUnit.MILLISECONDS.toNanos(250), "the pace applies between writes");
+        w.completed(b, 100, 1_000_000);
+        // A reading taken while a chunk is written stands in only when there is no pause: here the pause makes a fresh
+        // one, which says wait, and the writer waits until the throttle lets it go.
+        IdRange c = w.nextToRead().orElseThrow();
+        state.set(ThrottleState.waitFor("Threads_running 99 > 50"));
+        w.prefetchThrottle(Runnable::run);
+        CompletableFuture<Boolean> paced = CompletableFuture.supplyAsync(() -> {
+            try {
+                return w.awaitPace();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1_500);
+        assertTrue(!paced.isDone(), "throttled");
+        assertEquals("Threads_running 99 > 50", h.snapshot().getThrottleReason());
+        state.set(ThrottleState.GO);
+        assertTrue(paced.get(10, TimeUnit.SECONDS));
+        w.completed(c, 100, 1_000_000);
+        assertEquals(300, h.snapshot().getCurrentId());
+        assertTrue(w.nextToRead().isEmpty());
+    }
+
+    @Test
+    void withoutAPauseTheReadingTakenDuringTheLastWriteStandsIn() throws Exception {
+        JobHandle h = job(fixed(100));
+        AtomicInteger readings = new AtomicInteger();
+        ChunkWalker w = new ChunkWalker(h, 1, 200, 0, () -> {
+            readings.incrementAndGet();
+            return ThrottleState.GO;
+        });
+        IdRange a = w.nextToRead().orElseThrow();
+        assertTrue(w.awaitPace());
+        assertEquals(1, readings.get(), "no earlier reading: a fresh one");
+        w.prefetchThrottle(Runnable::run);   // taken while chunk a is written
+        w.completed(a, 100, 1_000_000);
+        assertTrue(w.awaitPace());
+        assertEquals(2, readings.get(), "the reading taken during the write stood in: no round trip between writes");
+    }
 }
