@@ -90,6 +90,23 @@ class AgentConfigLoaderTest {
         assertMessage("auth: {}\n", "give token_file or tokens");
     }
 
+    @Test
+    void metricsAreOffUnlessConfigured() throws Exception {
+        assertEquals(null, load("lms_yml: lms.yml\n").metrics());
+        AgentConfig c = load("metrics:\n  listen: 0.0.0.0:9464\n");
+        assertEquals("0.0.0.0", c.metrics().host());
+        assertEquals(9464, c.metrics().port());
+        assertMessage("metrics:\n  listen: nowhere\n", "metrics.listen: expected host:port");
+        assertMessage("metrics:\n  port: 9464\n", "unknown key 'port'");
+        // The compose demo's config loads as it is.
+        Path demo = Path.of(System.getProperty("user.dir")).getParent().resolve("docker/demo/agent.yml");
+        String text = Files.readString(demo).replace("/etc/csmh-agent/admin.pass", dir.resolve("admin.pass").toString());
+        Files.writeString(dir.resolve("admin.pass"), "x\n");
+        AgentConfig compose = load(text);
+        assertEquals("unix:/run/csmh-agent/agent.sock", compose.listen().target());
+        assertEquals(9464, compose.metrics().port());
+    }
+
     private void assertMessage(String yaml, String expected) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(yaml));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
