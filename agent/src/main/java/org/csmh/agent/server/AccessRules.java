@@ -1,6 +1,9 @@
 package org.csmh.agent.server;
 
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.Status;
 import java.util.Set;
 import org.csmh.proto.v1.CsmhAgentGrpc;
 
@@ -24,5 +27,11 @@ final class AccessRules {
 
     static boolean health(MethodDescriptor<?, ?> method) {
         return "grpc.health.v1.Health".equals(method.getServiceName());
+    }
+
+    /** Ends a call an access rule refused, with a status the caller can read; the handler never sees it. */
+    static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() { };
     }
 }

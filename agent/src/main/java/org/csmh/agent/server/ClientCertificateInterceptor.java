@@ -51,19 +51,19 @@ final class ClientCertificateInterceptor implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if ("grpc.health.v1.Health".equals(call.getMethodDescriptor().getServiceName())) {
+        if (AccessRules.health(call.getMethodDescriptor())) {
             return next.startCall(call, headers);
         }
         SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
         if (session == null) {
-            return refuse(call, Status.UNAUTHENTICATED.withDescription("TLS with a client certificate is required"));
+            return AccessRules.refuse(call, Status.UNAUTHENTICATED.withDescription("TLS with a client certificate is required"));
         }
         X509Certificate[] chain;
         try {
             Certificate[] peer = session.getPeerCertificates();
             chain = Arrays.stream(peer).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
         } catch (SSLPeerUnverifiedException e) {
-            return refuse(call, Status.UNAUTHENTICATED.withDescription("no client certificate presented (mutual TLS is required)"));
+            return AccessRules.refuse(call, Status.UNAUTHENTICATED.withDescription("no client certificate presented (mutual TLS is required)"));
         }
         try {
             PKIXParameters params = new PKIXParameters(anchors);
@@ -71,14 +71,9 @@ final class ClientCertificateInterceptor implements ServerInterceptor {
             CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(chain)), params);
         } catch (GeneralSecurityException e) {
             LOG.warning("event=client_certificate_refused subject=\"" + chain[0].getSubjectX500Principal() + "\" reason=\"" + e.getMessage() + "\"");
-            return refuse(call, Status.PERMISSION_DENIED.withDescription("client certificate " + chain[0].getSubjectX500Principal()
+            return AccessRules.refuse(call, Status.PERMISSION_DENIED.withDescription("client certificate " + chain[0].getSubjectX500Principal()
                     + " is not issued by the agent's client_ca (or has expired)"));
         }
         return next.startCall(call, headers);
-    }
-
-    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
-        call.close(status, new Metadata());
-        return new ServerCall.Listener<>() { };
     }
 }

@@ -38,16 +38,16 @@ final class TokenInterceptor implements ServerInterceptor {
         String method = call.getMethodDescriptor().getFullMethodName();
         String value = headers.get(AUTHORIZATION);
         if (value == null || !value.startsWith("Bearer ")) {
-            return refuse(call, Status.UNAUTHENTICATED.withDescription("missing bearer token (authorization: Bearer ...)"));
+            return AccessRules.refuse(call, Status.UNAUTHENTICATED.withDescription("missing bearer token (authorization: Bearer ...)"));
         }
         SecurityConfig.AccessToken token = match(value.substring(7).getBytes(StandardCharsets.UTF_8));
         if (token == null) {
             LOG.warning("event=auth_refused method=" + method + " peer=" + AuditInterceptor.peer(call) + " reason=unknown_token");
-            return refuse(call, Status.PERMISSION_DENIED.withDescription("wrong bearer token"));
+            return AccessRules.refuse(call, Status.PERMISSION_DENIED.withDescription("wrong bearer token"));
         }
         if (token.scope() == SecurityConfig.Scope.READ && !AccessRules.readOnly(call.getMethodDescriptor())) {
             LOG.warning("event=auth_refused method=" + method + " token=" + token.name() + " reason=read_only_token");
-            return refuse(call, Status.PERMISSION_DENIED.withDescription("token '" + token.name() + "' is read-only (GetStatus, GetJob,"
+            return AccessRules.refuse(call, Status.PERMISSION_DENIED.withDescription("token '" + token.name() + "' is read-only (GetStatus, GetJob,"
                     + " ListJobs, WatchJob); " + call.getMethodDescriptor().getBareMethodName() + " needs an operator token"));
         }
         return Contexts.interceptCall(Context.current().withValue(TOKEN_NAME, token.name()), call, headers, next);
@@ -62,10 +62,5 @@ final class TokenInterceptor implements ServerInterceptor {
             }
         }
         return found;
-    }
-
-    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
-        call.close(status, new Metadata());
-        return new ServerCall.Listener<>() { };
     }
 }
