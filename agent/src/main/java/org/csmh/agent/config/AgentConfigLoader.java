@@ -98,12 +98,16 @@ public final class AgentConfigLoader {
             throw new ConfigException("metrics: expected a mapping with listen: host:port");
         }
         unknownKeys(m, Set.of("listen"), "metrics");
-        String listen = string(m, "listen", null);
-        int colon = listen == null ? -1 : listen.lastIndexOf(':');
+        return tcpAddress(string(m, "listen", null), "metrics.listen", "host:port");
+    }
+
+    /** host:port (an IPv6 host in brackets) read for {@code key}; {@code expected} says what the key takes. */
+    private static ListenAddress tcpAddress(String text, String key, String expected) {
+        int colon = text == null ? -1 : text.lastIndexOf(':');
         if (colon <= 0) {
-            throw new ConfigException("metrics.listen: expected host:port, got '" + listen + "'");
+            throw new ConfigException(key + ": expected " + expected + ", got '" + text + "'");
         }
-        return ListenAddress.tcp(listen.substring(0, colon).replace("[", "").replace("]", ""), port(listen.substring(colon + 1), "metrics.listen"));
+        return ListenAddress.tcp(text.substring(0, colon).replace("[", "").replace("]", ""), port(text.substring(colon + 1), key));
     }
 
     /**
@@ -132,12 +136,7 @@ public final class AgentConfigLoader {
         if (group != null) {
             throw new ConfigException("socket_group applies to a Unix socket (listen: unix:/path), not to " + listen);
         }
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException("listen: expected unix:/path or host:port, got '" + listen + "'");
-        }
-        ListenAddress tcp = ListenAddress.tcp(listen.substring(0, colon).replace("[", "").replace("]", ""),
-                port(listen.substring(colon + 1), "listen"));
+        ListenAddress tcp = tcpAddress(listen, "listen", "unix:/path or host:port");
         if (!tcp.isLoopback() && !security.tls()) {
             throw new ConfigException("listen: " + listen + " is not a loopback address; configure tls (cert, key, and client_ca for"
                     + " mutual TLS) to listen there, or use the default Unix socket");
