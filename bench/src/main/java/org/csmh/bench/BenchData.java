@@ -69,6 +69,18 @@ final class BenchData {
         }
     }
 
+    /** The per-rep ratios' lowest and highest, as "0.55-0.61x". */
+    static String spread(List<Double> ours, List<Double> base) {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (int i = 0; i < ours.size(); i++) {
+            double r = ours.get(i) / base.get(i);
+            lo = Math.min(lo, r);
+            hi = Math.max(hi, r);
+        }
+        return String.format(java.util.Locale.ROOT, "%.2f-%.2fx", lo, hi);
+    }
+
     static double median(List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         s.sort(Double::compare);

@@ -42,18 +42,6 @@ public final class CopyBenchmark {
         this.agentHeap = agentHeap;
     }
 
-    /** The per-rep ratios' lowest and highest, as "0.55-0.61x". */
-    private static String spread(List<Double> ours, List<Double> base) {
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        for (int i = 0; i < ours.size(); i++) {
-            double r = ours.get(i) / base.get(i);
-            lo = Math.min(lo, r);
-            hi = Math.max(hi, r);
-        }
-        return String.format(Locale.ROOT, "%.2f-%.2fx", lo, hi);
-    }
-
     record Result(long rows, String kind, double ours, double baseline, double floor, long peakHeapMb, long gcs, String spread) {
         double ratio() {
             return ours / baseline;
@@ -138,9 +126,9 @@ public final class CopyBenchmark {
                     crossOnly ? 0 : oursSame.get(r), crossOnly ? 0 : baseSame.get(r), oursCross.get(r), baseCross.get(r));
         }
         Result cross = new Result(rows, "cross server", BenchData.median(oursCross), BenchData.median(baseCross), BenchData.median(floorCross), peakHeap, gcs,
-                spread(oursCross, baseCross));
+                BenchData.spread(oursCross, baseCross));
         return crossOnly ? List.of(cross) : List.of(new Result(rows, "same instance", BenchData.median(oursSame), BenchData.median(baseSame), 0, 0, 0,
-                spread(oursSame, baseSame)), cross);
+                BenchData.spread(oursSame, baseSame)), cross);
     }
 
     private double insertSelect(long rows) {

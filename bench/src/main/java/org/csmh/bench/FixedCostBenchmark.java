@@ -99,14 +99,8 @@ public final class FixedCostBenchmark {
     }
 
     private static void row(StringBuilder s, String label, List<Double> ours, List<Double> base) {
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        for (int i = 0; i < ours.size(); i++) {
-            lo = Math.min(lo, ours.get(i) / base.get(i));
-            hi = Math.max(hi, ours.get(i) / base.get(i));
-        }
-        s.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2fx | %.2f-%.2fx |%n", label, BenchData.median(ours), BenchData.median(base),
-                BenchData.median(ours) / BenchData.median(base), lo, hi));
+        s.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2fx | %s |%n", label, BenchData.median(ours), BenchData.median(base),
+                BenchData.median(ours) / BenchData.median(base), BenchData.spread(ours, base)));
     }
 
     /** Runs a bash command line against a fresh CSMHE; its wall time in seconds. */
