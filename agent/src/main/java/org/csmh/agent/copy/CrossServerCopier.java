@@ -80,11 +80,13 @@ final class CrossServerCopier implements ChunkCopier {
         source.setAutoCommit(true);
         String charset = prepareCharsets(source, target, tables);
         this.bindBytes = charset.equals("binary");
-        this.preparedInserts = new Inspector(target).serverFacts().flavor().equals("MariaDB");
+        // One read of the target's facts: its flavour picks the INSERT form, its local_infile whether LOAD DATA can go.
+        Inspector.ServerFacts facts = new Inspector(target).serverFacts();
+        this.preparedInserts = facts.flavor().equals("MariaDB");
         String how = preparedInserts ? ", server-side prepared" : "";
         // MySQL 8 (and Tutor's 8.4) ship with local_infile=OFF: then the server refuses LOAD DATA LOCAL, so the copy
         // writes multi-row INSERTs from the start instead of failing a chunk first.
-        localInfile = simpleInsertsBecause == null && new Inspector(target).localInfile();
+        localInfile = simpleInsertsBecause == null && facts.localInfile();
         String path = simpleInsertsBecause != null ? "multi-row INSERT..VALUES with explicit ids" + how + " (" + simpleInsertsBecause + ")"
                 : localInfile ? "LOAD DATA LOCAL INFILE (CHARACTER SET " + charset + ")"
                 : "multi-row INSERT" + how + " (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows"
