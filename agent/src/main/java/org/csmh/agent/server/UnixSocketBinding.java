@@ -1,7 +1,6 @@
 package org.csmh.agent.server;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.FileSystems;
@@ -78,10 +77,8 @@ final class UnixSocketBinding {
         }
         try (SocketChannel ignored = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             return true;
-        } catch (ConnectException e) {
-            return false; // left by an agent that was killed: nobody listens
         } catch (IOException e) {
-            return false;
+            return false; // refused: left by an agent that was killed, nobody listens
         }
     }
 }
