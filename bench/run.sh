@@ -3,7 +3,8 @@
 #   bench/run.sh [--rows 100000,1000000] [--reps 3] [--agent-heap 256m] [--buffer-pool-mb 1024] [--same-chunk 20000]
 #                [--cross-chunk 10000] [--target-engine mariadb-10.11|mariadb-11.4|mysql-8.0]
 #                [--target-local-infile default|on|off] [--cross-only] [--out FILE]
-#   bench/run.sh lms-impact [--rows 1000000] [--chunk 10000] [--modes 1,2]     LMS insert latency during a copy
+#   bench/run.sh lms-impact [--rows 1000000] [--chunk 10000] [--modes 1,2] [--writers 1,2] [--short 250,500]
+#                                                                            LMS insert latency during a copy
 #   bench/run.sh fixed-costs [--rows 1000000] [--small 20000] [--reps 3]         csmhctl end to end vs the seed loop
 # Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail

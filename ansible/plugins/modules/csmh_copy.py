@@ -25,6 +25,11 @@ options:
     type: str
     choices: [auto, bulk, simple-inserts]
     default: auto
+  writers:
+    description:
+      - Target connections writing chunks at once in a cross-server or simple-inserts copy (1 to 4), each chunk in its
+        own transaction, commits in id order. The agent's default is 2.
+    type: int
 extends_documentation_fragment:
   - csmh.agent.common
   - csmh.agent.common.PACE
@@ -53,6 +58,7 @@ def main():
         range_end=dict(type='int'),
         growth_check_seconds=dict(type='int'),
         statement=dict(type='str', choices=['auto', 'bulk', 'simple-inserts'], default='auto'),
+        writers=dict(type='int'),
     )
     args.update(csmhctl.PACE_ARGS)
     args.update(csmhctl.COMMON_ARGS)
@@ -62,7 +68,8 @@ def main():
         done = [j for j in csmhctl.jobs(module) if j.get('kind') == 'JOB_KIND_COPY' and j.get('state') == 'JOB_STATE_SUCCEEDED']
         module.exit_json(changed=not done, job=done[-1] if done else {})
     cmd = ['copy', '--mode', p['mode'], '--statement', p['statement']] + csmhctl.job_args(p)
-    for name, option in (('range_start', '--range-start'), ('range_end', '--range-end'), ('growth_check_seconds', '--growth-check-seconds')):
+    for name, option in (('range_start', '--range-start'), ('range_end', '--range-end'), ('growth_check_seconds', '--growth-check-seconds'),
+                         ('writers', '--writers')):
         if p[name] is not None:
             cmd += [option, str(p[name])]
     if not p['wait']:

@@ -26,7 +26,9 @@ import org.csmh.proto.v1.StartCopyRequest;
  * AUTO_INCREMENT pick the id) and times each insert, idle and while a same-instance copy runs, per
  * innodb_autoinc_lock_mode. The copies: the agent's (which picks its statement from the lock mode), and the seed
  * procedure's INSERT..SELECT loop over the same chunks (the statement the agent used before under every mode).
- * {@code bench/run.sh lms-impact [--rows 1000000] [--chunk 10000] [--modes 1,2] [--out FILE]}.
+ * {@code bench/run.sh lms-impact [--rows 1000000] [--chunk 10000] [--modes 1,2] [--writers 1,2] [--short 250,500] [--out FILE]}:
+ * {@code --writers} runs the mode-1 copy once per writer count (default: the agent's own), {@code --short} adds the
+ * seed loop cut into statements of that many ids (a bound on how long each holds the AUTO-INC lock).
  */
 public final class LmsImpactBenchmark {
     private static final long PROBE_EVERY_MS = 20;
@@ -92,6 +94,8 @@ public final class LmsImpactBenchmark {
         long rows = 1_000_000;
         int chunk = 10_000;
         List<Integer> modes = List.of(1, 2);
+        List<Integer> shortStatements = List.of();
+        List<Integer> writers = List.of(0);
         Path out = Path.of("bench/results/lms-impact.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -99,6 +103,8 @@ public final class LmsImpactBenchmark {
                 case "--chunk" -> chunk = Integer.parseInt(args[++i]);
                 case "--modes" -> modes = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
                 case "--out" -> out = Path.of(args[++i]);
+                case "--writers" -> writers = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                case "--short" -> shortStatements = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -132,17 +138,49 @@ public final class LmsImpactBenchmark {
                     results.add(new Row(mode, "INSERT..SELECT loop", s, p.latencies(), "INSERT..SELECT per chunk"));
                     log("  INSERT..SELECT loop %.2fs, probe %s", s, p.latencies().text());
                 }
+                for (int step : shortStatements) {
+                    BenchData.freshTarget(root, "csmh_bench", TableNames.CSMHE, rows);
+                    try (Probe p = new Probe(root, "csmh_bench"); Connection c = new ConnectionFactory(5000).open(root);
+                         Statement st = c.createStatement()) {
+                        c.setAutoCommit(false);
+                        long t0 = System.nanoTime();
+                        long maxId = BenchData.maxId(root);
+                        for (long lo = 1; lo <= maxId; lo += chunk) {
+                            long hi = Math.min(maxId, lo + chunk - 1);
+                            for (long a = lo; a <= hi; a += step) {
+                                st.execute(BenchData.insertSelectChunk("csmh_bench", a, Math.min(hi, a + step - 1)));
+                            }
+                            c.commit();
+                        }
+                        double s = (System.nanoTime() - t0) / 1e9;
+                        p.close();
+                        results.add(new Row(mode, "INSERT..SELECT loop, " + step + "-id statements", s, p.latencies(), "INSERT..SELECT per " + step + " ids"));
+                        log("  INSERT..SELECT %d-id statements %.2fs, probe %s", step, s, p.latencies().text());
+                    }
+                }
                 // The agent's copy as it chooses (auto), and with the bulk statement it used under every mode before.
-                for (CopyStatement statement : List.of(CopyStatement.COPY_STATEMENT_AUTO, CopyStatement.COPY_STATEMENT_BULK)) {
+                // Under mode 1 auto writes simple inserts, where the writer count matters: each count asked for is a row.
+                List<int[]> runs = new ArrayList<>();
+                for (int w : mode == 1 ? writers : List.of(0)) {
+                    runs.add(new int[] {CopyStatement.COPY_STATEMENT_AUTO_VALUE, w});
+                }
+                runs.add(new int[] {CopyStatement.COPY_STATEMENT_BULK_VALUE, 0});
+                for (int[] run : runs) {
+                    CopyStatement statement = CopyStatement.forNumber(run[0]);
                     BenchData.freshTarget(root, "csmh_bench", TableNames.CSMHE, rows);
                     try (BenchAgent agent = new BenchAgent(work, "256m", db.port(), db.port()); Probe p = new Probe(root, "csmh_bench")) {
                         long t0 = System.nanoTime();
-                        Job job = agent.copy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setStatement(statement)
-                                .setPace(Pace.newBuilder().setChunkSize(chunk).setSleepMs(0)).build(), rows);
+                        StartCopyRequest.Builder request = StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setStatement(statement)
+                                .setPace(Pace.newBuilder().setChunkSize(chunk).setSleepMs(0));
+                        if (run[1] > 0) {
+                            request.setWriters(run[1]);
+                        }
+                        Job job = agent.copy(request.build(), rows);
                         double s = (System.nanoTime() - t0) / 1e9;
                         p.close();
-                        String label = "csmh-agent copy, statement " + statement.name().substring("COPY_STATEMENT_".length()).toLowerCase(Locale.ROOT);
-                        results.add(new Row(mode, label, s, p.latencies(), job.getWritePath().replaceAll(" \\(innodb_autoinc.*", "")));
+                        String label = "csmh-agent copy, statement " + statement.name().substring("COPY_STATEMENT_".length()).toLowerCase(Locale.ROOT)
+                                + (run[1] > 0 ? ", " + run[1] + " writer" + (run[1] == 1 ? "" : "s") : "");
+                        results.add(new Row(mode, label, s, p.latencies(), job.getWritePath().replaceAll(" \\(innodb_autoinc[^)]*\\)", "")));
                         log("  %s %.2fs (%s), probe %s; agent cpu %.1f s", label, s, job.getWritePath(), p.latencies().text(), agent.cpuSeconds());
                     }
                 }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Logger;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
@@ -35,6 +37,8 @@ import org.csmh.proto.v1.Job;
 public final class CopyRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(CopyRunner.class.getName());
     private static final int MAX_CATCH_UP_PASSES = 100;
+    /** Two writers: on MariaDB 10.11 (2 cores) a third faster than one for simple inserts; see StartCopyRequest.writers. */
+    static final int DEFAULT_WRITERS = 2;
     private final JobEnvironment env;
     private final ThrottleMetrics metrics;
 
@@ -202,11 +206,19 @@ public final class CopyRunner implements JobPass {
             path.accept("INSERT..SELECT per chunk (same instance)");
             return new SameInstanceCopier(env.plain(env.sameInstanceCopier()), tables);
         }
-        Connection reader = env.streamingReader(source);
+        StartCopyRequest request = job.spec().getCopy();
+        int writers = request.hasWriters() ? request.getWriters() : DEFAULT_WRITERS;
+        List<Connection> opened = new ArrayList<>();
         try {
-            return new CrossServerCopier(reader, env.bulkWriter(target), tables, path, simpleInserts);
+            opened.add(env.streamingReader(source));
+            for (int i = 0; i < writers; i++) {
+                opened.add(env.bulkWriter(target));
+            }
+            return new CrossServerCopier(opened.get(0), opened.subList(1, opened.size()), tables, path, simpleInserts);
         } catch (RuntimeException | SQLException e) {
-            reader.close();
+            for (Connection c : opened) {
+                c.close();
+            }
             throw e;
         }
     }

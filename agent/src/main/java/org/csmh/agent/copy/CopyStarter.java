@@ -52,6 +52,9 @@ public final class CopyStarter {
         if (r.hasSettleSeconds()) {
             Unsigned.atMost(r.getSettleSeconds(), MAX_SETTLE_SECONDS, "settle_seconds");
         }
+        if (r.hasWriters() && (r.getWriters() == 0 || Integer.compareUnsigned(r.getWriters(), CrossServerCopier.MAX_WRITERS) > 0)) {
+            throw new InvalidInputException("writers must be 1.." + CrossServerCopier.MAX_WRITERS + ", got " + Integer.toUnsignedString(r.getWriters()));
+        }
         Pace pace = PaceRules.forRequest(JobKind.JOB_KIND_COPY, r.getPace(), env::hasEndpoint);
         manager.refuseIfActive(JobKind.JOB_KIND_COPY, ADVICE);
         CopyPreflight.Plan plan = CopyPreflight.check(env, r.getRangeStart(), r.getRangeEnd(), r.getMode(), growth, sleeper);

@@ -104,6 +104,9 @@ class BadInputIT {
             // Unsigned fields at their largest: a uint32 of 2^32 - 1 is -1 to Java, a uint64 above 2^63 - 1 is negative.
             corpus.put("copy: growth check 2^32-1", () -> h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(-1).build()));
             corpus.put("copy: settle timeout 2^32-1", () -> h.client.startCopy(StartCopyRequest.newBuilder().setSettleTimeoutSeconds(-1).build()));
+            corpus.put("copy: no writers", () -> h.client.startCopy(StartCopyRequest.newBuilder().setWriters(0).build()));
+            corpus.put("copy: 5 writers", () -> h.client.startCopy(StartCopyRequest.newBuilder().setWriters(5).build()));
+            corpus.put("copy: writers 2^32-1", () -> h.client.startCopy(StartCopyRequest.newBuilder().setWriters(-1).build()));
             corpus.put("copy: range end 2^64-1", () -> h.client.startCopy(StartCopyRequest.newBuilder().setRangeEnd(-1).build()));
             corpus.put("verify: reported 2^32-1", () -> h.client.startVerify(StartVerifyRequest.newBuilder().setMaxReportedRows(-1).build()));
             corpus.put("verify: range start 2^63", () -> h.client.startVerify(StartVerifyRequest.newBuilder().setRangeStart(Long.MIN_VALUE).build()));

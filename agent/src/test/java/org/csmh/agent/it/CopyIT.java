@@ -160,7 +160,8 @@ class CopyIT {
             // 32 MiB a chunk may hold in memory, so the reader must hand it over in two parts.
             TestDatabases.execute(h.source, "UPDATE " + h.csmh() + " SET state = REPEAT('ab\\tc', 262144)");
             h.configureTarget();
-            Job done = last(h.watch(h.client.startCopy(copy(fast(1000))).getId()));
+            // One writer: the reader, the queue and the writer may hold 32 MiB each (less each with more writers).
+            Job done = last(h.watch(h.client.startCopy(copy(fast(1000)).toBuilder().setWriters(1).build()).getId()));
             assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
             assertEquals(40, done.getRowsDone());
             assertEquals(2, done.getChunksDone(), "one walker chunk, cut in two by the byte limit");
@@ -168,6 +169,33 @@ class CopyIT {
                     + " AND state = REPEAT('ab\\tc', 262144)"));
             Job verified = last(h.watch(h.client.startVerify(StartVerifyRequest.newBuilder().setPace(fast(1000)).build()).getId()));
             assertEquals(JobState.JOB_STATE_SUCCEEDED, verified.getState(), verified.toString());
+        }
+    }
+
+    @Test
+    void writersCommitInIdOrderAndAFailedChunkStopsTheOnesAfterIt() throws Exception {
+        Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 20_000).startInProcess()) {
+            h.configureTarget();
+            // The chunk holding id 10,050 fails on the target while the writers after it have chunks of their own in flight.
+            TestDatabases.execute(h.target, "CREATE TRIGGER " + h.targetDb + ".csmh_test_boom BEFORE INSERT ON " + h.csmhe() + " FOR EACH ROW"
+                    + " BEGIN IF NEW.id = 10050 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom at 10050'; END IF; END");
+            try {
+                StartCopyRequest four = copy(fast(100)).toBuilder().setWriters(4).setStatement(CopyStatement.COPY_STATEMENT_SIMPLE_INSERTS).build();
+                Job failed = last(h.watch(h.client.startCopy(four).getId()));
+                assertEquals(JobState.JOB_STATE_FAILED, failed.getState(), failed.toString());
+                assertTrue(failed.getError().contains("boom at 10050"), "the failing chunk's own error: " + failed.getError());
+                assertTrue(failed.getWritePath().contains("4 writers committing in id order"), failed.getWritePath());
+                assertEquals(10_000, failed.getCurrentId(), "every chunk before the failed one committed");
+                assertEquals(10_000, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()));
+                assertEquals(10_000, TestDatabases.queryLong(h.target, "SELECT MAX(id) FROM " + h.csmhe()), "no chunk after it committed");
+            } finally {
+                TestDatabases.execute(h.target, "DROP TRIGGER " + h.targetDb + ".csmh_test_boom");
+            }
+            // The resume point is sound: the copy goes on from 10,001 and ends with every row, each once.
+            Job done = last(h.watch(h.client.startCopy(copy(fast(100)).toBuilder().setWriters(3).build()).getId()));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
+            assertEquals(rows(h.source, h.csmh()), rows(h.target, h.csmhe()));
         }
     }
 

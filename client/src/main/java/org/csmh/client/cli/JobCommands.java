@@ -72,6 +72,9 @@ final class JobCommands {
         @Option(names = "--statement", description = "auto (default: simple-inserts under innodb_autoinc_lock_mode 1, else bulk),"
                 + " bulk (INSERT..SELECT / LOAD DATA: fastest, holds CSMHE's AUTO-INC lock per chunk under mode 0/1) or simple-inserts")
         String statement = "auto";
+        @Option(names = "--writers", description = "target connections writing chunks at once, commits in id order (1..4,"
+                + " default 2; cross-server and simple-inserts copies)")
+        Integer writers;
         @Option(names = "--settle-timeout-seconds", description = "longest wait for open source transactions before the first chunk"
                 + " and before success; still open then fails the copy (default 300)")
         Integer settleTimeout;
@@ -102,6 +105,9 @@ final class JobCommands {
             }
             if (settle != null) {
                 b.setSettleSeconds(settle);
+            }
+            if (writers != null) {
+                b.setWriters(writers);
             }
             StartCopyRequest r = b.build();
             return c -> c.startCopy(r);
