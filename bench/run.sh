@@ -2,7 +2,7 @@
 # Copy benchmark: our copy jobs side by side with their baselines on two sandbox servers (source MariaDB 10.11).
 #   bench/run.sh [--rows 100000,1000000] [--reps 3] [--agent-heap 256m] [--buffer-pool-mb 1024] [--same-chunk 20000]
 #                [--cross-chunk 10000] [--target-engine mariadb-10.11|mariadb-11.4|mysql-8.0]
-#                [--target-local-infile default|on|off] [--cross-only] [--out FILE]
+#                [--target-local-infile default|on|off] [--cross-only] [--writers N] [--out FILE]
 #   bench/run.sh lms-impact [--rows 1000000] [--chunk 10000] [--modes 1,2] [--writers 1,2] [--short 250,500]
 #                                                                            LMS insert latency during a copy
 #   bench/run.sh fixed-costs [--rows 1000000] [--small 20000] [--reps 3]         csmhctl end to end vs the seed loop

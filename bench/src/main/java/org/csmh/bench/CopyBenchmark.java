@@ -30,6 +30,8 @@ public final class CopyBenchmark {
     private final DatabaseSandbox b;
     private final Path work;
     private final String agentHeap;
+    /** The copy's target writers; 0 leaves the agent's default. */
+    private int writers;
     private int crossChunk = 10_000;
     private int sameChunk = 20_000;
     private boolean crossOnly;
@@ -58,6 +60,7 @@ public final class CopyBenchmark {
         SandboxEngine targetEngine = SandboxEngine.MARIADB_10_11;
         String targetLocalInfile = "default";
         boolean crossOnly = false;
+        int writers = 0;
         Path out = Path.of("bench/results/latest.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -71,6 +74,7 @@ public final class CopyBenchmark {
                 case "--target-engine" -> targetEngine = SandboxEngine.parse(args[++i]);
                 case "--target-local-infile" -> targetLocalInfile = args[++i];
                 case "--cross-only" -> crossOnly = true;
+                case "--writers" -> writers = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -86,6 +90,7 @@ public final class CopyBenchmark {
         try (DatabaseSandbox a = DatabaseSandbox.start(work.resolve("db"), bufferPoolMb);
              DatabaseSandbox b = DatabaseSandbox.start(targetEngine, work.resolve("db"), bufferPoolMb, targetArgs)) {
             CopyBenchmark bench = new CopyBenchmark(a, b, work, heap);
+            bench.writers = writers;
             bench.crossChunk = crossChunk;
             bench.sameChunk = sameChunk;
             bench.crossOnly = crossOnly;
@@ -94,7 +99,8 @@ public final class CopyBenchmark {
             for (long n : sizes) {
                 results.addAll(bench.run(n, reps));
             }
-            String report = report(results, reps, heap, sameChunk, crossChunk, bench.targetLabel);
+            String report = report(results, reps, heap, sameChunk, crossChunk, bench.targetLabel
+                    + (writers > 0 ? "; copy writers " + writers : "; copy writers: the agent's default"));
             System.out.println(report);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report);
@@ -176,7 +182,11 @@ public final class CopyBenchmark {
         BenchData.freshTarget(target.rootEndpoint(), "csmh_bench", TableNames.CSMHE, rows);
         try (BenchAgent agent = new BenchAgent(work, agentHeap, a.port(), target.port())) {
             long t0 = System.nanoTime();
-            agent.copy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(pace).build(), rows);
+            StartCopyRequest.Builder request = StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(pace);
+            if (writers > 0) {
+                request.setWriters(writers);
+            }
+            agent.copy(request.build(), rows);
             double seconds = (System.nanoTime() - t0) / 1e9;
             log("  ours into :%d: %.2fs; cpu s: agent %.1f", target.port(), seconds, agent.cpuSeconds());
             agent.process.destroy();

@@ -19,7 +19,7 @@ import org.csmh.agent.mysql.SqlErrors;
  * LOCAL text, ready-made INSERT text, or rows for server-side prepared multi-row INSERTs; a LOAD DATA the server
  * refuses is written again as INSERTs and the shared {@link TargetWrites} switches every later chunk over.
  */
-final class ChunkWriter implements AutoCloseable {
+final class ChunkWriter implements OrderedCommits.Writer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChunkWriter.class.getName());
     static final int PREPARED_ROWS = 1000;
     static final int PREPARED_BYTES = 4 << 20;
@@ -63,7 +63,8 @@ final class ChunkWriter implements AutoCloseable {
         }
     }
 
-    void commit() throws SQLException {
+    @Override
+    public void commit() throws SQLException {
         try {
             target.commit();
         } catch (SQLException e) {
@@ -72,7 +73,8 @@ final class ChunkWriter implements AutoCloseable {
         }
     }
 
-    void rollbackQuietly() {
+    @Override
+    public void rollbackQuietly() {
         try {
             target.rollback();
         } catch (SQLException ignored) {

@@ -202,14 +202,20 @@ public final class CopyRunner implements JobPass {
             default -> lockMode == 1 ? "innodb_autoinc_lock_mode=1: INSERT..SELECT and LOAD DATA would hold "
                     + TableNames.CSMHE + "'s table AUTO-INC lock for a whole chunk, stalling LMS inserts" : null;
         };
-        if (mode == CopyMode.COPY_MODE_SAME_INSTANCE && simpleInserts == null) {
-            path.accept("INSERT..SELECT per chunk (same instance)");
-            return new SameInstanceCopier(env.plain(env.sameInstanceCopier()), tables);
-        }
         StartCopyRequest request = job.spec().getCopy();
         int writers = request.hasWriters() ? request.getWriters() : DEFAULT_WRITERS;
         List<Connection> opened = new ArrayList<>();
         try {
+            if (mode == CopyMode.COPY_MODE_SAME_INSTANCE && simpleInserts == null) {
+                // Under modes 0 and 1 every INSERT..SELECT holds CSMHE's AUTO-INC lock: more connections would take turns.
+                int n = lockMode == 2 ? writers : 1;
+                for (int i = 0; i < n; i++) {
+                    opened.add(env.plain(env.sameInstanceCopier()));
+                }
+                path.accept("INSERT..SELECT per chunk (same instance)" + (n == 1 ? (writers == 1 ? "" : ", 1 writer (innodb_autoinc_lock_mode="
+                        + lockMode + ": each statement holds the AUTO-INC lock, writers would take turns)") : ", " + n + " writers committing in id order"));
+                return new SameInstanceCopier(opened, tables);
+            }
             opened.add(env.streamingReader(source));
             for (int i = 0; i < writers; i++) {
                 opened.add(env.bulkWriter(target));

@@ -1,68 +1,109 @@
 package org.csmh.agent.copy;
 
-import org.csmh.agent.job.ChunkWalker;
-import org.csmh.agent.job.IdRange;
-import org.csmh.agent.mysql.Tables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.mysql.SqlErrors;
+import org.csmh.agent.mysql.Tables;
 
-/** Both tables on one server: one INSERT..SELECT per chunk, ids kept, one transaction per chunk. */
+/**
+ * Both tables on one server: one INSERT..SELECT per chunk, ids kept, one transaction per chunk. With several
+ * connections the chunks run at once and commit in id order ({@link OrderedCommits}): INSERT..SELECT runs on one
+ * server thread, and under innodb_autoinc_lock_mode 2 a second one took a quarter off (1M rows on MariaDB 10.11,
+ * 2 cores: 7.1-7.4 s vs 9.3-9.8 s). Under modes 0 and 1 each statement holds CSMHE's AUTO-INC lock, so they would
+ * only take turns: the caller gives one connection there.
+ */
 final class SameInstanceCopier implements ChunkCopier {
-    private final Connection connection;
-    private final String sql;
+    private final List<Writer> writers = new ArrayList<>();
 
-    SameInstanceCopier(Connection connection, Tables tables) throws SQLException {
-        this.connection = connection;
-        StrictWrites.prepare(connection);
-        this.sql = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") SELECT " + Tables.COLUMNS
-                + " FROM " + tables.csmh() + " WHERE id BETWEEN ? AND ? ORDER BY id";
-    }
+    /** One connection and its prepared INSERT..SELECT. */
+    private static final class Writer implements OrderedCommits.Writer {
+        private final Connection connection;
+        private final PreparedStatement insert;
 
-    @Override
-    public void copyAll(ChunkWalker walker) throws Exception {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (var next = walker.next(); next.isPresent(); next = walker.next()) {
-                IdRange r = next.get();
-                long t0 = System.nanoTime();
-                ps.setLong(1, r.first());
-                ps.setLong(2, r.last());
-                int rows;
-                try {
-                    rows = ps.executeUpdate();
-                    StrictWrites.noWarnings(ps, r);
-                    connection.commit();
-                } catch (SQLException e) {
-                    rollbackQuietly();
-                    if (SqlErrors.isDuplicateKey(e)) {
-                        throw StrictWrites.duplicate(r, e);
-                    }
-                    throw e;
-                } catch (JobFailure e) {
-                    rollbackQuietly();
-                    throw e;
+        Writer(Connection connection, String sql) throws SQLException {
+            this.connection = connection;
+            StrictWrites.prepare(connection);
+            this.insert = connection.prepareStatement(sql);
+        }
+
+        long copy(IdRange r) throws SQLException, JobFailure {
+            try {
+                insert.setLong(1, r.first());
+                insert.setLong(2, r.last());
+                int rows = insert.executeUpdate();
+                StrictWrites.noWarnings(insert, r);
+                return rows;
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (SqlErrors.isDuplicateKey(e)) {
+                    throw StrictWrites.duplicate(r, e);
                 }
-                walker.completed(r, rows, System.nanoTime() - t0);
+                throw e;
+            } catch (JobFailure e) {
+                rollbackQuietly();
+                throw e;
+            }
+        }
+
+        @Override
+        public void commit() throws SQLException {
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw e;
+            }
+        }
+
+        @Override
+        public void rollbackQuietly() {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // the connection is likely gone; the server rolls back on its own
             }
         }
     }
 
-    private void rollbackQuietly() {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // the connection is likely gone; the server rolls back on its own
+    /** @param connections one per writer (the copier closes them) */
+    SameInstanceCopier(List<Connection> connections, Tables tables) throws SQLException {
+        String sql = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") SELECT " + Tables.COLUMNS
+                + " FROM " + tables.csmh() + " WHERE id BETWEEN ? AND ? ORDER BY id";
+        for (Connection c : connections) {
+            writers.add(new Writer(c, sql));
+        }
+    }
+
+    @Override
+    public void copyAll(ChunkWalker walker) throws Exception {
+        try (OrderedCommits<Writer> commits = new OrderedCommits<>(writers, Thread.currentThread().getName() + "-writer")) {
+            while (true) {
+                commits.awaitWriter(walker); // before the pace, which runs from the end of a chunk
+                var next = walker.next();
+                if (next.isEmpty()) {
+                    break;
+                }
+                IdRange r = next.get();
+                commits.submit(r, w -> w.copy(r), walker);
+            }
+            commits.finish();
         }
     }
 
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing after an error
+        for (Writer w : writers) {
+            try {
+                w.connection.close();
+            } catch (SQLException ignored) {
+                // closing after an error
+            }
         }
     }
 }

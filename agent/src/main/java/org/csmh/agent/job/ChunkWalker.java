@@ -108,6 +108,12 @@ public final class ChunkWalker {
         return issue();
     }
 
+    /** Whether the pace asks for a pause after each chunk (a sleep; auto-sized chunks have none). */
+    public boolean pausesBetweenChunks() {
+        Pace pace = control.pace();
+        return pace.getTargetChunkMs() <= 0 && pace.getSleepMs() > 0;
+    }
+
     /** The pace's sleep since the last chunk, then the throttle; false when the job was cancelled meanwhile. */
     public boolean awaitPace() throws InterruptedException, JobFailure {
         long before = System.nanoTime();

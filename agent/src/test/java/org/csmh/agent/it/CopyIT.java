@@ -200,6 +200,23 @@ class CopyIT {
     }
 
     @Test
+    void aPaceWithPausesWritesChunkPauseChunkWhateverTheWriters() throws Exception {
+        Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 3_000).startInProcess()) {
+            h.configureTarget();
+            // 6 chunks with 400 ms after each: at least 5 pauses end to end, however many writers could run together.
+            long t0 = System.nanoTime();
+            StartCopyRequest paced = copy(Pace.newBuilder().setChunkSize(500).setSleepMs(400).build()).toBuilder().setWriters(4).build();
+            Job done = last(h.watch(h.client.startCopy(paced).getId()));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
+            assertEquals(6, done.getChunksDone());
+            assertTrue(ms >= 5 * 400, "pauses kept between chunks: " + ms + " ms");
+            assertEquals(rows(h.source, h.csmh()), rows(h.target, h.csmhe()));
+        }
+    }
+
+    @Test
     void crossServerCopyFallsBackToInsertWhenLocalInfileIsOff() throws Exception {
         Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
         TestDatabases.execute(second, "SET GLOBAL local_infile = 0");

@@ -96,6 +96,9 @@ class EngineMatrixIT {
             long lockMode = TestDatabases.queryLong(h.target, "SELECT @@innodb_autoinc_lock_mode");
             assertTrue(copied.getWritePath().startsWith(lockMode == 1 ? "multi-row INSERT..VALUES with explicit ids, server-side prepared"
                     + " (innodb_autoinc_lock_mode=1" : "INSERT..SELECT per chunk (same instance)"), lockMode + ": " + copied.getWritePath());
+            // Two writers (the default) where they can run together: simple inserts, and INSERT..SELECT under mode 2.
+            assertTrue(copied.getWritePath().endsWith(lockMode == 0 ? "writers would take turns)" : "2 writers committing in id order"),
+                    copied.getWritePath());
 
             StatusRuntimeException gate = assertThrows(StatusRuntimeException.class, () -> h.client.cutover(CutoverRequest.getDefaultInstance()));
             assertEquals(Status.Code.FAILED_PRECONDITION, gate.getStatus().getCode());

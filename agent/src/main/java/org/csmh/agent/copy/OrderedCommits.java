@@ -1,0 +1,131 @@
+package org.csmh.agent.copy;
+
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.IdRange;
+
+/**
+ * Chunks written on several target connections at once, committed in id order. Each chunk is its own transaction on
+ * one writer; a writer commits its chunk only once the chunk before it has committed, and rolls back if that one
+ * failed, so "every id up to max(id) in the range is copied", which a resume relies on, holds at every moment, and
+ * {@link ChunkWalker#completed} sees the chunks in the order it handed them out. With one writer this is a plain
+ * loop on another thread.
+ *
+ * @param <W> a writer: one target connection and the statements it writes with
+ */
+final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoCloseable {
+    /** One target connection's transaction control. */
+    interface Writer {
+        void commit() throws SQLException;
+
+        void rollbackQuietly();
+    }
+
+    /** Writes one chunk, uncommitted, on the writer given; returns the rows written. */
+    interface Write<W> {
+        long rows(W writer) throws Exception;
+    }
+
+    private final List<W> writers;
+    private final ExecutorService pool;
+    private final ArrayDeque<Future<?>> inFlight = new ArrayDeque<>();
+    private Future<?> previous = CompletableFuture.completedFuture(null);
+    private long handedOut;
+
+    OrderedCommits(List<W> writers, String threadName) {
+        this.writers = List.copyOf(writers);
+        this.pool = Executors.newFixedThreadPool(writers.size(), r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Waits until the writer whose turn it is has finished its last chunk (every writer, when the pace pauses
+     * between chunks), rethrowing a failure. Callers wait here before the pace, so a pause runs from the end of the
+     * chunk before, as when chunks were written one after the other: a pace that asks for pauses gets chunk, pause,
+     * chunk whatever the writer count, and the writers only run together when the pace has no pause.
+     */
+    void awaitWriter(ChunkWalker walker) throws Exception {
+        int free = walker.pausesBetweenChunks() ? 0 : writers.size() - 1;
+        while (inFlight.size() > free) {
+            outcome(inFlight.removeFirst());
+        }
+    }
+
+    /** Has the next writer write this chunk and commit it after the chunk before. */
+    void submit(IdRange range, Write<W> write, ChunkWalker walker) throws Exception {
+        while (inFlight.size() >= writers.size()) {
+            outcome(inFlight.removeFirst());
+        }
+        W writer = writers.get((int) (handedOut++ % writers.size()));
+        Future<?> before = previous;
+        previous = pool.submit(() -> {
+            long t0 = System.nanoTime();
+            long rows = write.rows(writer);
+            try {
+                before.get();
+            } catch (ExecutionException e) {
+                writer.rollbackQuietly();
+                throw new AfterEarlierFailure(e.getCause());
+            }
+            writer.commit();
+            walker.completed(range, rows, System.nanoTime() - t0);
+            return null;
+        });
+        inFlight.addLast(previous);
+    }
+
+    /** Waits for every chunk handed out; rethrows the first failure. */
+    void finish() throws Exception {
+        while (!inFlight.isEmpty()) {
+            outcome(inFlight.removeFirst());
+        }
+    }
+
+    /** After a failure elsewhere: the chunks still in flight roll back (their predecessor failed) or commit in order. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Future<?> f : inFlight) {
+            try {
+                f.get();
+            } catch (ExecutionException ignored) {
+                // the first failure is the one the caller threw
+            }
+        }
+        inFlight.clear();
+        pool.shutdownNow();
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
+    private static void outcome(Future<?> f) throws Exception {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AfterEarlierFailure && cause.getCause() instanceof Exception first) {
+                throw first; // a chunk rolled back only because an earlier one failed
+            }
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        }
+    }
+
+    /** A chunk rolled back because the chunk before it failed; its cause is that failure. */
+    private static final class AfterEarlierFailure extends Exception {
+        AfterEarlierFailure(Throwable cause) {
+            super(cause);
+        }
+    }
+}
