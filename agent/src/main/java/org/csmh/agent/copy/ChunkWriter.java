@@ -36,7 +36,7 @@ final class ChunkWriter implements OrderedCommits.Writer, AutoCloseable {
     }
 
     /** Writes the chunk's rows, uncommitted; on any failure the transaction is rolled back. */
-    void write(ChunkEncoder text, IdRange range) throws SQLException, JobFailure {
+    void write(ChunkEncoder text, IdRange range) throws Exception {
         try {
             long written = text instanceof RowBuffer rows ? insertPrepared(rows.list(), range)
                     : text instanceof InsertValuesEncoder values ? insert(values, range)
@@ -46,40 +46,22 @@ final class ChunkWriter implements OrderedCommits.Writer, AutoCloseable {
                         + "; rolled back (duplicate ids are skipped silently by LOAD DATA LOCAL, so this is treated as one)");
             }
         } catch (SQLException e) {
-            rollbackQuietly();
-            if (SqlErrors.isDuplicateKey(e)) {
-                throw StrictWrites.duplicate(range, e);
-            }
             if (text instanceof LoadDataEncoder && writes.localInfile() && TargetWrites.refusesLocalInfile(e)) {
+                rollbackQuietly();
                 LOG.warning("event=local_infile_refused fallback=multi_row_insert reason=\"" + SqlErrors.firstLine(e) + "\"");
                 writes.localInfileRefused(SqlErrors.firstLine(e));
                 write(text, range);
                 return;
             }
-            throw e;
+            throw rolledBack(e, range);
         } catch (JobFailure e) {
-            rollbackQuietly();
-            throw e;
+            throw rolledBack(e, range);
         }
     }
 
     @Override
-    public void commit() throws SQLException {
-        try {
-            target.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            throw e;
-        }
-    }
-
-    @Override
-    public void rollbackQuietly() {
-        try {
-            target.rollback();
-        } catch (SQLException ignored) {
-            // the server rolls back a dead connection's transaction by itself
-        }
+    public Connection connection() {
+        return target;
     }
 
     private long insert(InsertValuesEncoder values, IdRange range) throws SQLException, JobFailure {

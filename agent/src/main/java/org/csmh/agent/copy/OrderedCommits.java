@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
+import org.csmh.agent.mysql.SqlErrors;
 
 /**
  * Chunks written on several target connections at once, committed in id order. Each chunk is its own transaction on
@@ -22,11 +23,33 @@ import org.csmh.agent.job.IdRange;
  * @param <W> a writer: one target connection and the statements it writes with
  */
 final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoCloseable {
-    /** One target connection's transaction control. */
+    /** A writer's target connection, whose transaction holds one chunk at a time. */
     interface Writer {
-        void commit() throws SQLException;
+        java.sql.Connection connection();
 
-        void rollbackQuietly();
+        /** Commits the chunk; a commit that fails rolls back what it can before it throws. */
+        default void commit() throws SQLException {
+            try {
+                connection().commit();
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw e;
+            }
+        }
+
+        /** Rolls the chunk back after a failure; a duplicate id becomes the job failure that names the chunk. */
+        default Exception rolledBack(Exception e, IdRange range) {
+            rollbackQuietly();
+            return e instanceof SQLException s && SqlErrors.isDuplicateKey(s) ? StrictWrites.duplicate(range, s) : e;
+        }
+
+        default void rollbackQuietly() {
+            try {
+                connection().rollback();
+            } catch (SQLException ignored) {
+                // the server rolls back a dead connection's transaction by itself
+            }
+        }
     }
 
     /** Writes one chunk, uncommitted, on the writer given; returns the rows written. */

@@ -8,7 +8,6 @@ import java.util.List;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobFailure;
-import org.csmh.agent.mysql.SqlErrors;
 import org.csmh.agent.mysql.Tables;
 
 /**
@@ -32,42 +31,21 @@ final class SameInstanceCopier implements ChunkCopier {
             this.insert = connection.prepareStatement(sql);
         }
 
-        long copy(IdRange r) throws SQLException, JobFailure {
+        long copy(IdRange r) throws Exception {
             try {
                 insert.setLong(1, r.first());
                 insert.setLong(2, r.last());
                 int rows = insert.executeUpdate();
                 StrictWrites.noWarnings(insert, r);
                 return rows;
-            } catch (SQLException e) {
-                rollbackQuietly();
-                if (SqlErrors.isDuplicateKey(e)) {
-                    throw StrictWrites.duplicate(r, e);
-                }
-                throw e;
-            } catch (JobFailure e) {
-                rollbackQuietly();
-                throw e;
+            } catch (SQLException | JobFailure e) {
+                throw rolledBack(e, r);
             }
         }
 
         @Override
-        public void commit() throws SQLException {
-            try {
-                connection.commit();
-            } catch (SQLException e) {
-                rollbackQuietly();
-                throw e;
-            }
-        }
-
-        @Override
-        public void rollbackQuietly() {
-            try {
-                connection.rollback();
-            } catch (SQLException ignored) {
-                // the connection is likely gone; the server rolls back on its own
-            }
+        public Connection connection() {
+            return connection;
         }
     }
 
