@@ -25,12 +25,18 @@ final class RowBuffer implements ChunkEncoder {
             current = new byte[width][];
         }
         current[column++] = v;
-        // The bytes, plus what the protocol adds per value (a length, a NULL bit): what the cap on a chunk's memory counts.
-        size += (v == null ? 0 : v.length) + 4;
+        // What the value takes on the heap (an array header, rounded to 8 bytes, and its slot in the row): what the cap
+        // on a chunk's memory counts. Counting the bytes alone let a chunk of short rows take several times its cap.
+        size += (v == null ? 0 : heapBytes(v.length)) + 4;
+    }
+
+    private static int heapBytes(int payload) {
+        return (16 + payload + 7) & ~7;
     }
 
     @Override
     public void endRow() {
+        size += heapBytes(4 * width) + 8; // the row's own array and its slot in the list
         rows.add(current);
         current = null;
         column = 0;
