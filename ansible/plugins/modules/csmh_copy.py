@@ -28,8 +28,8 @@ options:
   writers:
     description:
       - Target connections writing chunks at once (1 to 4), each chunk in its own transaction, commits in id order.
-        The agent's default is 2. A pace with O(sleep_ms) writes one chunk at a time, and so does INSERT..SELECT under
-        innodb_autoinc_lock_mode 0 or 1.
+        The agent's default is 2. A pace with O(sleep_ms) writes one chunk at a time, and so do the bulk statements
+        (INSERT..SELECT, LOAD DATA) under innodb_autoinc_lock_mode 0 or 1.
     type: int
 extends_documentation_fragment:
   - csmh.agent.common

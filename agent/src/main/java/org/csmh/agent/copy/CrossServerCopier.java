@@ -54,7 +54,7 @@ final class CrossServerCopier implements ChunkCopier {
         this.source = source;
         this.tables = tables;
         source.setAutoCommit(true);
-        this.writes = new TargetWrites(source, targets.get(0), tables, pathReport, simpleInsertsBecause, targets.size());
+        this.writes = new TargetWrites(source, targets.get(0), tables, pathReport, simpleInsertsBecause);
         for (Connection t : targets) {
             writers.add(new ChunkWriter(t, writes));
         }

@@ -40,8 +40,8 @@ final class TargetWrites {
      *                             which under innodb_autoinc_lock_mode 1 take no table AUTO-INC lock) and say why
      * @param pathReport           told which write path is in use (and again if it changes), for the job snapshot
      */
-    TargetWrites(Connection source, Connection target, Tables tables, Consumer<String> pathReport, String simpleInsertsBecause,
-                 int writers) throws SQLException {
+    TargetWrites(Connection source, Connection target, Tables tables, Consumer<String> pathReport, String simpleInsertsBecause)
+            throws SQLException {
         this.pathReport = pathReport;
         String charset = prepareCharsets(source, target, tables);
         this.bindBytes = charset.equals("binary");
@@ -56,7 +56,6 @@ final class TargetWrites {
                 : localInfile ? "LOAD DATA LOCAL INFILE (CHARACTER SET " + charset + ")"
                 : "multi-row INSERT" + how + " (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows"
                 + " the faster LOAD DATA LOCAL)";
-        path += writers == 1 ? ", 1 writer" : ", " + writers + " writers committing in id order";
         LOG.info("event=cross_server_writer path=\"" + path + "\"");
         pathReport.accept(path);
         this.insertPrefix = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES ";

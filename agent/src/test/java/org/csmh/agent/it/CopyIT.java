@@ -231,6 +231,9 @@ class CopyIT {
             assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.toString());
             assertEquals(1_500, done.getRowsDone());
             assertTrue(done.getWritePath().startsWith("multi-row INSERT, server-side prepared (the target has local_infile=OFF"), done.getWritePath());
+            // Bulk statements under lock mode 1 each hold the AUTO-INC lock: one writer, and the path says why.
+            assertTrue(done.getWritePath().endsWith(", 1 writer (innodb_autoinc_lock_mode=1: each bulk statement holds the AUTO-INC lock,"
+                    + " writers would take turns)"), done.getWritePath());
             assertEquals(rows(h.source, h.csmh()), rows(h.target, h.csmhe()));
             assertEquals("\\N", TestDatabases.queryString(h.target, "SELECT state FROM " + h.csmhe() + " WHERE id = 8"), "a literal \\N is not NULL");
         } finally {

@@ -73,7 +73,7 @@ final class JobCommands {
                 + " bulk (INSERT..SELECT / LOAD DATA: fastest, holds CSMHE's AUTO-INC lock per chunk under mode 0/1) or simple-inserts")
         String statement = "auto";
         @Option(names = "--writers", description = "target connections writing chunks at once, commits in id order (1..4,"
-                + " default 2; one under --sleep-ms, and for INSERT..SELECT under innodb_autoinc_lock_mode 0/1)")
+                + " default 2; one under --sleep-ms, and for bulk statements under innodb_autoinc_lock_mode 0/1)")
         Integer writers;
         @Option(names = "--settle-timeout-seconds", description = "longest wait for open source transactions before the first chunk"
                 + " and before success; still open then fails the copy (default 300)")
