@@ -47,7 +47,7 @@ final class TargetWrites {
         this.bindBytes = charset.equals("binary");
         // One read of the target's facts: its flavour picks the INSERT form, its local_infile whether LOAD DATA can go.
         Inspector.ServerFacts facts = new Inspector(target).serverFacts();
-        this.preparedInserts = facts.flavor().equals("MariaDB");
+        this.preparedInserts = facts.mariaDb();
         String how = preparedInserts ? ", server-side prepared" : "";
         // MySQL 8 (and Tutor's 8.4) ship with local_infile=OFF: then the server refuses LOAD DATA LOCAL, so the copy
         // writes multi-row INSERTs from the start instead of failing a chunk first.

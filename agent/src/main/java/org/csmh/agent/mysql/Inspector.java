@@ -98,6 +98,10 @@ public final class Inspector {
             return binlogFormat != null;
         }
 
+        public boolean mariaDb() {
+            return "MariaDB".equals(flavor);
+        }
+
         public String describe() {
             return flavor + " " + version;
         }

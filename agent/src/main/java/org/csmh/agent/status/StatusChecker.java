@@ -192,8 +192,8 @@ public final class StatusChecker {
         StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
         if (target) {
             d.append(f.localInfile() ? "; local_infile ON: cross-server copies use LOAD DATA LOCAL (the fast path)"
-                    : "; local_infile OFF: cross-server copies write multi-row INSERTs, server-side prepared (slower; SET GLOBAL"
-                    + " local_infile = 1 allows LOAD DATA LOCAL)");
+                    : "; local_infile OFF: cross-server copies write multi-row INSERTs" + (f.mariaDb() ? ", server-side prepared" : "")
+                    + " (slower; SET GLOBAL local_infile = 1 allows LOAD DATA LOCAL)");
         }
         boolean statement = "STATEMENT".equalsIgnoreCase(f.binlogFormat());
         if (statement) {
