@@ -195,14 +195,13 @@ public final class CopyRunner implements JobPass {
      */
     private ChunkCopier copier(JobHandle job, CopyMode mode, Endpoint source, Endpoint target, Tables tables, int lockMode) throws SQLException {
         java.util.function.Consumer<String> path = p -> job.progress(b -> b.setWritePath(p));
-        org.csmh.proto.v1.CopyStatement asked = job.spec().getCopy().getStatement();
-        String simpleInserts = switch (asked) {
+        StartCopyRequest request = job.spec().getCopy();
+        String simpleInserts = switch (request.getStatement()) {
             case COPY_STATEMENT_SIMPLE_INSERTS -> "asked for";
             case COPY_STATEMENT_BULK -> null;
             default -> lockMode == 1 ? "innodb_autoinc_lock_mode=1: INSERT..SELECT and LOAD DATA would hold "
                     + TableNames.CSMHE + "'s table AUTO-INC lock for a whole chunk, stalling LMS inserts" : null;
         };
-        StartCopyRequest request = job.spec().getCopy();
         int askedWriters = request.hasWriters() ? request.getWriters() : DEFAULT_WRITERS;
         // Bulk statements (INSERT..SELECT, LOAD DATA) under lock modes 0 and 1 each hold CSMHE's AUTO-INC lock for the
         // whole statement: several writers would only take turns, and one waiting in the lock queue makes the LMS's

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.mysql.Tables;
+import org.csmh.agent.util.DaemonThreads;
 
 /**
  * Rows read on one connection and written on others. A reader thread streams each chunk from the source as raw
@@ -58,7 +59,7 @@ final class CrossServerCopier implements ChunkCopier {
         for (Connection t : targets) {
             writers.add(new ChunkWriter(t, writes));
         }
-        // 32 MiB with one writer (as before there were several), less with more so that the sum stays the same.
+        // 32 MiB a chunk with one writer, as before there were more; less each with more writers, the sum staying the same.
         this.chunkBytes = Math.min(32 << 20, CHUNK_MEMORY / (targets.size() + 2));
     }
 
@@ -66,11 +67,7 @@ final class CrossServerCopier implements ChunkCopier {
     public void copyAll(ChunkWalker walker) throws Exception {
         BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(1);
         String name = Thread.currentThread().getName();
-        ExecutorService throttleReads = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name + "-throttle");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService throttleReads = Executors.newSingleThreadExecutor(DaemonThreads.named(name + "-throttle"));
         Thread reader = new Thread(() -> read(walker, queue), name + "-reader");
         reader.setDaemon(true);
         reader.start();

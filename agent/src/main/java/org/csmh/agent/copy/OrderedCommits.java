@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.mysql.SqlErrors;
+import org.csmh.agent.util.DaemonThreads;
 
 /**
  * Chunks written on several target connections at once, committed in id order. Each chunk is its own transaction on
@@ -65,11 +66,7 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
 
     OrderedCommits(List<W> writers, String threadName) {
         this.writers = List.copyOf(writers);
-        this.pool = Executors.newFixedThreadPool(writers.size(), r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = Executors.newFixedThreadPool(writers.size(), DaemonThreads.named(threadName));
     }
 
     /**
@@ -79,17 +76,12 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
      * chunk whatever the writer count, and the writers only run together when the pace has no pause.
      */
     void awaitWriter(ChunkWalker walker) throws Exception {
-        int free = walker.pausesBetweenChunks() ? 0 : writers.size() - 1;
-        while (inFlight.size() > free) {
-            outcome(inFlight.removeFirst());
-        }
+        awaitAllBut(walker.pausesBetweenChunks() ? 0 : writers.size() - 1);
     }
 
     /** Has the next writer write this chunk and commit it after the chunk before. */
     void submit(IdRange range, Write<W> write, ChunkWalker walker) throws Exception {
-        while (inFlight.size() >= writers.size()) {
-            outcome(inFlight.removeFirst());
-        }
+        awaitAllBut(writers.size() - 1);
         W writer = writers.get((int) (handedOut++ % writers.size()));
         Future<?> before = previous;
         previous = pool.submit(() -> {
@@ -110,7 +102,12 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
 
     /** Waits for every chunk handed out; rethrows the first failure. */
     void finish() throws Exception {
-        while (!inFlight.isEmpty()) {
+        awaitAllBut(0);
+    }
+
+    /** Waits, oldest first, until at most {@code left} chunks are in flight; rethrows the first failure met. */
+    private void awaitAllBut(int left) throws Exception {
+        while (inFlight.size() > left) {
             outcome(inFlight.removeFirst());
         }
     }

@@ -110,8 +110,12 @@ public final class ChunkWalker {
 
     /** Whether the pace asks for a pause after each chunk (a sleep; auto-sized chunks have none). */
     public boolean pausesBetweenChunks() {
-        Pace pace = control.pace();
-        return pace.getTargetChunkMs() <= 0 && pace.getSleepMs() > 0;
+        return sleepMs(control.pace()) > 0;
+    }
+
+    /** The pace's sleep after each chunk: none where target_chunk_ms sizes the chunks instead. */
+    private static long sleepMs(Pace pace) {
+        return pace.getTargetChunkMs() > 0 ? 0 : pace.getSleepMs();
     }
 
     /** The pace's sleep since the last chunk, then the throttle; false when the job was cancelled meanwhile. */
@@ -180,7 +184,7 @@ public final class ChunkWalker {
 
     private boolean paceSleep() throws InterruptedException {
         Pace pace = control.pace();
-        long sleepMs = pace.getTargetChunkMs() > 0 ? 0 : pace.getSleepMs();
+        long sleepMs = sleepMs(pace);
         if (pace.getMaxRowsPerSecond() > 0) {
             // Average-rate cap over this run: wait until the rows done so far fit under the cap.
             double elapsedMs = (System.nanoTime() - runStartedAt) / 1e6;

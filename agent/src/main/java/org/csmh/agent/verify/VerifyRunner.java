@@ -24,6 +24,7 @@ import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Tables;
 import org.csmh.agent.throttle.ThrottleMetrics;
 import org.csmh.agent.throttle.Throttling;
+import org.csmh.agent.util.DaemonThreads;
 import org.csmh.agent.util.Unsigned;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.Mismatch;
@@ -53,11 +54,7 @@ public final class VerifyRunner implements JobPass {
         Tables tables = new Tables(source.database(), target.database());
         long maxReported = job.spec().getVerify().getMaxReportedRows() == 0 ? 100 : Unsigned.of(job.spec().getVerify().getMaxReportedRows());
         String name = Thread.currentThread().getName();
-        ExecutorService sides = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, name + "-side");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService sides = Executors.newFixedThreadPool(2, DaemonThreads.named(name + "-side"));
         try (Connection src = env.plain(source); Connection tgt = env.plain(target)) {
             ChunkChecksum left = new ChunkChecksum(src, tables.csmh());
             ChunkChecksum right = new ChunkChecksum(tgt, tables.csmhe());
