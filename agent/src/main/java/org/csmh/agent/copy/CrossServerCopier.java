@@ -22,7 +22,7 @@ import org.csmh.agent.util.DaemonThreads;
  * text-protocol bytes and encodes it for the target (see {@link TargetWrites}) while writers, each on its own target
  * connection, write the chunks before it, one transaction per chunk, committed in id order ({@link OrderedCommits}).
  * With several writers the target's inserting runs on as many server threads (it is the slowest party: two writers
- * took a fifth to a quarter off the time of one). Memory stays flat whatever the table size: the hand-over queue holds one
+ * took a fifth to a quarter off the time of one into MariaDB 10.11 and MySQL 8.0.15, 2 cores). Memory stays flat whatever the table size: the hand-over queue holds one
  * chunk, each writer one, and a chunk holds at most {@link #chunkBytes} bytes; a chunk that grows past that is cut
  * and the rest of its ids follow in the next one.
  */
