@@ -120,7 +120,8 @@ if playbook "$work/role1.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_v
   read -r c1 _ < <(recap "$work/role1.log"); read -r c2 _ < <(recap "$work/role2.log")
   if [ "$c1" -gt 0 ] && [ "$c2" = 0 ] && [ "$(stat -c %a "$work/role/etc/admin.pass")" = 600 ] \
      && grep -q "ExecStart=/usr/bin/java -Xmx256m -jar $work/role/opt/csmh-agent.jar" "$work/role/systemd/csmh-agent.service" \
-     && ! grep -q role-secret "$work/role/etc/agent.yml" "$work/role1.log"; then
+     && ! grep -q role-secret "$work/role/etc/agent.yml" "$work/role1.log" \
+     && [ -s "$work/role/opt/csmhctl.jsa" ] && [ "$("$work/role/bin/csmhctl" --version 2>&1)" = "csmhctl 0.1.0" ]; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1)); echo "role: changed $c1 then $c2"; ls -la "$work/role/etc"

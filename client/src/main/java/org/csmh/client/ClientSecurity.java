@@ -16,6 +16,12 @@ public record ClientSecurity(boolean tls, Path ca, Path cert, Path key, String t
         return new ClientSecurity(false, null, null, null, null);
     }
 
+    /** No TLS and no token: what a Unix socket needs (its file mode decides who may call). */
+    public boolean isPlain() {
+        // fields, not equals(plain()): a record's equals bootstraps method handles, ~30 ms of a short-lived client's start
+        return !tls && ca == null && cert == null && key == null && token == null;
+    }
+
     public ChannelCredentials credentials() throws IOException {
         ChannelCredentials channel;
         if (tls || ca != null || cert != null) {

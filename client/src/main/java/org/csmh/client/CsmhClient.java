@@ -1,12 +1,5 @@
 package org.csmh.client;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.csmh.proto.v1.ControlJobRequest;
@@ -35,20 +28,15 @@ import org.csmh.proto.v1.UpdateSettingsResponse;
 public final class CsmhClient implements AutoCloseable {
     /** The agent's default address: its Unix socket (see the agent's listen setting). */
     public static final String DEFAULT_TARGET = "unix:/run/csmh-agent/agent.sock";
-    private final ManagedChannel channel;
+    private final AgentChannel channel;
     private final CsmhAgentGrpc.CsmhAgentBlockingStub stub;
     private final long timeoutMillis;
-    private final EventLoopGroup socketLoop;
 
-    public CsmhClient(ManagedChannel channel, long timeoutMillis) {
-        this(channel, timeoutMillis, null);
-    }
-
-    private CsmhClient(ManagedChannel channel, long timeoutMillis, EventLoopGroup socketLoop) {
+    /** A client over {@code channel}, which it closes when closed. */
+    public CsmhClient(AgentChannel channel, long timeoutMillis) {
         this.channel = channel;
-        this.stub = CsmhAgentGrpc.newBlockingStub(channel);
+        this.stub = CsmhAgentGrpc.newBlockingStub(channel.channel());
         this.timeoutMillis = timeoutMillis;
-        this.socketLoop = socketLoop;
     }
 
     /** Plain-text channel: the agent's Unix socket, or a TCP agent that takes no TLS. */
@@ -62,20 +50,7 @@ public final class CsmhClient implements AutoCloseable {
 
     /** {@code target} is {@code unix:/path/to/socket} or {@code host:port}. */
     public static CsmhClient connect(String target, long timeoutMillis, ClientSecurity security) throws java.io.IOException {
-        if (target.startsWith("unix:")) {
-            String path = target.substring("unix:".length()).replaceFirst("^//", "");
-            if (path.isEmpty()) {
-                throw new IllegalArgumentException("agent address " + target + ": expected unix:/path/to/socket");
-            }
-            EventLoopGroup loop = new EpollEventLoopGroup(1);
-            ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(path), security.credentials())
-                    .channelType(EpollDomainSocketChannel.class).eventLoopGroup(loop)
-                    .overrideAuthority("localhost") // a socket path is not a valid :authority
-                    .withOption(ChannelOption.SO_KEEPALIVE, null) // set by default; a Unix socket has none (a warning per call)
-                    .build();
-            return new CsmhClient(channel, timeoutMillis, loop);
-        }
-        return new CsmhClient(NettyChannelBuilder.forTarget(target, security.credentials()).build(), timeoutMillis);
+        return new CsmhClient(AgentChannel.open(target, security), timeoutMillis);
     }
 
     private CsmhAgentGrpc.CsmhAgentBlockingStub call() {
@@ -138,17 +113,6 @@ public final class CsmhClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdown();
-        try {
-            if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
-                channel.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            channel.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        if (socketLoop != null) {
-            socketLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
+        channel.close();
     }
 }

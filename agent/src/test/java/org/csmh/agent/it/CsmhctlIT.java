@@ -129,7 +129,7 @@ class CsmhctlIT {
 
     @Test
     void everyCommandTakesHelpAndTheGlobalOptionsAnywhere() {
-        picocli.CommandLine cl = new picocli.CommandLine(new Csmhctl());
+        picocli.CommandLine cl = Csmhctl.commandLine(new Csmhctl(), new String[0]);
         assertTrue(cl.getSubcommands().size() >= 17, cl.getSubcommands().keySet().toString());
         for (String name : cl.getSubcommands().keySet()) {
             Run help = runWithoutAgentPrefix(name, "--help");

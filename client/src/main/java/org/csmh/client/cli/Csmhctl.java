@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.csmh.client.CsmhClient;
@@ -20,16 +22,20 @@ import picocli.CommandLine.Option;
 // option to this object's field, so subcommands keep reading root.json etc.
 @Command(name = "csmhctl", mixinStandardHelpOptions = true, version = "csmhctl 0.1.0", scope = CommandLine.ScopeType.INHERIT,
         description = "Drive csmh-agent: provision the CSMH database, update lms.yml, show the procedure's status.",
-        subcommands = {StatusCommand.class, ProvisionCommand.class, SettingsCommand.class, JobCommands.Copy.class,
-                JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
-                JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class,
-                ProcedureCommands.Migrate.class, ProcedureCommands.Cutover.class, ProcedureCommands.Rollback.class,
-                ProcedureCommands.Purge.class, RunCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected error", "2:bad input (usage or INVALID_ARGUMENT)",
                 "3:agent or database unreachable", "4:refused (FAILED_PRECONDITION)", "5:permission denied",
                 "6:status --require-complete found open steps", "7:the job failed or was cancelled"})
 public final class Csmhctl implements Callable<Integer> {
+    /** The commands, in the order usage lists them; see {@link #commandLine}. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(StatusCommand.class, ProvisionCommand.class, SettingsCommand.class,
+            JobCommands.Copy.class, JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
+            JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class,
+            ProcedureCommands.Migrate.class, ProcedureCommands.Cutover.class, ProcedureCommands.Rollback.class,
+            ProcedureCommands.Purge.class, RunCommand.class);
+    /** The global options that take a value: what {@link #commandLine} skips, with its value, to find the command's name. */
+    private static final Set<String> VALUED_GLOBALS = Set.of("--agent", "--timeout", "--tls-ca", "--tls-cert", "--tls-key", "--token-file");
+
     @Option(scope = CommandLine.ScopeType.INHERIT, names = "--agent", description = "agent address: unix:/path/to/socket or host:port (env CSMH_AGENT, default ${DEFAULT-VALUE})",
             defaultValue = "${env:CSMH_AGENT:-" + CsmhClient.DEFAULT_TARGET + "}")
     String agent;
@@ -56,8 +62,13 @@ public final class Csmhctl implements Callable<Integer> {
     Secrets secrets = new Secrets(System.in);
     /** Progress bars only on a terminal; elsewhere job events are JSON lines. */
     boolean terminal = System.console() != null;
+    /** The channel opened while the command line was parsed; see HeadStart. */
+    HeadStart headStart;
 
     public static void main(String[] args) {
+        // Netty's pooled allocator records JFR events when JFR is present: registering them costs a short-lived
+        // client about 60 ms of its first call (JFR's metadata, annotation proxies), for events nobody records here.
+        System.setProperty("io.grpc.netty.shaded.io.netty.jfr.enabled", "false");
         System.exit(run(args, System.out, System.err, System.in));
     }
 
@@ -72,16 +83,51 @@ public final class Csmhctl implements Callable<Integer> {
         root.out = out;
         root.err = err;
         root.secrets = new Secrets(in);
+        try (HeadStart head = HeadStart.begin(args)) {
+            root.headStart = head;
+            CommandLine cl = commandLine(root, args);
+            cl.setOut(new java.io.PrintWriter(out, true));
+            cl.setErr(new java.io.PrintWriter(err, true));
+            cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.fail(e));
+            return cl.execute(args);
+        }
+    }
+
+    /**
+     * The command line with the one command {@code args} name, or every command when they name none (usage, --help,
+     * a misspelt name, for which picocli suggests the right one). Picocli builds a command's whole model (every
+     * option, by reflection) when it is added: all seventeen cost a short-lived csmhctl about 40 ms of every start.
+     * Only global options can come before the command's name, so the first word that is not one, nor a value of
+     * one, is the name.
+     */
+    public static CommandLine commandLine(Csmhctl root, String[] args) {
         CommandLine cl = new CommandLine(root);
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.fail(e));
-        return cl.execute(args);
+        String named = null;
+        for (int i = 0; i < args.length && named == null; i++) {
+            if (VALUED_GLOBALS.contains(args[i])) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                named = args[i];
+            } else if (args[i].equals("--")) {
+                break;
+            }
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            String name = c.getAnnotation(Command.class).name();
+            if (named == null || !isCommand(named) || name.equals(named)) {
+                cl.addSubcommand(name, c);
+            }
+        }
+        return cl;
+    }
+
+    private static boolean isCommand(String word) {
+        return SUBCOMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(word));
     }
 
     @Override
     public Integer call() {
-        new CommandLine(this).usage(out);
+        commandLine(this, new String[0]).usage(out);
         return ExitCodes.USAGE;
     }
 
@@ -119,9 +165,13 @@ public final class Csmhctl implements Callable<Integer> {
         } else if (System.getenv("CSMH_TOKEN") != null) {
             token = System.getenv("CSMH_TOKEN").strip();
         }
+        org.csmh.client.ClientSecurity security = new org.csmh.client.ClientSecurity(tls, tlsCa, tlsCert, tlsKey, token);
+        org.csmh.client.AgentChannel early = headStart == null ? null : headStart.take(agent, security);
+        if (early != null) {
+            return new CsmhClient(early, timeoutSeconds * 1000);
+        }
         try {
-            return CsmhClient.connect(agent, timeoutSeconds * 1000,
-                    new org.csmh.client.ClientSecurity(tls, tlsCa, tlsCert, tlsKey, token));
+            return CsmhClient.connect(agent, timeoutSeconds * 1000, security);
         } catch (java.io.IOException | IllegalArgumentException e) {
             throw new UsageException("TLS files: " + e.getMessage());
         }
@@ -135,7 +185,12 @@ public final class Csmhctl implements Callable<Integer> {
         if (e instanceof StatusRuntimeException s) {
             String message = s.getStatus().getDescription() == null ? s.getStatus().getCode().toString() : s.getStatus().getDescription();
             if (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && s.getStatus().getCause() != null) {
-                message = "cannot reach the agent at " + agent + ": " + s.getStatus().getCause().getMessage();
+                Throwable cause = s.getStatus().getCause();
+                // Netty reports a missing socket file as a FileNotFoundException without a message
+                String why = cause instanceof java.io.FileNotFoundException && cause.getMessage() == null
+                        ? "no socket at that path (is the agent running?)"
+                        : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+                message = "cannot reach the agent at " + agent + ": " + why;
             }
             report(s.getStatus().getCode().name(), message);
             return ExitCodes.of(s.getStatus().getCode());
