@@ -9,14 +9,33 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import org.csmh.proto.v1.CsmhAgentGrpc;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.csmh.proto.v1.GetStatusResponse;
 import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.JobKind;
+import org.csmh.proto.v1.JobState;
+import org.csmh.proto.v1.ListJobsRequest;
+import org.csmh.proto.v1.ListJobsResponse;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StartVerifyRequest;
+import org.csmh.proto.v1.WatchJobRequest;
 
 /**
  * Dumps csmhctl's class-data sharing archive, the one way the build, the role and the image make it:
  * {@code java -cp csmhctl.jar org.csmh.client.cli.ClassDataArchive OUT.jsa}. A static archive, not a dynamic
  * one: picocli's classes are class-file version 49, which only a static archive holds in Java 17, and parsing
- * them was most of csmhctl's start. Two JVMs: one lists the classes a training run loads (the commands below, each
- * against a socket where no agent listens, so nothing is called and nothing changes), one dumps them.
+ * them was most of csmhctl's start. Two JVMs: one lists the classes a training run loads, one dumps them. The
+ * training runs csmhctl's commands against {@link TrainingAgent} on a socket of its own, so that what a real call
+ * loads (HTTP/2 frames, a response, a job's stream, JSON and text output) is in the archive, and against a socket
+ * where nothing listens (the unreachable path). It touches no agent and no database.
  */
 public final class ClassDataArchive {
     /** The flags csmhctl runs with (bin/csmhctl, the role's wrapper, the image's): an archive is dumped for them. */
@@ -66,19 +85,76 @@ public final class ClassDataArchive {
         }
     }
 
-    /** What a call loads: parsing, a copy's request, the channel and its failure, help, JSON and text output. */
-    private static void train(Path dir) {
-        String agent = "unix:" + dir.resolve("no-agent-here.sock");
-        PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
-        List<String[]> lines = List.of(
-                new String[] {"--agent", agent, "--timeout", "1", "copy", "--json", "--range-end", "1", "--chunk-size", "1000"},
-                new String[] {"--agent", agent, "--timeout", "1", "status"},
-                new String[] {"--agent", agent, "--timeout", "1", "watch", "--json", "0"},
-                new String[] {"verify", "--help"});
-        for (String[] line : lines) {
-            Csmhctl.run(line, sink, sink, new ByteArrayInputStream(new byte[0]), false);
+    /** What a call loads: parsing, a copy's request, its job followed to the end, help, JSON and text output, errors. */
+    private static void train(Path dir) throws IOException, InterruptedException {
+        String agent = "unix:" + dir.resolve("training-agent.sock");
+        String nobody = "unix:" + dir.resolve("no-agent-here.sock");
+        EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
+        Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(dir.resolve("training-agent.sock").toString()))
+                .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(loop).workerEventLoopGroup(loop)
+                .addService(new TrainingAgent()).build().start();
+        try {
+            PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+            List<String[]> lines = List.of(
+                    new String[] {"--agent", agent, "copy", "--json", "--range-end", "1", "--chunk-size", "1000", "--growth-check-seconds", "0"},
+                    new String[] {"--agent", agent, "verify"},
+                    new String[] {"--agent", agent, "status"},
+                    new String[] {"--agent", agent, "jobs", "--json"},
+                    new String[] {"--agent", nobody, "--timeout", "1", "status"},
+                    new String[] {"verify", "--help"});
+            int[] expected = {ExitCodes.OK, ExitCodes.OK, ExitCodes.OK, ExitCodes.OK, ExitCodes.UNAVAILABLE, ExitCodes.OK};
+            for (int i = 0; i < lines.size(); i++) {
+                int code = Csmhctl.run(lines.get(i), sink, sink, new ByteArrayInputStream(new byte[0]), false);
+                if (code != expected[i]) {
+                    // a training line that takes another path would leave its classes out of the archive
+                    throw new IllegalStateException("training call " + String.join(" ", lines.get(i)) + " exited " + code + ", not " + expected[i]);
+                }
+            }
+        } finally {
+            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
-        sink.println(Csmhctl.compactJson(Job.getDefaultInstance()));
-        sink.println(ProgressBar.render(Job.getDefaultInstance()));
+    }
+
+    /**
+     * Answers the training run's calls with fixed replies, as the agent would shape them: a job that starts, is
+     * followed to success, and is listed; an empty checklist. Used only to load classes; never a stand-in in tests.
+     */
+    private static final class TrainingAgent extends CsmhAgentGrpc.CsmhAgentImplBase {
+        private static Job job(JobState state) {
+            return Job.newBuilder().setId("training").setKind(JobKind.JOB_KIND_COPY).setState(state).setRangeStart(1).setRangeEnd(1)
+                    .setCurrentId(state == JobState.JOB_STATE_SUCCEEDED ? 1 : 0).setRowsDone(state == JobState.JOB_STATE_SUCCEEDED ? 1 : 0).build();
+        }
+
+        @Override
+        public void startCopy(StartCopyRequest request, StreamObserver<Job> out) {
+            out.onNext(job(JobState.JOB_STATE_RUNNING));
+            out.onCompleted();
+        }
+
+        @Override
+        public void startVerify(StartVerifyRequest request, StreamObserver<Job> out) {
+            out.onNext(job(JobState.JOB_STATE_RUNNING));
+            out.onCompleted();
+        }
+
+        @Override
+        public void watchJob(WatchJobRequest request, StreamObserver<Job> out) {
+            out.onNext(job(JobState.JOB_STATE_RUNNING));
+            out.onNext(job(JobState.JOB_STATE_SUCCEEDED));
+            out.onCompleted();
+        }
+
+        @Override
+        public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> out) {
+            out.onNext(ListJobsResponse.newBuilder().addJobs(job(JobState.JOB_STATE_SUCCEEDED)).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void getStatus(GetStatusRequest request, StreamObserver<GetStatusResponse> out) {
+            out.onNext(GetStatusResponse.getDefaultInstance());
+            out.onCompleted();
+        }
     }
 }
