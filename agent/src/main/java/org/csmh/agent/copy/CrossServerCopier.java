@@ -85,7 +85,9 @@ final class CrossServerCopier implements ChunkCopier {
                 if (!walker.awaitPace()) {
                     break;
                 }
-                walker.prefetchThrottle(throttleReads);
+                if (!walker.pausesBetweenChunks()) {
+                    walker.prefetchThrottle(throttleReads); // after a pause a reading must be fresh: none ahead
+                }
                 commits.submit(b.range(), w -> {
                     if (b.rows() > 0) {
                         w.write(b.text(), b.range());
@@ -98,6 +100,7 @@ final class CrossServerCopier implements ChunkCopier {
             reader.interrupt();
             queue.clear();
             reader.join(TimeUnit.SECONDS.toMillis(30));
+            walker.dropPrefetchedThrottle();
             throttleReads.shutdownNow();
             throttleReads.awaitTermination(30, TimeUnit.SECONDS);
         }

@@ -153,6 +153,18 @@ public final class ChunkWalker {
         executor.execute(task);
     }
 
+    /**
+     * For a pipelined writer that stops (the range done, cancelled, failed): drops the reading it asked for, which
+     * its executor may never run, so that the next pass's {@link #awaitPace()} reads afresh instead of waiting on it.
+     */
+    public void dropPrefetchedThrottle() {
+        java.util.concurrent.Future<ThrottleState> task = prefetched;
+        prefetched = null;
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
     private Optional<IdRange> issue() throws Exception {
         guard.check();
         long size = nextSize(control.pace());

@@ -199,4 +199,29 @@ class ChunkWalkerTest {
         assertTrue(w.awaitPace());
         assertEquals(2, readings.get(), "the reading taken during the write stood in: no round trip between writes");
     }
+
+    @Test
+    void aReadingAskedForByAWriterThatStoppedIsDroppedNotAwaited() throws Exception {
+        JobHandle h = job(fixed(100));
+        AtomicInteger readings = new AtomicInteger();
+        ChunkWalker w = new ChunkWalker(h, 1, 300, 0, () -> {
+            readings.incrementAndGet();
+            return ThrottleState.GO;
+        });
+        IdRange a = w.next().orElseThrow();
+        // the writer's executor shut down before it ran the reading (the range ended there): it never will
+        w.prefetchThrottle(task -> { });
+        w.completed(a, 100, 1_000_000);
+        w.dropPrefetchedThrottle();
+        // the next pass reads afresh instead of waiting forever on the reading nobody runs
+        CompletableFuture<Optional<IdRange>> next = CompletableFuture.supplyAsync(() -> {
+            try {
+                return w.next();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(new IdRange(101, 200), next.get(10, TimeUnit.SECONDS).orElseThrow());
+        assertEquals(2, readings.get());
+    }
 }
