@@ -158,14 +158,17 @@ public final class CopyRunner implements JobPass {
                 break;
         }
         long from = wait.outcome() == LateCommits.Outcome.INVISIBLE ? snap.getRangeStart() : Math.max(snap.getRangeStart(), snap.getReconcileFrom());
-        long copied;
-        try (Connection writer = env.plain(target)) {
-            copied = from > last ? 0 : LateCommits.reconcile(sourceMeta, writer, tables, from, last, job.control().pace().getChunkSize(), job);
+        long copied = 0;
+        if (from <= last) { // else nothing can have committed late: no connection to open
+            try (Connection writer = env.plain(target)) {
+                copied = LateCommits.reconcile(sourceMeta, writer, tables, from, last, job.control().pace().getChunkSize(), job);
+            }
         }
         String note = snap.getSettle() + "; before success: " + wait.describe() + "; recounted ids "
                 + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
         LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
-        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason(""));
+        long late = copied;
+        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + late).setThrottleReason(""));
         return !job.control().cancelled();
     }
 
