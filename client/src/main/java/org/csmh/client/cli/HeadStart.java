@@ -12,11 +12,11 @@ import org.csmh.proto.v1.Job;
 
 /**
  * csmhctl's head start. A short-lived client spends most of its life starting up: picocli parses the command line
- * on one core (its class-file version keeps it out of the class-data sharing archive) while the second core idles.
- * Meanwhile this opens the channel to the agent the line names (its --agent, else CSMH_AGENT, else the default
- * socket) and connects it, then loads the JSON printer, so the command's first call finds both ready. The command
- * takes the channel only if its parsed options ask for that address with plain security (see {@link #take}); a
- * channel nobody took is closed. Nothing here sends a call, reads a file or changes anything.
+ * on one core while the second core idles. Meanwhile this opens the channel to the agent's socket the line names (its
+ * --agent, else CSMH_AGENT, else the default socket) and connects it, then loads the JSON printer, so the command's
+ * first call finds both ready. The command takes the channel only if its parsed options ask for that address with
+ * plain security (see {@link #take}); a channel nobody took is closed. Nothing here sends a call, reads a file or
+ * changes anything.
  */
 final class HeadStart implements AutoCloseable {
     private static final Set<String> HELP_OR_VERSION = Set.of("-h", "--help", "-V", "--version");
@@ -33,7 +33,10 @@ final class HeadStart implements AutoCloseable {
             return h;
         }
         String target = target(args, System.getenv("CSMH_AGENT"));
-        Thread t = new Thread(() -> h.run(target), "csmhctl-head-start");
+        // Only the agent's Unix socket, without TLS options: a plaintext connection opened ahead to a TCP agent that
+        // takes TLS would be a handshake error in its log at every call (and TCP callers are the rare ones).
+        boolean opensAhead = target.startsWith("unix:") && Arrays.stream(args).noneMatch(a -> a.startsWith("--tls"));
+        Thread t = new Thread(() -> h.run(opensAhead ? target : null), "csmhctl-head-start");
         t.setDaemon(true);
         t.start();
         return h;
@@ -55,14 +58,17 @@ final class HeadStart implements AutoCloseable {
         return found != null ? found : env != null ? env : CsmhClient.DEFAULT_TARGET;
     }
 
+    /** Opens and connects a channel to {@code target} (none when null), then loads the JSON printer. */
     private void run(String target) {
         try {
+            if (target == null) {
+                throw new IllegalStateException("nothing opened ahead for this address");
+            }
             AgentChannel c = AgentChannel.open(target, ClientSecurity.plain());
             c.connectNow();
             channel.complete(c);
         } catch (Throwable e) {
             channel.completeExceptionally(e); // the command opens its own and reports any real failure itself
-            return;
         }
         try {
             JsonFormat.printer().print(Job.getDefaultInstance());

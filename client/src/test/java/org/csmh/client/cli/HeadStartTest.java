@@ -3,6 +3,7 @@ package org.csmh.client.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Server;
@@ -81,5 +82,22 @@ class HeadStartTest {
                 "a misspelt name: every command, so picocli can suggest one");
         assertTrue(Csmhctl.commandLine(new Csmhctl(), new String[] {"jobs"}).getSubcommands().get("jobs").getCommandSpec().options().stream()
                 .anyMatch(o -> o.longestName().equals("--json")), "the global options are inherited by a command added alone");
+    }
+
+    @Test
+    void opensNothingAheadToATcpAgentOrWithTlsOptions() throws Exception {
+        try (java.net.ServerSocket tcp = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            String target = "127.0.0.1:" + tcp.getLocalPort();
+            tcp.setSoTimeout(700);
+            try (HeadStart head = HeadStart.begin(new String[] {"--agent", target, "jobs"})) {
+                // a plaintext connection to an agent that takes TLS would be a handshake error in its log at every call
+                assertThrows(java.net.SocketTimeoutException.class, tcp::accept, "nothing connects to a TCP agent ahead of the command");
+                assertNull(head.take(target, ClientSecurity.plain()));
+            }
+        }
+        Path socket = dir.resolve("tls.sock");
+        try (HeadStart head = HeadStart.begin(new String[] {"--agent", "unix:" + socket, "--tls-ca", "ca.pem", "jobs"})) {
+            assertNull(head.take("unix:" + socket, ClientSecurity.plain()), "TLS options: the command builds its own channel");
+        }
     }
 }
