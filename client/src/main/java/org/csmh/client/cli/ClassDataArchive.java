@@ -59,11 +59,16 @@ public final class ClassDataArchive {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String jar = Path.of(ClassDataArchive.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
             Path list = work.resolve("classes.lst");
-            Path dumped = work.resolve("csmhctl.jsa");
-            run(work, java, "-XX:DumpLoadedClassList=" + list, "-cp", jar, ClassDataArchive.class.getName(), "--train", work.toString());
-            run(work, java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + dumped, "-cp", jar);
-            // the JVM maps the archive while csmhctl runs: a new one replaces it whole, never in place
-            Files.move(dumped, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // dumped beside its final name (the same file system, so the rename below is atomic): a csmhctl that
+            // starts meanwhile maps the old archive or the new one, never half of one
+            Path dumped = out.resolveSibling(out.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+            try {
+                run(work, java, "-XX:DumpLoadedClassList=" + list, "-cp", jar, ClassDataArchive.class.getName(), "--train", work.toString());
+                run(work, java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + dumped, "-cp", jar);
+                Files.move(dumped, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(dumped);
+            }
         } finally {
             try (var files = Files.list(work)) {
                 for (Path p : files.toList()) {
