@@ -96,7 +96,8 @@ final class HeadStart implements AutoCloseable {
         return null;
     }
 
-    private AgentChannel opened() {
+    /** The channel once opened (null if none was): waits while it is being opened. */
+    AgentChannel opened() {
         try {
             return channel.get();
         } catch (ExecutionException e) {

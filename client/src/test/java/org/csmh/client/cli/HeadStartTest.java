@@ -67,7 +67,12 @@ class HeadStartTest {
     void aFailedConnectionIsLeftToAFreshChannelSoTheErrorIsTheSame() throws Exception {
         String target = "unix:" + dir.resolve("nobody-listens.sock");
         try (HeadStart head = HeadStart.begin(new String[] {"--agent", target, "jobs"})) {
-            Thread.sleep(500); // the connection attempt fails at once: no socket file
+            AgentChannel opened = head.opened();
+            assertNotNull(opened);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (opened.servesFor(target) && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the connection attempt fails at once (no socket file), but on its own thread
+            }
             assertNull(head.take(target, ClientSecurity.plain()));
         }
     }
