@@ -119,12 +119,32 @@ if playbook "$work/role1.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_v
    && playbook "$work/role2.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_vars[@]}"; then
   read -r c1 _ < <(recap "$work/role1.log"); read -r c2 _ < <(recap "$work/role2.log")
   if [ "$c1" -gt 0 ] && [ "$c2" = 0 ] && [ "$(stat -c %a "$work/role/etc/admin.pass")" = 600 ] \
-     && grep -q "ExecStart=/usr/bin/java -Xmx256m -jar $work/role/opt/csmh-agent.jar" "$work/role/systemd/csmh-agent.service" \
+     && grep -q "ExecStart=/usr/bin/java -Xmx256m -Djava.library.path=$work/role/opt/lib -jar $work/role/opt/csmh-agent.jar" "$work/role/systemd/csmh-agent.service" \
      && ! grep -q role-secret "$work/role/etc/agent.yml" "$work/role1.log" \
-     && [ -s "$work/role/opt/csmhctl.jsa" ] && [ "$("$work/role/bin/csmhctl" --version 2>&1)" = "csmhctl 0.1.0" ]; then
+     && [ -s "$work/role/opt/csmhctl.jsa" ] && [ "$("$work/role/bin/csmhctl" --version 2>&1)" = "csmhctl 0.1.0" ] \
+     && [ -s "$work/role/opt/lib/libio_grpc_netty_shaded_netty_transport_native_epoll_$(uname -m | sed 's/aarch64/aarch_64/').so" ] \
+     && grep -q -- "-Djava.library.path=$work/role/opt/lib" "$work/role/bin/csmhctl"; then
     passed=$((passed + 1))
   else
-    failed=$((failed + 1)); echo "role: changed $c1 then $c2"; ls -la "$work/role/etc"
+    failed=$((failed + 1)); echo "role: changed $c1 then $c2"; ls -la "$work/role/etc" "$work/role/opt"
+  fi
+  # A host whose /tmp is mounted noexec (a common hardening): the installed csmhctl still reaches the socket layer
+  # (exit 3: no agent there), where Netty's copy of the library into java.io.tmpdir could not be loaded.
+  mkdir -p "$work/noexec"
+  if mount -t tmpfs -o noexec,size=16m tmpfs "$work/noexec" 2>/dev/null; then
+    code=0; plain=0
+    JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/noexec" "$work/role/bin/csmhctl" --agent "unix:$work/role/none.sock" status \
+      > "$work/noexec.log" 2>&1 || code=$?
+    JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/noexec" "$root/bin/csmhctl" --agent "unix:$work/role/none.sock" status \
+      > "$work/noexec-plain.log" 2>&1 || plain=$?
+    umount "$work/noexec"
+    if [ "$code" = 3 ] && [ "$plain" = 1 ] && grep -q "NativeTransportLibrary" "$work/noexec-plain.log"; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1)); echo "role: noexec /tmp: installed csmhctl exit $code, plain $plain"; cat "$work/noexec.log" "$work/noexec-plain.log"
+    fi
+  else
+    echo "role: noexec /tmp check not run (cannot mount a tmpfs here)"
   fi
 fi
 

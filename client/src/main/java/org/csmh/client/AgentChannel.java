@@ -4,6 +4,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -32,6 +33,11 @@ public final class AgentChannel implements AutoCloseable {
             String path = target.substring("unix:".length()).replaceFirst("^//", "");
             if (path.isEmpty()) {
                 throw new IllegalArgumentException("agent address " + target + ": expected unix:/path/to/socket");
+            }
+            if (!Epoll.isAvailable()) {
+                throw new IllegalStateException("cannot load the native library of the Unix-socket transport: " + Epoll.unavailabilityCause()
+                        .getMessage() + ". Where java.io.tmpdir is mounted noexec, install it once with `java -cp csmhctl.jar"
+                        + " org.csmh.client.cli.NativeTransportLibrary DIR` and start java with -Djava.library.path=DIR (the role does)");
             }
             EventLoopGroup loop = new EpollEventLoopGroup(1);
             ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(path), security.credentials())
