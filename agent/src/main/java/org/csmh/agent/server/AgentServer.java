@@ -6,6 +6,7 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
@@ -36,6 +37,12 @@ public final class AgentServer {
         this.listen = listen;
         NettyServerBuilder builder;
         if (listen.isSocket()) {
+            if (!Epoll.isAvailable()) {
+                throw new IOException("cannot listen on " + listen.socket() + ": the native library of the Unix-socket transport does not load ("
+                        + Epoll.unavailabilityCause().getMessage() + "). Where java.io.tmpdir is mounted noexec, install it once with"
+                        + " `java -cp csmhctl.jar org.csmh.client.cli.NativeTransportLibrary DIR` and start the agent with"
+                        + " -Djava.library.path=DIR (the role does)");
+            }
             socket = new UnixSocketBinding(listen.socket(), listen.group());
             boss = new EpollEventLoopGroup(1);
             workers = new EpollEventLoopGroup();
