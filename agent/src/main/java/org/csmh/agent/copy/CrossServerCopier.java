@@ -8,14 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.mysql.Tables;
-import org.csmh.agent.util.DaemonThreads;
 
 /**
  * Rows read on one connection and written on others. A reader thread streams each chunk from the source as raw
@@ -67,11 +64,10 @@ final class CrossServerCopier implements ChunkCopier {
     public void copyAll(ChunkWalker walker) throws Exception {
         BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(1);
         String name = Thread.currentThread().getName();
-        ExecutorService throttleReads = Executors.newSingleThreadExecutor(DaemonThreads.named(name + "-throttle"));
         Thread reader = new Thread(() -> read(walker, queue), name + "-reader");
         reader.setDaemon(true);
         reader.start();
-        try (OrderedCommits<ChunkWriter> commits = new OrderedCommits<>(writers, name + "-writer")) {
+        try (OrderedCommits<ChunkWriter> commits = new OrderedCommits<>(writers, walker, name)) {
             while (true) {
                 Batch b = queue.take();
                 if (b.error() != null) {
@@ -81,28 +77,22 @@ final class CrossServerCopier implements ChunkCopier {
                     break;
                 }
                 // The pace and the throttle govern the writes (the reader may be a chunk ahead).
-                commits.awaitWriter(walker);
+                commits.awaitWriter();
                 if (!walker.awaitPace()) {
                     break;
-                }
-                if (!walker.pausesBetweenChunks()) {
-                    walker.prefetchThrottle(throttleReads); // after a pause a reading must be fresh: none ahead
                 }
                 commits.submit(b.range(), w -> {
                     if (b.rows() > 0) {
                         w.write(b.text(), b.range());
                     }
                     return b.rows();
-                }, walker);
+                });
             }
             commits.finish();
         } finally {
             reader.interrupt();
             queue.clear();
             reader.join(TimeUnit.SECONDS.toMillis(30));
-            walker.dropPrefetchedThrottle();
-            throttleReads.shutdownNow();
-            throttleReads.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 

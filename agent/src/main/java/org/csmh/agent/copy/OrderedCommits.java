@@ -19,7 +19,9 @@ import org.csmh.agent.util.DaemonThreads;
  * one writer; a writer commits its chunk only once the chunk before it has committed, and rolls back if that one
  * failed, so "every id up to max(id) in the range is copied", which a resume relies on, holds at every moment, and
  * {@link ChunkWalker#completed} sees the chunks in the order it handed them out. With one writer this is a plain
- * loop on another thread.
+ * loop on another thread. While a chunk is written, the walker's next throttle reading is taken on a thread of its
+ * own, so the next chunk does not wait a round trip for it (none under a pace with pauses: a reading after a pause
+ * must be fresh).
  *
  * @param <W> a writer: one target connection and the statements it writes with
  */
@@ -59,14 +61,19 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
     }
 
     private final List<W> writers;
+    private final ChunkWalker walker;
     private final ExecutorService pool;
+    private final ExecutorService throttleReads;
     private final ArrayDeque<Future<?>> inFlight = new ArrayDeque<>();
     private Future<?> previous = CompletableFuture.completedFuture(null);
     private long handedOut;
 
-    OrderedCommits(List<W> writers, String threadName) {
+    /** @param threadName the job thread's name, which the writer and throttle threads extend */
+    OrderedCommits(List<W> writers, ChunkWalker walker, String threadName) {
         this.writers = List.copyOf(writers);
-        this.pool = Executors.newFixedThreadPool(writers.size(), DaemonThreads.named(threadName));
+        this.walker = walker;
+        this.pool = Executors.newFixedThreadPool(writers.size(), DaemonThreads.named(threadName + "-writer"));
+        this.throttleReads = Executors.newSingleThreadExecutor(DaemonThreads.named(threadName + "-throttle"));
     }
 
     /**
@@ -75,12 +82,12 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
      * chunk before, as when chunks were written one after the other: a pace that asks for pauses gets chunk, pause,
      * chunk whatever the writer count, and the writers only run together when the pace has no pause.
      */
-    void awaitWriter(ChunkWalker walker) throws Exception {
+    void awaitWriter() throws Exception {
         awaitAllBut(walker.pausesBetweenChunks() ? 0 : writers.size() - 1);
     }
 
-    /** Has the next writer write this chunk and commit it after the chunk before. */
-    void submit(IdRange range, Write<W> write, ChunkWalker walker) throws Exception {
+    /** Has the next writer write this chunk and commit it after the chunk before; reads the throttle meanwhile. */
+    void submit(IdRange range, Write<W> write) throws Exception {
         awaitAllBut(writers.size() - 1);
         W writer = writers.get((int) (handedOut++ % writers.size()));
         Future<?> before = previous;
@@ -98,6 +105,9 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
             return null;
         });
         inFlight.addLast(previous);
+        if (!walker.pausesBetweenChunks()) {
+            walker.prefetchThrottle(throttleReads);
+        }
     }
 
     /** Waits for every chunk handed out; rethrows the first failure. */
@@ -112,7 +122,10 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
         }
     }
 
-    /** After a failure elsewhere: the chunks still in flight roll back (their predecessor failed) or commit in order. */
+    /**
+     * Waits for the chunks still in flight (after a failure elsewhere they roll back, their predecessor having failed,
+     * or commit in order) and for a throttle reading still running on its connection.
+     */
     @Override
     public void close() throws InterruptedException {
         for (Future<?> f : inFlight) {
@@ -123,8 +136,11 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
             }
         }
         inFlight.clear();
+        walker.dropPrefetchedThrottle(); // a reading its executor, shut down here, may never run
         pool.shutdownNow();
+        throttleReads.shutdownNow();
         pool.awaitTermination(30, TimeUnit.SECONDS);
+        throttleReads.awaitTermination(30, TimeUnit.SECONDS);
     }
 
     private static void outcome(Future<?> f) throws Exception {

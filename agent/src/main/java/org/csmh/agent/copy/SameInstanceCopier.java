@@ -5,14 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.mysql.Tables;
-import org.csmh.agent.util.DaemonThreads;
 
 /**
  * Both tables on one server: one INSERT..SELECT per chunk, ids kept, one transaction per chunk. With several
@@ -64,28 +60,17 @@ final class SameInstanceCopier implements ChunkCopier {
 
     @Override
     public void copyAll(ChunkWalker walker) throws Exception {
-        String name = Thread.currentThread().getName();
-        ExecutorService throttleReads = Executors.newSingleThreadExecutor(DaemonThreads.named(name + "-throttle"));
-        try (OrderedCommits<Writer> commits = new OrderedCommits<>(writers, name + "-writer")) {
+        try (OrderedCommits<Writer> commits = new OrderedCommits<>(writers, walker, Thread.currentThread().getName())) {
             while (true) {
-                commits.awaitWriter(walker); // before the pace, which runs from the end of a chunk
+                commits.awaitWriter(); // before the pace, which runs from the end of a chunk
                 var next = walker.next();
                 if (next.isEmpty()) {
                     break;
                 }
                 IdRange r = next.get();
-                commits.submit(r, w -> w.copy(r), walker);
-                if (!walker.pausesBetweenChunks()) {
-                    // the next chunk's throttle reading, taken while this one is written: one round trip less per
-                    // chunk (after a pause a reading must be fresh, so none is taken ahead there)
-                    walker.prefetchThrottle(throttleReads);
-                }
+                commits.submit(r, w -> w.copy(r));
             }
             commits.finish();
-        } finally {
-            walker.dropPrefetchedThrottle();
-            throttleReads.shutdownNow();
-            throttleReads.awaitTermination(30, TimeUnit.SECONDS);
         }
     }
 
