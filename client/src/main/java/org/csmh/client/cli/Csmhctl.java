@@ -7,7 +7,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -112,17 +114,16 @@ public final class Csmhctl implements Callable<Integer> {
                 break;
             }
         }
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
         for (Class<?> c : SUBCOMMANDS) {
-            String name = c.getAnnotation(Command.class).name();
-            if (named == null || !isCommand(named) || name.equals(named)) {
-                cl.addSubcommand(name, c);
-            }
+            byName.put(c.getAnnotation(Command.class).name(), c);
+        }
+        if (named != null && byName.containsKey(named)) {
+            cl.addSubcommand(named, byName.get(named));
+        } else {
+            byName.forEach(cl::addSubcommand);
         }
         return cl;
-    }
-
-    private static boolean isCommand(String word) {
-        return SUBCOMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(word));
     }
 
     @Override
