@@ -158,18 +158,19 @@ public final class CopyRunner implements JobPass {
                 break;
         }
         long from = wait.outcome() == LateCommits.Outcome.INVISIBLE ? snap.getRangeStart() : Math.max(snap.getRangeStart(), snap.getReconcileFrom());
-        long copied = 0;
-        if (from <= last) { // else nothing can have committed late: no connection to open
-            try (Connection writer = env.plain(target)) {
-                copied = LateCommits.reconcile(sourceMeta, writer, tables, from, last, job.control().pace().getChunkSize(), job);
-            }
-        }
+        long copied = from > last ? 0 : recount(job, sourceMeta, target, tables, from, last);
         String note = snap.getSettle() + "; before success: " + wait.describe() + "; recounted ids "
                 + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
         LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
-        long late = copied;
-        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + late).setThrottleReason(""));
+        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason(""));
         return !job.control().cancelled();
+    }
+
+    /** Recounts ids from..last on both sides and copies what the target lacks, on a connection of its own. */
+    private long recount(JobHandle job, Connection sourceMeta, Endpoint target, Tables tables, long from, long last) throws Exception {
+        try (Connection writer = env.plain(target)) {
+            return LateCommits.reconcile(sourceMeta, writer, tables, from, last, job.control().pace().getChunkSize(), job);
+        }
     }
 
     /**
