@@ -29,6 +29,7 @@ public final class LmsSettingsEditor {
     private final Path lmsYml;
     private final Path cmsYml;
     private final AtomicFileReplacer replacer;
+    private final ParsedSettings parsed = new ParsedSettings();
 
     public LmsSettingsEditor(Path lmsYml, Path cmsYml, Clock clock) {
         this.lmsYml = lmsYml;
@@ -120,9 +121,12 @@ public final class LmsSettingsEditor {
         return changed.stream().filter(p -> !staged.containsKey(p)).findFirst().map(Planned::path).orElse(changed.get(0).path());
     }
 
-    /** Reads a settings file for status checks; empty map when not configured. */
+    /**
+     * A settings file's values, for status checks and endpoint resolution: read-only, and parsed again only when the
+     * file changed (see {@link ParsedSettings}).
+     */
     public Map<String, Object> read(Path file) {
-        return YamlDocument.parse(file.toString(), decode(file, readBytes(file))).value();
+        return parsed.read(file, f -> YamlDocument.parse(f.toString(), decode(f, readBytes(f))).value());
     }
 
     public Path lmsYml() {
