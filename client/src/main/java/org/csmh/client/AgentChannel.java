@@ -68,7 +68,7 @@ public final class AgentChannel implements AutoCloseable {
         return channel;
     }
 
-    /** Drops a channel nobody used, without waiting for it to wind down (a short-lived client is about to exit). */
+    /** Drops the channel without waiting for it to wind down: nobody used it, or a short-lived client is about to exit. */
     public void abandon() {
         channel.shutdownNow();
         if (socketLoop != null) {

@@ -137,16 +137,16 @@ public final class Csmhctl implements Callable<Integer> {
      * when not in JSON mode) and returns the exit code.
      */
     <T extends Message> int execute(Function<CsmhClient, T> call, Function<T, Integer> human) {
-        try (CsmhClient client = connect()) {
-            T response = call.apply(client);
-            if (json) {
-                // One document per line, every field present, so scripts can read it line by line.
+        T response = JobCommands.withClient(this, call);
+        if (json) {
+            // One document per line, every field present, so scripts can read it line by line.
+            try {
                 out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace().print(response));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
             }
-            return human.apply(response);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
         }
+        return human.apply(response);
     }
 
     /** A client with the TLS and token options given; the token never comes from argv. */

@@ -20,10 +20,16 @@ final class JobCommands {
     private JobCommands() {
     }
 
-    /** Runs a call on a connected client; job commands that stream need the client past the first call. */
-    static int withClient(Csmhctl root, Function<CsmhClient, Integer> body) {
-        try (CsmhClient client = root.connect()) {
+    /**
+     * Runs a call on a connected client; job commands that stream need the client past the first call. The command's
+     * calls have ended when it returns and csmhctl exits next: the channel is dropped, not wound down.
+     */
+    static <T> T withClient(Csmhctl root, Function<CsmhClient, T> body) {
+        CsmhClient client = root.connect();
+        try {
             return body.apply(client);
+        } finally {
+            client.closeForExit();
         }
     }
 
