@@ -64,6 +64,7 @@ public final class ClassDataArchive {
             Path dumped = out.resolveSibling(out.getFileName() + ".tmp-" + ProcessHandle.current().pid());
             try {
                 run(work, java, "-XX:DumpLoadedClassList=" + list, "-cp", jar, ClassDataArchive.class.getName(), "--train", work.toString());
+                withoutOldClassLambdas(list);
                 run(work, java, "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + dumped, "-cp", jar);
                 Files.move(dumped, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -77,6 +78,17 @@ public final class ClassDataArchive {
             }
             Files.deleteIfExists(work);
         }
+    }
+
+    /**
+     * Drops the list's lambda proxies that implement or take picocli types. Java 17 links a lambda's types when it
+     * dumps the proxy, and leaves an old class (picocli's are class-file version 49) out of the archive once it has
+     * been linked: picocli.CommandLine, the largest class csmhctl loads, was parsed from the jar at every start. The
+     * few lambdas dropped are spun at run time instead.
+     */
+    static void withoutOldClassLambdas(Path list) throws IOException {
+        List<String> kept = Files.readAllLines(list).stream().filter(l -> !(l.startsWith("@lambda-proxy") && l.contains("Lpicocli/"))).toList();
+        Files.write(list, kept);
     }
 
     private static void run(Path work, String java, String... args) throws IOException, InterruptedException {

@@ -80,12 +80,12 @@ public final class Csmhctl implements Callable<Integer> {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, boolean terminal) {
-        Csmhctl root = new Csmhctl();
-        root.terminal = terminal;
-        root.out = out;
-        root.err = err;
-        root.secrets = new Secrets(in);
-        try (HeadStart head = HeadStart.begin(args)) {
+        try (HeadStart head = HeadStart.begin(args)) { // first thing: opening the channel is the longest part of a start
+            Csmhctl root = new Csmhctl();
+            root.terminal = terminal;
+            root.out = out;
+            root.err = err;
+            root.secrets = new Secrets(in);
             root.headStart = head;
             CommandLine cl = commandLine(root, args);
             cl.setOut(new java.io.PrintWriter(out, true));

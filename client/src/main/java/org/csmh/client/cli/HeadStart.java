@@ -1,7 +1,6 @@
 package org.csmh.client.cli;
 
 import com.google.protobuf.util.JsonFormat;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,10 +12,12 @@ import org.csmh.proto.v1.Job;
 /**
  * csmhctl's head start. A short-lived client spends most of its life starting up: picocli parses the command line
  * on one core while the second core idles. Meanwhile this opens the channel to the agent's socket the line names (its
- * --agent, else CSMH_AGENT, else the default socket) and connects it, then loads the JSON printer, so the command's
- * first call finds both ready. The command takes the channel only if its parsed options ask for that address with
- * plain security (see {@link #take}); a channel nobody took is closed. Nothing here sends a call, reads a file or
- * changes anything.
+ * --agent, else CSMH_AGENT, else the default socket) and connects it, so the command's first call finds it ready. The
+ * command takes the channel only if its parsed options ask for that address with plain security (see {@link #take});
+ * a channel nobody took is closed. Opening the channel is the longer task (some 1,500 classes), so it starts first
+ * thing. Then the thread loads the JSON printer (job events are JSON lines unless on a terminal) while the command's
+ * first call is out; the command would otherwise load it when it prints the reply, before its next call. Nothing
+ * here sends a call, reads a file or changes anything.
  */
 final class HeadStart implements AutoCloseable {
     private static final Set<String> HELP_OR_VERSION = Set.of("-h", "--help", "-V", "--version");
@@ -26,17 +27,30 @@ final class HeadStart implements AutoCloseable {
     private HeadStart() {
     }
 
+    /**
+     * Starts opening the channel; called first thing, so only a scan of the words happens before the thread runs
+     * (the address, from the environment too, is worked out on that thread).
+     */
     static HeadStart begin(String[] args) {
+        boolean helpOrVersion = false;
+        boolean tlsOption = false;
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            helpOrVersion |= HELP_OR_VERSION.contains(a);
+            tlsOption |= a.startsWith("--tls");
+        }
         HeadStart h = new HeadStart();
-        if (Arrays.stream(args).anyMatch(HELP_OR_VERSION::contains)) {
+        if (helpOrVersion) {
             h.channel.completeExceptionally(new IllegalStateException("help and version make no call"));
             return h;
         }
-        String target = target(args, System.getenv("CSMH_AGENT"));
-        // Only the agent's Unix socket, without TLS options: a plaintext connection opened ahead to a TCP agent that
+        // Only to the agent's Unix socket, without TLS options: a plaintext connection opened ahead to a TCP agent that
         // takes TLS would be a handshake error in its log at every call (and TCP callers are the rare ones).
-        boolean opensAhead = target.startsWith("unix:") && Arrays.stream(args).noneMatch(a -> a.startsWith("--tls"));
-        Thread t = new Thread(() -> h.run(opensAhead ? target : null), "csmhctl-head-start");
+        boolean plainOptions = !tlsOption;
+        String[] words = args.clone();
+        Thread t = new Thread(() -> h.open(plainOptions ? target(words, System.getenv("CSMH_AGENT")) : null), "csmhctl-head-start");
         t.setDaemon(true);
         t.start();
         return h;
@@ -58,10 +72,10 @@ final class HeadStart implements AutoCloseable {
         return found != null ? found : env != null ? env : CsmhClient.DEFAULT_TARGET;
     }
 
-    /** Opens and connects a channel to {@code target} (none when null), then loads the JSON printer. */
-    private void run(String target) {
+    /** Opens and connects a channel to {@code target} if it is the agent's Unix socket (null: nothing to open). */
+    private void open(String target) {
         try {
-            if (target == null) {
+            if (target == null || !target.startsWith("unix:")) {
                 throw new IllegalStateException("nothing opened ahead for this address");
             }
             AgentChannel c = AgentChannel.open(target, ClientSecurity.plain());
@@ -70,11 +84,7 @@ final class HeadStart implements AutoCloseable {
         } catch (Throwable e) {
             channel.completeExceptionally(e); // the command opens its own and reports any real failure itself
         }
-        try {
-            JsonFormat.printer().print(Job.getDefaultInstance());
-        } catch (Throwable ignored) {
-            // only loading classes; the command prints for real
-        }
+        loadJsonPrinter();
     }
 
     /**
@@ -94,6 +104,15 @@ final class HeadStart implements AutoCloseable {
             c.abandon();
         }
         return null;
+    }
+
+    /** Loads the classes of the command's first JSON print (message descriptors, the printer) by printing a job. */
+    private static void loadJsonPrinter() {
+        try {
+            JsonFormat.printer().print(Job.getDefaultInstance());
+        } catch (Throwable ignored) {
+            // only loading classes; the command prints for real
+        }
     }
 
     /** The channel once opened (null if none was): waits while it is being opened. */
