@@ -135,8 +135,9 @@ if playbook "$work/role1.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_v
     code=0; plain=0
     JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/noexec" "$work/role/bin/csmhctl" --agent "unix:$work/role/none.sock" status \
       > "$work/noexec.log" 2>&1 || code=$?
-    JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/noexec" "$root/bin/csmhctl" --agent "unix:$work/role/none.sock" status \
-      > "$work/noexec-plain.log" 2>&1 || plain=$?
+    # the same jar run without an installed library (bin/csmhctl has client/target/lib): the advice, not a stack trace
+    JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/noexec" java -jar "$(ls "$root"/client/target/csmh-client-*-all.jar | head -n1)" \
+      --agent "unix:$work/role/none.sock" status > "$work/noexec-plain.log" 2>&1 || plain=$?
     umount "$work/noexec"
     if [ "$code" = 3 ] && [ "$plain" = 1 ] && grep -q "NativeTransportLibrary" "$work/noexec-plain.log"; then
       passed=$((passed + 1))
