@@ -69,15 +69,15 @@ public final class FixedCostBenchmark {
             try (BenchAgent agent = new BenchAgent(work, "256m", db.port(), db.port())) {
                 // An agent in production has been running for days, its copy path compiled: untimed small copies
                 // first, or the first reps time its JIT (a copy's start phase took 137, 64, 53, 42 then 24 ms).
+                String smallCopy = b.csmhctl + " --agent " + agent.target() + " copy --statement " + b.statement + " --growth-check-seconds 0 --range-end "
+                        + small + " --chunk-size " + chunk + " --sleep-ms 0 --json > /dev/null";
                 for (int w = 0; w < WARM_UP_COPIES; w++) {
-                    b.shell(b.csmhctl + " --agent " + agent.target() + " copy --statement " + b.statement + " --growth-check-seconds 0 --range-end " + small
-                            + " --chunk-size " + chunk + " --sleep-ms 0 --json > /dev/null", rows);
+                    b.shell(smallCopy, rows);
                 }
                 for (int r = 0; r < reps; r++) {
                     smallBase.add(b.shell("mysql -h127.0.0.1 -P" + db.port() + " -uroot -e \"" + BenchData.insertSelectChunk("csmh_bench", 1, small)
                             + "\"", rows));
-                    smallOurs.add(b.shell(b.csmhctl + " --agent " + agent.target() + " copy --statement " + b.statement + " --growth-check-seconds 0 --range-end " + small
-                            + " --chunk-size " + chunk + " --sleep-ms 0 --json > /dev/null", rows));
+                    smallOurs.add(b.shell(smallCopy, rows));
                     bigLoop.add(b.shell("for ((lo=1; lo<=" + BenchData.maxId(db.rootEndpoint()) + "; lo+=" + chunk + ")); do mysql -h127.0.0.1 -P" + db.port() + " -uroot -e \""
                             + BenchData.insertSelectChunk("csmh_bench", -1, -2).replace("BETWEEN -1 AND -2", "BETWEEN $lo AND $((lo+" + (chunk - 1) + "))")
                             + "\"; done", rows));

@@ -38,7 +38,11 @@ import org.csmh.proto.v1.WatchJobRequest;
  * where nothing listens (the unreachable path). It touches no agent and no database.
  */
 public final class ClassDataArchive {
-    /** The flags csmhctl runs with (bin/csmhctl, the role's wrapper, the image's): an archive is dumped for them. */
+    /**
+     * Those of csmhctl's flags (bin/csmhctl, the role's wrapper, the image's) that the archive must be dumped with: the
+     * collector decides whether it maps, and the training run compiles as csmhctl does. The wrappers' other flags
+     * (compiler threads, perf data, reflection) do not touch the archive.
+     */
     static final List<String> CLIENT_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private ClassDataArchive() {

@@ -137,7 +137,7 @@ public final class Csmhctl implements Callable<Integer> {
      * when not in JSON mode) and returns the exit code.
      */
     <T extends Message> int execute(Function<CsmhClient, T> call, Function<T, Integer> human) {
-        T response = JobCommands.withClient(this, call);
+        T response = withClient(call);
         if (json) {
             // One document per line, every field present, so scripts can read it line by line.
             try {
@@ -147,6 +147,19 @@ public final class Csmhctl implements Callable<Integer> {
             }
         }
         return human.apply(response);
+    }
+
+    /**
+     * Runs calls on a connected client (a streaming command needs it past its first call). The command's calls have
+     * ended when {@code body} returns and csmhctl exits next: the channel is dropped, not wound down.
+     */
+    <T> T withClient(Function<CsmhClient, T> body) {
+        CsmhClient client = connect();
+        try {
+            return body.apply(client);
+        } finally {
+            client.closeForExit();
+        }
     }
 
     /** A client with the TLS and token options given; the token never comes from argv. */

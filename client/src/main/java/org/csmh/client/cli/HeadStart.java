@@ -48,9 +48,9 @@ final class HeadStart implements AutoCloseable {
         }
         // Only to the agent's Unix socket, without TLS options: a plaintext connection opened ahead to a TCP agent that
         // takes TLS would be a handshake error in its log at every call (and TCP callers are the rare ones).
-        boolean plainOptions = !tlsOption;
         String[] words = args.clone();
-        Thread t = new Thread(() -> h.open(plainOptions ? target(words, System.getenv("CSMH_AGENT")) : null), "csmhctl-head-start");
+        boolean plain = !tlsOption;
+        Thread t = new Thread(() -> h.open(plain ? target(words, System.getenv("CSMH_AGENT")) : null), "csmhctl-head-start");
         t.setDaemon(true);
         t.start();
         return h;
@@ -72,7 +72,10 @@ final class HeadStart implements AutoCloseable {
         return found != null ? found : env != null ? env : CsmhClient.DEFAULT_TARGET;
     }
 
-    /** Opens and connects a channel to {@code target} if it is the agent's Unix socket (null: nothing to open). */
+    /**
+     * Opens and connects a channel to {@code target} if it is the agent's Unix socket (null: nothing to open), then
+     * loads the JSON printer; nothing more when no channel opened (the command fails, or builds its own channel).
+     */
     private void open(String target) {
         try {
             if (target == null || !target.startsWith("unix:")) {
@@ -83,6 +86,7 @@ final class HeadStart implements AutoCloseable {
             channel.complete(c);
         } catch (Throwable e) {
             channel.completeExceptionally(e); // the command opens its own and reports any real failure itself
+            return;
         }
         loadJsonPrinter();
     }

@@ -21,19 +21,6 @@ final class JobCommands {
     }
 
     /**
-     * Runs a call on a connected client; job commands that stream need the client past the first call. The command's
-     * calls have ended when it returns and csmhctl exits next: the channel is dropped, not wound down.
-     */
-    static <T> T withClient(Csmhctl root, Function<CsmhClient, T> body) {
-        CsmhClient client = root.connect();
-        try {
-            return body.apply(client);
-        } finally {
-            client.closeForExit();
-        }
-    }
-
-    /**
      * copy, verify and purge: build the request from the options (a usage error comes before any call), start the
      * job, and follow it unless --detach.
      */
@@ -51,7 +38,7 @@ final class JobCommands {
         @Override
         public Integer call() {
             Function<CsmhClient, Job> start = prepare();
-            return withClient(root, c -> started(root, c, start.apply(c), detach));
+            return root.withClient(c -> started(root, c, start.apply(c), detach));
         }
     }
 
@@ -154,7 +141,7 @@ final class JobCommands {
     static final class Watch extends OnJob {
         @Override
         public Integer call() {
-            return withClient(root, c -> new JobOutput(root).follow(c, id));
+            return root.withClient(c -> new JobOutput(root).follow(c, id));
         }
     }
 
@@ -165,7 +152,7 @@ final class JobCommands {
 
         @Override
         public Integer call() {
-            return withClient(root, c -> {
+            return root.withClient(c -> {
                 JobOutput out = new JobOutput(root);
                 c.listJobs().getJobsList().forEach(out::print);
                 return ExitCodes.OK;
@@ -177,7 +164,7 @@ final class JobCommands {
     static final class Show extends OnJob {
         @Override
         public Integer call() {
-            return withClient(root, c -> {
+            return root.withClient(c -> {
                 Job j = c.getJob(id);
                 new JobOutput(root).print(j);
                 return ExitCodes.OK;
@@ -190,7 +177,7 @@ final class JobCommands {
 
         @Override
         public Integer call() {
-            return withClient(root, c -> {
+            return root.withClient(c -> {
                 new JobOutput(root).print(c.control(request()));
                 return ExitCodes.OK;
             });

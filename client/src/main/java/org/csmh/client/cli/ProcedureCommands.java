@@ -66,7 +66,7 @@ final class ProcedureCommands {
                 }
                 b.setDbMigrationPassword(pw);
             }
-            return JobCommands.withClient(root, c -> {
+            return root.withClient(c -> {
                 Iterator<MigrationEvent> events = c.runMigrations(b.build());
                 boolean ok = true;
                 while (events.hasNext()) {

@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return JobCommands.withClient(root, this::walk);
+        return root.withClient(this::walk);
     }
 
     private int walk(CsmhClient c) {
