@@ -46,7 +46,9 @@ public final class AgentServer {
             socket = new UnixSocketBinding(listen.socket(), listen.group());
             boss = new EpollEventLoopGroup(1);
             workers = new EpollEventLoopGroup();
-            builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.bindPath().toFile()), credentials(security))
+            // each connection's uid, gid and pid (SO_PEERCRED) go with its calls, for the audit log
+            builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.bindPath().toFile()),
+                            PeerCredentialsNegotiator.around(credentials(security)))
                     .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(boss).workerEventLoopGroup(workers)
                     // Netty's server sets SO_KEEPALIVE on every connection, which a Unix socket does not have (a
                     // warning per call); a null value takes the option off again.

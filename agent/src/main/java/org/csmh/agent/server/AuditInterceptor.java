@@ -14,8 +14,8 @@ import javax.net.ssl.SSLSession;
 
 /**
  * One log line for every call that can change something (all but the read-only ones): which RPC, who called it
- * (the token's name, the client certificate's subject, the peer address) and how it ended. Never the request: it
- * carries passwords.
+ * (the token's name, the client certificate's subject, the peer address and, through the Unix socket, the caller's
+ * uid, gid and pid as the kernel gave them) and how it ended. Never the request: it carries passwords.
  */
 final class AuditInterceptor implements ServerInterceptor {
     private static final Logger LOG = Logger.getLogger("org.csmh.agent.audit");
@@ -45,7 +45,7 @@ final class AuditInterceptor implements ServerInterceptor {
         }, headers);
     }
 
-    /** {@code token=NAME subject="CN=..." peer=ADDR}, whichever the call has. */
+    /** {@code token=NAME subject="CN=..." peer=ADDR uid=U gid=G pid=P}, whichever the call has. */
     static String caller(ServerCall<?, ?> call, String socketPeer) {
         StringBuilder b = new StringBuilder();
         String token = TokenInterceptor.TOKEN_NAME.get();
@@ -60,11 +60,21 @@ final class AuditInterceptor implements ServerInterceptor {
                 b.append("subject=none ");
             }
         }
-        return b.append("peer=").append(socketPeer != null ? socketPeer : peer(call)).toString();
+        return b.append("peer=").append(socketPeer != null ? socketPeer : address(call)).append(unixCaller(call)).toString();
     }
 
+    /** The peer's address, and its uid, gid and pid when it called through the Unix socket. */
     static String peer(ServerCall<?, ?> call) {
+        return address(call) + unixCaller(call);
+    }
+
+    private static String address(ServerCall<?, ?> call) {
         SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         return remote == null ? "unknown" : remote.toString();
+    }
+
+    private static String unixCaller(ServerCall<?, ?> call) {
+        UnixCaller caller = UnixCaller.of(call);
+        return caller == null ? "" : " " + caller;
     }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The default listener: a Unix socket whose mode (0660) and group decide who may call. Real callers of other
  * uids, through curl speaking gRPC over the socket: one outside the group cannot connect and changes nothing; one
- * in the group makes the same call and it takes effect, with an audit line naming the call.
+ * in the group makes the same call and it takes effect, with an audit line naming the call and the caller's uid and pid.
  */
 class SocketAccessIT {
     static Path dir;
@@ -89,10 +89,11 @@ class SocketAccessIT {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), out);
+        return new Result(p.exitValue(), out, p.pid());
     }
 
-    record Result(int exit, String output) {
+    /** curl's exit code and output, and its pid (setpriv runs it in its own process). */
+    record Result(int exit, String output, long pid) {
     }
 
     @Test
@@ -114,8 +115,9 @@ class SocketAccessIT {
         assertTrue(member.output().endsWith("200"), member.toString());
         String after = Files.readString(dir.resolve("lms.yml"));
         assertTrue(after.contains("ENABLE_CSMH_EXTENDED: true"), "the member's call took effect:\n" + after);
-        assertTrue(audit.stream().anyMatch(l -> l.startsWith("event=audit phase=end rpc=UpdateSettings") && l.contains("peer=unix:" + socket + " ")
-                && l.contains("status=OK")), audit.toString());
+        // who called, as the kernel saw them connect: nobody's uid and gid (not the group that let them in), curl's pid
+        assertTrue(audit.stream().anyMatch(l -> l.startsWith("event=audit phase=end rpc=UpdateSettings")
+                && l.contains("peer=unix:" + socket + " uid=65534 gid=65534 pid=" + member.pid() + " ") && l.contains("status=OK")), audit.toString());
     }
 
     @Test
