@@ -12,6 +12,8 @@ description:
   - Runs the migration commands configured on the agent (lms and cms against default and student_module_history, in order).
   - Where Django is not installed, I(without_django) creates CSMHE as migration 0001 does.
   - C(changed) is true when a migration was applied (Django printed C(Applying ...)) or CSMHE was created.
+  - The commands run on the agent apart from the task; if the task's connection drops they go on, and the same task run
+    again while they run follows them from their first line and reports their result.
 options:
   steps: {description: "Steps as service:alias, e.g. C(lms:student_module_history); default all.", type: list, elements: str, default: []}
   without_django: {description: Create CSMHE with migration 0001's DDL instead of running commands., type: bool, default: false}

@@ -41,6 +41,7 @@ public final class Agent {
     private final AgentServer server;
     private final JobManager jobs;
     private final DataSources pools;
+    private final Migrations migrations;
     private final AgentMetrics prometheus;
     private final org.csmh.agent.config.ListenAddress metricsAddress;
     private MetricsServer metricsServer;
@@ -69,8 +70,8 @@ public final class Agent {
         CutoverGate gate = new CutoverGate(jobs, env, settings);
         JobService jobService = new JobService(new CopyStarter(jobs, env, Thread::sleep), new VerifyStarter(jobs, env),
                 new PurgeStarter(jobs, env, gate), jobs);
-        ProcedureService procedure = new ProcedureService(new Migrations(new MigrationRunner(config.migrations()),
-                new TableCreator(connections), env), new Cutover(gate, settings));
+        this.migrations = new Migrations(new MigrationRunner(config.migrations()), new TableCreator(connections), env);
+        ProcedureService procedure = new ProcedureService(migrations, new Cutover(gate, settings));
         CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate), provisioner, settings, endpoints, jobService,
                 procedure, VERSION, hostname());
         this.server = new AgentServer(config.listen(), service, config.security());
@@ -108,6 +109,8 @@ public final class Agent {
     }
 
     public void stop() throws InterruptedException {
+        // First, so that callers following a migration run see its step killed and their calls end.
+        migrations.close();
         server.shutdown(10);
         if (metricsServer != null) {
             metricsServer.close();

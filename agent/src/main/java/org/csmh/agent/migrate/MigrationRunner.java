@@ -21,8 +21,9 @@ import org.csmh.agent.util.PreconditionException;
  * from the config; DB_MIGRATION_USER/DB_MIGRATION_PASS go in the environment, never in argv or logs.
  *
  * <p>One run at a time on this agent (two migrates of one database at once race on django_migrations). A step that
- * outlives timeout_seconds, or whose caller goes away, is killed with everything it started (manage.py's own
- * children too), and the steps after it are reported as skipped rather than run.
+ * outlives timeout_seconds, or is cancelled (the agent is stopping), is killed with everything it started
+ * (manage.py's own children too), and the steps after it are reported as skipped rather than run. Whoever asked
+ * for the run is not its owner: see {@link MigrationRun}.
  */
 public final class MigrationRunner {
     private static final Logger LOG = Logger.getLogger(MigrationRunner.class.getName());
@@ -46,7 +47,7 @@ public final class MigrationRunner {
         void exited(Step step, int code, List<Step> skipped);
     }
 
-    /** Set by the caller (e.g. when its client disconnects); the running step is killed and no other starts. */
+    /** Set when the agent stops; the running step is killed and no other starts. */
     public static final class Cancellation {
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private volatile Runnable onCancel = () -> { };
@@ -173,7 +174,7 @@ public final class MigrationRunner {
             if (!ended) {
                 listener.output(step, "(killed with every process it started after " + config.timeoutSeconds() + " s: migrations.timeout_seconds)");
             } else if (cancelled) {
-                listener.output(step, "(killed with every process it started: the caller cancelled)");
+                listener.output(step, "(killed with every process it started: the agent is stopping)");
             }
             LOG.info("event=migration_exited step=" + step + " exit_code=" + code + (ended ? "" : " timed_out=true")
                     + (cancelled ? " cancelled=true" : ""));

@@ -23,14 +23,11 @@ public final class ProcedureService {
 
     void runMigrations(RunMigrationsRequest r, StreamObserver<MigrationEvent> out) throws InterruptedException {
         java.util.List<MigrationRunner.Step> steps = r.getStepsList().stream().map(ProcedureService::step).toList();
-        // A client that goes away (Ctrl-C, a dropped connection) cancels the run: its manage.py is killed, no step starts.
-        MigrationRunner.Cancellation cancel = new MigrationRunner.Cancellation();
-        // The call's Context is cancelled from the transport at once; an onCancel handler would only run after this
-        // (blocking) method returns. The handler is set anyway: with one, gRPC drops events sent after the cancel
-        // instead of throwing from onNext.
-        io.grpc.Context.current().addListener(ctx -> cancel.cancel(), Runnable::run);
-        if (out instanceof io.grpc.stub.ServerCallStreamObserver<MigrationEvent> call) {
-            call.setOnCancelHandler(cancel::cancel);
+        // A client that goes away (Ctrl-C, a dropped connection) stops following the run; the run goes on. With an
+        // onCancel handler set, gRPC drops events sent after the cancel instead of throwing from onNext.
+        io.grpc.Context call = io.grpc.Context.current();
+        if (out instanceof io.grpc.stub.ServerCallStreamObserver<MigrationEvent> observer) {
+            observer.setOnCancelHandler(() -> { });
         }
         migrations.run(new Migrations.Request(steps, r.getDbMigrationUser(), r.getDbMigrationPassword(), r.getWithoutDjango(),
                 r.getAutoIncrementOffset()), new Migrations.Listener() {
@@ -54,8 +51,10 @@ public final class ProcedureService {
             public void created(MigrationRunner.Step step, boolean changed) {
                 send(out, MigrationEvent.newBuilder().setStep(proto(step)).setExitCode(0).setChanged(changed).build());
             }
-        }, cancel);
-        out.onCompleted();
+        }, call::isCancelled);
+        if (!call.isCancelled()) {
+            out.onCompleted();
+        }
     }
 
     CutoverResponse cutover(boolean force, boolean dryRun) {

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * manage.py migrate as the agent runs it when things go wrong: a step that hangs without printing is killed at
- * timeout_seconds together with the process it started (a grandchild), the steps after it are reported as not run,
- * a second run is refused while one is in progress, and a caller that goes away kills its run. The fake manage.py
- * prints its grandchild's pid before hanging; that the line arrives at all shows the output is unbuffered.
+ * timeout_seconds together with the process it started (a grandchild), the steps after it are reported as not run;
+ * a caller that goes away leaves the run going (a migration killed half way can leave the schema half changed), a
+ * call for other steps is refused while it runs, a call for the same steps follows it from its first line to its
+ * end; an agent that stops kills the step. The fake manage.py prints its own and its grandchild's pid before hanging
+ * (or, for alias "gated", waiting for a file); that the lines arrive at all shows the output is unbuffered.
  */
 class MigrationRunIT {
     @TempDir
@@ -37,11 +39,16 @@ class MigrationRunIT {
     void script() throws Exception {
         manage = dir.resolve("manage.py");
         Files.writeString(manage, """
-                import subprocess, sys, time
+                import os, subprocess, sys, time
                 child = subprocess.Popen(["sleep", "300"])
+                print("pid", os.getpid())
                 print("grandchild", child.pid)
                 if sys.argv[4] == "hang":
                     time.sleep(300)
+                if sys.argv[4] == "gated":
+                    while not os.path.exists(os.path.join(os.path.dirname(sys.argv[0]), "gate")):
+                        time.sleep(0.05)
+                    print("migrated")
                 """);
     }
 
@@ -51,7 +58,7 @@ class MigrationRunIT {
                 migrations:
                   python: /usr/bin/python3
                   manage_py: %s
-                  aliases: [default, hang]
+                  aliases: [default, hang, gated]
                   timeout_seconds: %d
                 """.formatted(manage, timeoutSeconds));
         return h.startInProcess();
@@ -63,9 +70,25 @@ class MigrationRunIT {
                 .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_CMS).setAlias("default")).build();
     }
 
+    private static RunMigrationsRequest request(Service service, String alias, Object... more) {
+        RunMigrationsRequest.Builder b = RunMigrationsRequest.newBuilder().addSteps(MigrationStep.newBuilder().setService(service).setAlias(alias));
+        for (int i = 0; i < more.length; i += 2) {
+            b.addSteps(MigrationStep.newBuilder().setService((Service) more[i]).setAlias((String) more[i + 1]));
+        }
+        return b.build();
+    }
+
     private static long grandchild(MigrationEvent e) {
-        return e.getEventCase() == MigrationEvent.EventCase.OUTPUT && e.getOutput().startsWith("grandchild ")
-                ? Long.parseLong(e.getOutput().substring("grandchild ".length())) : 0;
+        return printed(e, "grandchild ");
+    }
+
+    private static long printed(MigrationEvent e, String prefix) {
+        return e.getEventCase() == MigrationEvent.EventCase.OUTPUT && e.getOutput().startsWith(prefix)
+                ? Long.parseLong(e.getOutput().substring(prefix.length())) : 0;
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static void assertGone(long pid) throws InterruptedException {
@@ -94,15 +117,16 @@ class MigrationRunIT {
     }
 
     @Test
-    void oneRunAtATimeAndACallerThatLeavesKillsItsRun() throws Exception {
+    void aCallerThatLeavesLeavesTheRunGoingAndTheSameStepsFollowItFromItsFirstLine() throws Exception {
         try (CopyHarness h = agent(120)) {
+            RunMigrationsRequest gatedThenDefault = request(Service.SERVICE_LMS, "gated", Service.SERVICE_CMS, "default");
             Context.CancellableContext call = Context.current().withCancellation();
             CompletableFuture<Long> started = new CompletableFuture<>();
             Thread first = new Thread(() -> call.run(() -> {
                 try {
-                    Iterator<MigrationEvent> it = h.client.runMigrations(hangThenDefault());
+                    Iterator<MigrationEvent> it = h.client.runMigrations(gatedThenDefault);
                     while (it.hasNext()) {
-                        long pid = grandchild(it.next());
+                        long pid = printed(it.next(), "pid ");
                         if (pid > 0) {
                             started.complete(pid);
                         }
@@ -112,23 +136,70 @@ class MigrationRunIT {
                 }
             }));
             first.start();
-            long pid = started.get(30, TimeUnit.SECONDS);
-            assertTrue(pid > 0);
+            long manage = started.get(30, TimeUnit.SECONDS);
+            assertTrue(manage > 0);
+            call.cancel(null);   // the caller leaves (Ctrl-C, a dropped SSH session)
+            first.join(10_000);
+            Thread.sleep(500);
+            assertTrue(alive(manage), "the step goes on without its caller");
 
             StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-                    () -> ProcedureIT.drain(h.client.runMigrations(hangThenDefault())));
+                    () -> ProcedureIT.drain(h.client.runMigrations(request(Service.SERVICE_LMS, "default"))));
             assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode(), refused.getStatus().toString());
-            assertTrue(refused.getStatus().getDescription().contains("in progress"), refused.getStatus().getDescription());
+            assertTrue(refused.getStatus().getDescription().contains("in progress") && refused.getStatus().getDescription().contains("same steps"),
+                    refused.getStatus().getDescription());
+            assertTrue(alive(manage), "a refused call changes nothing");
 
-            call.cancel(null);
-            first.join(10_000);
-            assertGone(pid);
-            // The run ended with its caller: a new one is accepted (and runs a quick step to the end).
-            List<MigrationEvent> next = ProcedureIT.drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
-                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("default")).build()));
+            CompletableFuture<List<MigrationEvent>> followed = CompletableFuture.supplyAsync(() -> ProcedureIT.drain(h.client.runMigrations(gatedThenDefault)));
+            Thread.sleep(500);
+            assertTrue(!followed.isDone(), "the follower waits for the run's end");
+            Files.writeString(dir.resolve("gate"), "");
+            List<MigrationEvent> events = followed.get(60, TimeUnit.SECONDS);
+            assertEquals(MigrationEvent.EventCase.STARTED, events.get(0).getEventCase(), "from the run's first event: " + events);
+            assertEquals("gated", events.get(0).getStep().getAlias());
+            assertEquals(manage, events.stream().mapToLong(e -> printed(e, "pid ")).filter(p -> p > 0).findFirst().orElseThrow(),
+                    "the same run, not a second one");
+            assertTrue(events.stream().anyMatch(e -> e.getOutput().equals("migrated")), events.toString());
+            MigrationEvent last = events.get(events.size() - 1);
+            assertEquals("default", last.getStep().getAlias());
+            assertEquals(MigrationEvent.EventCase.EXIT_CODE, last.getEventCase());
+            assertEquals(0, last.getExitCode(), events.toString());
+            events.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0)
+                    .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));   // left by steps that succeeded, as real ones could
+
+            // Ended: a new run is accepted.
+            List<MigrationEvent> next = ProcedureIT.drain(h.client.runMigrations(request(Service.SERVICE_LMS, "default")));
             assertEquals(0, next.get(next.size() - 1).getExitCode());
-            long quick = next.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0).findFirst().orElseThrow();
-            ProcessHandle.of(quick).ifPresent(ProcessHandle::destroyForcibly);   // left running by a step that succeeded, as a real one could
+            ProcessHandle.of(next.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0).findFirst().orElseThrow())
+                    .ifPresent(ProcessHandle::destroyForcibly);
         }
+    }
+
+    @Test
+    void anAgentThatStopsKillsTheStepAndItsFollowerSeesWhy() throws Exception {
+        CopyHarness h = agent(120);
+        CompletableFuture<List<MigrationEvent>> events = new CompletableFuture<>();
+        List<MigrationEvent> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread follower = new Thread(() -> {
+            try {
+                h.client.runMigrations(hangThenDefault()).forEachRemaining(seen::add);
+                events.complete(seen);
+            } catch (RuntimeException e) {
+                events.completeExceptionally(e);
+            }
+        });
+        follower.start();
+        for (int i = 0; i < 300 && seen.stream().noneMatch(e -> grandchild(e) > 0); i++) {
+            Thread.sleep(100);
+        }
+        long pid = seen.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0).findFirst().orElseThrow();
+        h.agent.stop();
+        List<MigrationEvent> all = events.get(30, TimeUnit.SECONDS);
+        assertGone(pid);
+        assertTrue(all.stream().anyMatch(e -> e.getOutput().contains("killed with every process it started: the agent is stopping")), all.toString());
+        MigrationEvent last = all.get(all.size() - 1);
+        assertTrue(last.getExitCode() != 0, last.toString());
+        h.agent = null;
+        h.close();
     }
 }

@@ -27,7 +27,8 @@ final class ProcedureCommands {
     }
 
     @Command(name = "migrate", sortOptions = false, description = {"Run the migrations configured on the agent, streaming their output.",
-            "Steps default to lms default, lms student_module_history, cms default, cms student_module_history."})
+            "Steps default to lms default, lms student_module_history, cms default, cms student_module_history.",
+            "The run goes on if csmhctl is interrupted or loses its connection; the same command again follows it to its end."})
     static final class Migrate implements Callable<Integer> {
         @ParentCommand
         Csmhctl root;
