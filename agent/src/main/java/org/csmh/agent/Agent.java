@@ -72,7 +72,7 @@ public final class Agent {
                 new PurgeStarter(jobs, env, gate), jobs);
         this.migrations = new Migrations(new MigrationRunner(config.migrations()), new TableCreator(connections), env);
         ProcedureService procedure = new ProcedureService(migrations, new Cutover(gate, settings));
-        CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate), provisioner, settings, endpoints, jobService,
+        CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate, migrations::inProgress), provisioner, settings, endpoints, jobService,
                 procedure, VERSION, hostname());
         this.server = new AgentServer(config.listen(), service, config.security());
     }

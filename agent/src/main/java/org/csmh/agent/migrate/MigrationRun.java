@@ -21,6 +21,8 @@ final class MigrationRun implements MigrationRunner.Listener {
     private final MigrationRunner.Cancellation cancellation = new MigrationRunner.Cancellation();
     private final List<Consumer<MigrationRunner.Listener>> events = new ArrayList<>();
     private long dropped;
+    /** The step started last; null before the first. */
+    private MigrationRunner.Step step;
     private boolean ended;
     private RuntimeException failure;
 
@@ -52,6 +54,11 @@ final class MigrationRun implements MigrationRunner.Listener {
 
     synchronized boolean ended() {
         return ended;
+    }
+
+    /** {@code lms/default (1 of 4: [lms/default, ...])}. */
+    synchronized String describe() {
+        return step == null ? "starting " + steps : step + " (" + (steps.indexOf(step) + 1) + " of " + steps.size() + ": " + steps + ")";
     }
 
     /** Kills the running step with everything it started (the agent is stopping); waits up to {@code millis} for the end. */
@@ -102,6 +109,9 @@ final class MigrationRun implements MigrationRunner.Listener {
 
     @Override
     public void started(MigrationRunner.Step step, String commandLine) {
+        synchronized (this) {
+            this.step = step;
+        }
         add(l -> l.started(step, commandLine), false);
     }
 

@@ -71,7 +71,7 @@ public final class Migrations implements AutoCloseable {
     private synchronized MigrationRun runOrFollow(List<MigrationRunner.Step> steps, String user, String password) {
         if (current != null && !current.ended()) {
             if (!current.steps().equals(steps)) {
-                throw new PreconditionException("a migration run is in progress (" + current.steps() + "); one at a time: wait for it to"
+                throw new PreconditionException("a migration run is in progress: " + current.describe() + "; one at a time: wait for it to"
                         + " end, or ask for the same steps to follow it");
             }
             LOG.info("event=migration_followed steps=" + steps);
@@ -82,6 +82,11 @@ public final class Migrations implements AutoCloseable {
         Thread t = new Thread(() -> run.execute(runner, user, password), "migrate-run");
         t.start();
         return run;
+    }
+
+    /** The run of commands in progress, described (its step and all of its steps); empty when none is. */
+    public synchronized java.util.Optional<String> inProgress() {
+        return current == null || current.ended() ? java.util.Optional.empty() : java.util.Optional.of(current.describe());
     }
 
     /** The agent is stopping: a step still running is killed with everything it started. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.csmh.agent.cutover.CutoverGate;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.job.JobManager;
@@ -19,12 +20,14 @@ import org.csmh.proto.v1.JobState;
 
 /**
  * Where this host stands in the procedure: the checklist, and each {@link ProcedureStep}'s state derived from the
- * checks, the jobs and the cutover gate. Read-only.
+ * checks, the jobs, the migration run in progress and the cutover gate. Read-only.
  */
 public final class Procedure {
     private final StatusChecker checker;
     private final JobManager jobs;
     private final CutoverGate gate;
+    /** The migration run in progress, described; empty when none is. */
+    private final Supplier<Optional<String>> migrating;
 
     /** The checklist and the steps; {@code next} is the first step not done, or null when all are. */
     public record Status(List<Check> checks, List<StepStatus> steps) {
@@ -37,10 +40,11 @@ public final class Procedure {
         }
     }
 
-    public Procedure(StatusChecker checker, JobManager jobs, CutoverGate gate) {
+    public Procedure(StatusChecker checker, JobManager jobs, CutoverGate gate, Supplier<Optional<String>> migrating) {
         this.checker = checker;
         this.jobs = jobs;
         this.gate = gate;
+        this.migrating = migrating;
     }
 
     public Status status(boolean exactRowCount) {
@@ -60,7 +64,9 @@ public final class Procedure {
         Map<String, String> old = checks.containsKey("old_table") ? checks.get("old_table").fields() : Map.of();
         boolean noOldRows = "false".equals(old.get("exists")) || ("true".equals(old.get("exists")) && !old.containsKey("max_id"));
         return switch (step) {
-            case DATABASE, SETTINGS, CSMH_EXTENDED, MIGRATIONS, CUTOVER -> fromChecks(step, checks, false);
+            case DATABASE, SETTINGS, CSMH_EXTENDED, CUTOVER -> fromChecks(step, checks, false);
+            case MIGRATIONS -> migrating.get().map(run -> new StepStatus(step, StepStatus.State.RUNNING, "migrations running: " + run
+                    + "; csmhctl migrate with the same steps follows them", "")).orElseGet(() -> fromChecks(step, checks, false));
             case AUTO_INCREMENT_GAP -> checks.containsKey("auto_increment_gap") ? fromChecks(step, checks, true)
                     : StepStatus.todo(step, "checked once the new table exists");
             case COPY -> cutOver ? StepStatus.done(step, "cut over already") : noOldRows ? StepStatus.done(step, "no old rows to copy")

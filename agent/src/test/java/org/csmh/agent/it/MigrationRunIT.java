@@ -149,6 +149,10 @@ class MigrationRunIT {
             assertTrue(refused.getStatus().getDescription().contains("in progress") && refused.getStatus().getDescription().contains("same steps"),
                     refused.getStatus().getDescription());
             assertTrue(alive(manage), "a refused call changes nothing");
+            org.csmh.proto.v1.Step step = h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream()
+                    .filter(s -> s.getId().equals("migrations")).findFirst().orElseThrow();
+            assertEquals(org.csmh.proto.v1.StepState.STEP_STATE_RUNNING, step.getState(), step.toString());
+            assertTrue(step.getDetail().contains("lms/gated (1 of 2: [lms/gated, cms/default])"), step.getDetail());
 
             CompletableFuture<List<MigrationEvent>> followed = CompletableFuture.supplyAsync(() -> ProcedureIT.drain(h.client.runMigrations(gatedThenDefault)));
             Thread.sleep(500);
@@ -167,7 +171,9 @@ class MigrationRunIT {
             events.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0)
                     .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));   // left by steps that succeeded, as real ones could
 
-            // Ended: a new run is accepted.
+            // Ended: the status says so, and a new run is accepted.
+            assertTrue(h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream()
+                    .filter(s -> s.getId().equals("migrations")).noneMatch(s -> s.getState() == org.csmh.proto.v1.StepState.STEP_STATE_RUNNING));
             List<MigrationEvent> next = ProcedureIT.drain(h.client.runMigrations(request(Service.SERVICE_LMS, "default")));
             assertEquals(0, next.get(next.size() - 1).getExitCode());
             ProcessHandle.of(next.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0).findFirst().orElseThrow())
