@@ -155,7 +155,10 @@ public final class MigrationRunner {
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String out = r.readLine(); out != null; out = r.readLine()) {
-                    listener.output(step, out);
+                    String shown = masked(out, dbPassword);
+                    // In the agent's log too: a run whose caller left is read there.
+                    LOG.info("event=migration_output step=" + step + " line=\"" + shown.replace("\"", "'") + "\"");
+                    listener.output(step, shown);
                 }
             } catch (IOException e) {
                 // the pipe closes when the tree is killed: nothing more to read
@@ -185,6 +188,15 @@ public final class MigrationRunner {
         } finally {
             cancel.onCancel(() -> { });
         }
+    }
+
+    /**
+     * The line without the migration password, which may be the agent's own (from lms.yml) and so one the caller
+     * never saw: a traceback or a connection error could print it. Passwords shorter than four characters are left:
+     * masking one would garble every line and hide nothing worth hiding.
+     */
+    static String masked(String line, String password) {
+        return password == null || password.length() < 4 ? line : line.replace(password, "********");
     }
 
     /** Kills the process and all its descendants, deepest first, so none is left to reparent and run on. */

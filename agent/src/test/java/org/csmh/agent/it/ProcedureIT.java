@@ -54,6 +54,7 @@ class ProcedureIT {
                 print("args:", " ".join(sys.argv[1:]))
                 print("user:", os.environ.get("DB_MIGRATION_USER"), "pass set:", bool(os.environ.get("DB_MIGRATION_PASS")))
                 print("settings:", os.environ.get("EDX_PLATFORM_SETTINGS"), "lms_cfg:", os.environ.get("LMS_CFG"))
+                print("connecting as", os.environ.get("DB_MIGRATION_USER"), "with", os.environ.get("DB_MIGRATION_PASS"))
                 sys.exit(3 if sys.argv[4] == "broken" else 0)
                 """);
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 100)) {
@@ -66,15 +67,42 @@ class ProcedureIT {
                       env: {LMS_CFG: /edx/etc/lms.yml}
                     """.formatted(manage));
             h.startInProcess();
-            List<MigrationEvent> events = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
-                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("default"))
-                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_CMS).setAlias("student_module_history"))
-                    .setDbMigrationUser("migrator").setDbMigrationPassword("mig-secret").build()));
+            List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.logging.Handler capture = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord r) {
+                    logged.add(r.getMessage());
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            java.util.logging.Logger runnerLog = java.util.logging.Logger.getLogger(org.csmh.agent.migrate.MigrationRunner.class.getName());
+            runnerLog.addHandler(capture);
+            List<MigrationEvent> events;
+            try {
+                events = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
+                        .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("default"))
+                        .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_CMS).setAlias("student_module_history"))
+                        .setDbMigrationUser("migrator").setDbMigrationPassword("mig-secret").build()));
+            } finally {
+                runnerLog.removeHandler(capture);
+            }
             List<String> text = events.stream().map(MigrationEvent::toString).toList();
             assertTrue(events.get(0).getStarted().endsWith("manage.py lms migrate --database default --noinput --settings production"), text.toString());
             assertTrue(events.stream().anyMatch(e -> e.getOutput().equals("user: migrator pass set: True")), text.toString());
             assertTrue(events.stream().anyMatch(e -> e.getOutput().equals("settings: production lms_cfg: /edx/etc/lms.yml")), text.toString());
             assertTrue(text.stream().noneMatch(t -> t.contains("mig-secret")), "password only in the environment");
+            // A line that prints the password (a traceback could) shows it masked, to the caller and in the agent's log.
+            assertTrue(events.stream().anyMatch(e -> e.getOutput().equals("connecting as migrator with ********")), text.toString());
+            assertTrue(logged.stream().anyMatch(l -> l.startsWith("event=migration_output step=lms/default line=\"connecting as migrator with ********\"")),
+                    logged.toString());
+            assertTrue(logged.stream().noneMatch(l -> l.contains("mig-secret")), logged.toString());
             List<Integer> exits = events.stream().filter(e -> e.getEventCase() == MigrationEvent.EventCase.EXIT_CODE).map(MigrationEvent::getExitCode).toList();
             assertEquals(List.of(0, 0), exits);
             assertEquals(Service.SERVICE_CMS, events.get(events.size() - 1).getStep().getService());
