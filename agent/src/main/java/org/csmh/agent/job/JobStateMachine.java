@@ -305,6 +305,11 @@ public final class JobStateMachine {
             b.setFinishedAt(Instant.now().toString());
         }
         Job next = b.build();
+        if (next.toBuilder().setUpdatedAt(before.getUpdatedAt()).build().equals(before)) {
+            // Nothing a restart or a watcher could see changed (a resumed copy's first checkpoint on a fresh job, a
+            // throttle reason cleared twice): no write to disk, no event.
+            return;
+        }
         boolean stateChanged = before.getState() != next.getState() || !before.getPace().equals(next.getPace());
         long now = System.nanoTime();
         RecordNotSaved failure = null;

@@ -57,6 +57,22 @@ class JobStateMachineTest {
     }
 
     @Test
+    void aChangeThatChangesNothingIsNeitherSavedNorSent() {
+        JobStateMachine m = in(JobState.JOB_STATE_RUNNING);
+        List<Job> events = new ArrayList<>();
+        m.watch(events::add);
+        int savedBefore = saved.size();
+        m.checkpoint(b -> b.setRowsDone(0).setThrottleReason(""));
+        m.progress(b -> b.setThrottleReason(""));
+        assertEquals(savedBefore, saved.size(), "no write for a change that changes nothing");
+        assertEquals(1, events.size(), "watchers got the current snapshot and nothing since");
+        m.checkpoint(b -> b.setRowsDone(7));
+        assertEquals(savedBefore + 1, saved.size(), "a real checkpoint is saved at once");
+        assertEquals(7, saved.get(saved.size() - 1).getRowsDone());
+        assertEquals(2, events.size(), "and sent");
+    }
+
+    @Test
     void runnerTransitionsFromEveryState() {
         for (JobState s : ALL) {
             boolean terminal = TERMINAL.contains(s);
