@@ -1,6 +1,7 @@
 package org.csmh.agent.migrate;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.csmh.agent.job.JobEnvironment;
@@ -50,6 +51,12 @@ public final class Migrations implements AutoCloseable {
      */
     public void run(Request r, Listener listener, BooleanSupplier callerGone) throws InterruptedException {
         if (r.withoutDjango()) {
+            Optional<String> running = inProgress();
+            if (running.isPresent()) {
+                // the commands may be creating CSMHE this moment
+                throw new PreconditionException("a migration run is in progress: " + running.get() + "; create the table without Django once it"
+                        + " has ended, if it is still missing");
+            }
             createWithoutDjango(r.autoIncrementOffset(), listener);
             return;
         }
@@ -85,8 +92,8 @@ public final class Migrations implements AutoCloseable {
     }
 
     /** The run of commands in progress, described (its step and all of its steps); empty when none is. */
-    public synchronized java.util.Optional<String> inProgress() {
-        return current == null || current.ended() ? java.util.Optional.empty() : java.util.Optional.of(current.describe());
+    public synchronized Optional<String> inProgress() {
+        return current == null || current.ended() ? Optional.empty() : Optional.of(current.describe());
     }
 
     /** The agent is stopping: a step still running is killed with everything it started. */

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * timeout_seconds together with the process it started (a grandchild), the steps after it are reported as not run;
  * a caller that goes away leaves the run going (a migration killed half way can leave the schema half changed), a
  * call for other steps is refused while it runs, a call for the same steps follows it from its first line to its
- * end; an agent that stops kills the step. The fake manage.py prints its own and its grandchild's pid before hanging
+ * end, and a request to create CSMHE without Django waits for its end; an agent that stops kills the step; csmhctl run
+ * follows a run in progress. The fake manage.py prints its own and its grandchild's pid before hanging
  * (or, for alias "gated", waiting for a file); that the lines arrive at all shows the output is unbuffered.
  */
 class MigrationRunIT {
@@ -40,7 +41,7 @@ class MigrationRunIT {
         manage = dir.resolve("manage.py");
         Files.writeString(manage, """
                 import os, subprocess, sys, time
-                child = subprocess.Popen(["sleep", "300"])
+                child = subprocess.Popen(["sleep", "300"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 print("pid", os.getpid())
                 print("grandchild", child.pid)
                 if sys.argv[4] == "hang":
@@ -53,14 +54,18 @@ class MigrationRunIT {
     }
 
     private CopyHarness agent(int timeoutSeconds) throws Exception {
+        return agent(timeoutSeconds, "[default, hang, gated]");
+    }
+
+    private CopyHarness agent(int timeoutSeconds, String aliases) throws Exception {
         CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 10);
         Files.writeString(h.config, Files.readString(h.config) + """
                 migrations:
                   python: /usr/bin/python3
                   manage_py: %s
-                  aliases: [default, hang, gated]
+                  aliases: %s
                   timeout_seconds: %d
-                """.formatted(manage, timeoutSeconds));
+                """.formatted(manage, aliases, timeoutSeconds));
         return h.startInProcess();
     }
 
@@ -148,6 +153,9 @@ class MigrationRunIT {
             assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode(), refused.getStatus().toString());
             assertTrue(refused.getStatus().getDescription().contains("in progress") && refused.getStatus().getDescription().contains("same steps"),
                     refused.getStatus().getDescription());
+            StatusRuntimeException noDjango = assertThrows(StatusRuntimeException.class,
+                    () -> ProcedureIT.drain(h.client.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(true).build())));
+            assertEquals(Status.Code.FAILED_PRECONDITION, noDjango.getStatus().getCode(), "the commands may be creating CSMHE this moment");
             assertTrue(alive(manage), "a refused call changes nothing");
             org.csmh.proto.v1.Step step = h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream()
                     .filter(s -> s.getId().equals("migrations")).findFirst().orElseThrow();
@@ -178,6 +186,31 @@ class MigrationRunIT {
             assertEquals(0, next.get(next.size() - 1).getExitCode());
             ProcessHandle.of(next.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0).findFirst().orElseThrow())
                     .ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** csmhctl run finds the migrations step RUNNING (a run its caller left): it follows the run, where it used to ask for a job. */
+    @Test
+    void csmhctlRunFollowsAMigrationRunInProgress() throws Exception {
+        try (CopyHarness h = agent(120, "[default, gated]")) {
+            h.configureTarget();
+            h.client.updateSettings(org.csmh.proto.v1.UpdateSettingsRequest.newBuilder().setEnableCsmhExtended(org.csmh.proto.v1.Flag.FLAG_TRUE).build());
+            CompletableFuture<List<MigrationEvent>> first = CompletableFuture.supplyAsync(
+                    () -> ProcedureIT.drain(h.client.runMigrations(RunMigrationsRequest.getDefaultInstance())));
+            for (int i = 0; i < 300 && h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream()
+                    .noneMatch(st -> st.getId().equals("migrations") && st.getState() == org.csmh.proto.v1.StepState.STEP_STATE_RUNNING); i++) {
+                Thread.sleep(100);
+            }
+            CompletableFuture<CopyCliIT.Run> walk = CompletableFuture.supplyAsync(() -> CopyCliIT.run(h, false, "run", "--growth-check-seconds", "0"));
+            Thread.sleep(1000);
+            assertTrue(!walk.isDone(), "csmhctl run follows the migrations while they run: " + (walk.isDone() ? walk.get() : ""));
+            Files.writeString(dir.resolve("gate"), "");
+            List<MigrationEvent> events = first.get(60, TimeUnit.SECONDS);
+            CopyCliIT.Run run = walk.get(60, TimeUnit.SECONDS);
+            assertTrue(RunCliIT.flat(run.out()).contains("[4] migrations"), run.toString());
+            assertTrue(!run.err().contains("NOT_FOUND") && !run.err().contains("no job"), run.toString());
+            events.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0)
+                    .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
         }
     }
 

@@ -91,9 +91,11 @@ final class RunCommand implements Callable<Integer> {
         if (st.getState() == StepState.STEP_STATE_BLOCKED) {
             return stop(n, st, st.getDetail());
         }
-        if (st.getState() == StepState.STEP_STATE_RUNNING) {
+        if (st.getState() == StepState.STEP_STATE_RUNNING && !st.getJobId().isEmpty()) {
             return followed(n, st, JobCommands.started(root, c, c.getJob(st.getJobId()), false));
         }
+        // A migration run in progress has no job: asking for the migrations again follows it (the agent runs one
+        // at a time and hands a request for the same steps the run's events).
         switch (st.getId()) {
             case "migrations" -> {
                 Iterator<MigrationEvent> events = c.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(withoutDjango).build());
