@@ -67,31 +67,14 @@ class ProcedureIT {
                       env: {LMS_CFG: /edx/etc/lms.yml}
                     """.formatted(manage));
             h.startInProcess();
-            List<String> logged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-            java.util.logging.Handler capture = new java.util.logging.Handler() {
-                @Override
-                public void publish(java.util.logging.LogRecord r) {
-                    logged.add(r.getMessage());
-                }
-
-                @Override
-                public void flush() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            java.util.logging.Logger runnerLog = java.util.logging.Logger.getLogger(org.csmh.agent.migrate.MigrationRunner.class.getName());
-            runnerLog.addHandler(capture);
             List<MigrationEvent> events;
-            try {
+            List<String> logged;
+            try (org.csmh.agent.testing.LogCapture runnerLog = org.csmh.agent.testing.LogCapture.of(org.csmh.agent.migrate.MigrationRunner.class.getName())) {
                 events = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
                         .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("default"))
                         .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_CMS).setAlias("student_module_history"))
                         .setDbMigrationUser("migrator").setDbMigrationPassword("mig-secret").build()));
-            } finally {
-                runnerLog.removeHandler(capture);
+                logged = runnerLog.messages();
             }
             List<String> text = events.stream().map(MigrationEvent::toString).toList();
             assertTrue(events.get(0).getStarted().endsWith("manage.py lms migrate --database default --noinput --settings production"), text.toString());

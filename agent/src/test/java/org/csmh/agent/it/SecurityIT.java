@@ -34,6 +34,7 @@ class SecurityIT {
     static Path dir;
     static Agent agent;
     static String address;
+    static org.csmh.agent.testing.LogCapture audit;
     static final String TOKEN = "s3cret-token-0123456789";
     static final String READ_TOKEN = "dashboard-token-0123456789";
 
@@ -78,13 +79,15 @@ class SecurityIT {
                     - {name: grafana, file: dashboard.token, scope: read}
                 """);
         agent = new Agent(AgentConfigLoader.load(config)).start();
-        java.util.logging.Logger.getLogger("org.csmh.agent.audit").addHandler(audit);
+        audit = org.csmh.agent.testing.LogCapture.of("org.csmh.agent.audit");
         address = "localhost:" + agent.port();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        java.util.logging.Logger.getLogger("org.csmh.agent.audit").removeHandler(audit);
+        if (audit != null) {
+            audit.close();
+        }
         if (agent != null) {
             agent.stop();
         }
@@ -98,22 +101,6 @@ class SecurityIT {
             return e.getStatus().getCode();
         }
     }
-
-    static final List<String> auditLines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    static final java.util.logging.Handler audit = new java.util.logging.Handler() {
-        @Override
-        public void publish(java.util.logging.LogRecord r) {
-            auditLines.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @Test
     void aReadOnlyTokenReadsButChangesNothingAndEveryChangeIsAudited() throws Exception {
@@ -134,13 +121,13 @@ class SecurityIT {
             assertEquals(Status.Code.PERMISSION_DENIED, settings.getStatus().getCode());
         }
         assertEquals(lms, Files.readString(dir.resolve("lms.yml")), "the read-only token changed nothing");
-        assertTrue(auditLines.stream().noneMatch(l -> l.contains("token=grafana")), "refused before the call: " + auditLines);
+        assertTrue(audit.messages().stream().noneMatch(l -> l.contains("token=grafana")), "refused before the call: " + audit.messages());
         try (CsmhClient c = CsmhClient.connect(address, 10_000, operator)) {
             c.provision(provision);
         }
-        assertTrue(auditLines.stream().anyMatch(l -> l.startsWith("event=audit phase=end rpc=ProvisionDatabase token=ops subject=\"CN=client")
-                && l.contains("peer=/127.0.0.1:") && l.contains("status=OK")), auditLines.toString());
-        assertTrue(auditLines.stream().noneMatch(l -> l.contains("audit-secret-pw") || l.contains("rpc=GetStatus")), auditLines.toString());
+        assertTrue(audit.messages().stream().anyMatch(l -> l.startsWith("event=audit phase=end rpc=ProvisionDatabase token=ops subject=\"CN=client")
+                && l.contains("peer=/127.0.0.1:") && l.contains("status=OK")), audit.messages().toString());
+        assertTrue(audit.messages().stream().noneMatch(l -> l.contains("audit-secret-pw") || l.contains("rpc=GetStatus")), audit.messages().toString());
     }
 
     @Test

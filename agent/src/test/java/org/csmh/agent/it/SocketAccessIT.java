@@ -10,12 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.csmh.agent.Agent;
 import org.csmh.agent.config.AgentConfigLoader;
 import org.csmh.agent.testing.Fixtures;
@@ -36,21 +32,7 @@ class SocketAccessIT {
     static Path dir;
     static Agent agent;
     static Path socket;
-    static final List<String> audit = Collections.synchronizedList(new ArrayList<>());
-    static final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            audit.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    static org.csmh.agent.testing.LogCapture audit;
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,13 +44,15 @@ class SocketAccessIT {
         Path config = Fixtures.agentConfig(dir, TestDatabases.root(), "edxapp_sock");
         Files.writeString(config, Files.readString(config) + "socket_group: staff\n");
         agent = new Agent(AgentConfigLoader.load(config)).start();
-        Logger.getLogger("org.csmh.agent.audit").addHandler(capture);
+        audit = org.csmh.agent.testing.LogCapture.of("org.csmh.agent.audit");
         socket = dir.resolve("agent.sock");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Logger.getLogger("org.csmh.agent.audit").removeHandler(capture);
+        if (audit != null) {
+            audit.close();
+        }
         if (agent != null) {
             agent.stop();
             assertFalse(Files.exists(socket), "the socket file goes with the agent");
@@ -108,7 +92,7 @@ class SocketAccessIT {
         assertEquals(7, outsider.exit(), "curl: could not connect: " + outsider);
         assertTrue(outsider.output().contains("Permission denied") || outsider.output().contains("Couldn't connect"), outsider.output());
         assertEquals(lms, Files.readString(dir.resolve("lms.yml")), "nothing changed");
-        assertFalse(audit.stream().anyMatch(l -> l.contains("rpc=UpdateSettings")), audit.toString());
+        assertFalse(audit.messages().stream().anyMatch(l -> l.contains("rpc=UpdateSettings")), audit.messages().toString());
 
         Result member = updateSettingsAs(true);
         assertEquals(0, member.exit(), member.toString());
@@ -116,8 +100,8 @@ class SocketAccessIT {
         String after = Files.readString(dir.resolve("lms.yml"));
         assertTrue(after.contains("ENABLE_CSMH_EXTENDED: true"), "the member's call took effect:\n" + after);
         // who called, as the kernel saw them connect: nobody's uid and gid (not the group that let them in), curl's pid
-        assertTrue(audit.stream().anyMatch(l -> l.startsWith("event=audit phase=end rpc=UpdateSettings")
-                && l.contains("peer=unix:" + socket + " uid=65534 gid=65534 pid=" + member.pid() + " ") && l.contains("status=OK")), audit.toString());
+        assertTrue(audit.messages().stream().anyMatch(l -> l.startsWith("event=audit phase=end rpc=UpdateSettings")
+                && l.contains("peer=unix:" + socket + " uid=65534 gid=65534 pid=" + member.pid() + " ") && l.contains("status=OK")), audit.messages().toString());
     }
 
     @Test
