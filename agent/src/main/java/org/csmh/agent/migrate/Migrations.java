@@ -28,6 +28,8 @@ public final class Migrations implements AutoCloseable {
     private final JobEnvironment env;
     /** The last run of commands (running or ended); guarded by this. */
     private MigrationRun current;
+    /** Set when the agent stops: no run starts after that (it would outlive the agent). Guarded by this. */
+    private boolean closed;
 
     /** What was asked: steps (empty = all configured), credentials (empty = the migrate endpoint's), or no Django. */
     public record Request(List<MigrationRunner.Step> steps, String user, String password, boolean withoutDjango, long autoIncrementOffset) {
@@ -76,6 +78,9 @@ public final class Migrations implements AutoCloseable {
     }
 
     private synchronized MigrationRun runOrFollow(List<MigrationRunner.Step> steps, String user, String password) {
+        if (closed) {
+            throw new PreconditionException("the agent is stopping; run the migrations once it is back");
+        }
         if (current != null && !current.ended()) {
             if (!current.steps().equals(steps)) {
                 throw new PreconditionException("a migration run is in progress: " + current.describe() + "; one at a time: wait for it to"
@@ -101,6 +106,7 @@ public final class Migrations implements AutoCloseable {
     public void close() throws InterruptedException {
         MigrationRun run;
         synchronized (this) {
+            closed = true;
             run = current;
         }
         if (run != null && !run.ended()) {
