@@ -33,6 +33,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 output: {description: Every line the commands printed., type: list, elements: str, returned: always}
+followed: {description: "The task followed a run an earlier call started (its connection dropped), from its first line.", type: bool, returned: when the commands ran (not in check mode)}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -67,9 +68,11 @@ def main():
     failed = [e for e in events if e.get('exitCode')]
     if failed:
         step = failed[0].get('step', {})
-        module.fail_json(msg='migration %s/%s exited %s' % (step.get('service'), step.get('alias'), failed[0]['exitCode']), output=output)
+        module.fail_json(msg='migration %s/%s exited %s' % (step.get('service'), step.get('alias'), failed[0]['exitCode']), output=output,
+                         followed=any(e.get('followed') for e in events))
     changed = any(e.get('changed') for e in events) or any(line.strip().startswith('Applying ') for line in output)
-    module.exit_json(changed=changed, output=output)
+    followed = any(e.get('followed') for e in events)
+    module.exit_json(changed=changed, output=output, followed=followed)
 
 
 if __name__ == '__main__':

@@ -39,6 +39,9 @@ public final class Migrations implements AutoCloseable {
     public interface Listener extends MigrationRunner.Listener {
         /** The last event of a run without Django: whether CSMHE was created. */
         void created(MigrationRunner.Step step, boolean changed);
+
+        /** Before any event: this call follows a run an earlier call started. */
+        void following();
     }
 
     public Migrations(MigrationRunner runner, TableCreator tables, JobEnvironment env) {
@@ -74,10 +77,10 @@ public final class Migrations implements AutoCloseable {
             user = m.user();
             password = m.password();
         }
-        runOrFollow(steps, user, password).follow(listener, callerGone);
+        runOrFollow(steps, user, password, listener).follow(listener, callerGone);
     }
 
-    private synchronized MigrationRun runOrFollow(List<MigrationRunner.Step> steps, String user, String password) {
+    private synchronized MigrationRun runOrFollow(List<MigrationRunner.Step> steps, String user, String password, Listener listener) {
         if (closed) {
             throw new PreconditionException("the agent is stopping; run the migrations once it is back");
         }
@@ -87,6 +90,7 @@ public final class Migrations implements AutoCloseable {
                         + " end, or ask for the same steps to follow it");
             }
             LOG.info("event=migration_followed steps=" + steps);
+            listener.following();
             return current;
         }
         MigrationRun run = new MigrationRun(steps);

@@ -31,25 +31,35 @@ public final class ProcedureService {
         }
         migrations.run(new Migrations.Request(steps, r.getDbMigrationUser(), r.getDbMigrationPassword(), r.getWithoutDjango(),
                 r.getAutoIncrementOffset()), new Migrations.Listener() {
+            private boolean followed;
+
+            @Override
+            public void following() {
+                followed = true;
+            }
+
             @Override
             public void started(MigrationRunner.Step step, String commandLine) {
-                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setStarted(commandLine).build());
+                send(out, event(step).setStarted(commandLine).build());
             }
 
             @Override
             public void output(MigrationRunner.Step step, String line) {
-                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setOutput(line).build());
+                send(out, event(step).setOutput(line).build());
             }
 
             @Override
             public void exited(MigrationRunner.Step step, int code, java.util.List<MigrationRunner.Step> skipped) {
-                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setExitCode(code)
-                        .addAllSkipped(skipped.stream().map(ProcedureService::proto).toList()).build());
+                send(out, event(step).setExitCode(code).addAllSkipped(skipped.stream().map(ProcedureService::proto).toList()).build());
             }
 
             @Override
             public void created(MigrationRunner.Step step, boolean changed) {
-                send(out, MigrationEvent.newBuilder().setStep(proto(step)).setExitCode(0).setChanged(changed).build());
+                send(out, event(step).setExitCode(0).setChanged(changed).build());
+            }
+
+            private MigrationEvent.Builder event(MigrationRunner.Step step) {
+                return MigrationEvent.newBuilder().setStep(proto(step)).setFollowed(followed);
             }
         }, call::isCancelled);
         if (!call.isCancelled()) {

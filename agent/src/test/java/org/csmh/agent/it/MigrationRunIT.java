@@ -168,6 +168,7 @@ class MigrationRunIT {
             Files.writeString(dir.resolve("gate"), "");
             List<MigrationEvent> events = followed.get(60, TimeUnit.SECONDS);
             assertEquals(MigrationEvent.EventCase.STARTED, events.get(0).getEventCase(), "from the run's first event: " + events);
+            assertTrue(events.stream().allMatch(MigrationEvent::getFollowed), "each event says the call follows an earlier one's run");
             assertEquals("gated", events.get(0).getStep().getAlias());
             assertEquals(manage, events.stream().mapToLong(e -> printed(e, "pid ")).filter(p -> p > 0).findFirst().orElseThrow(),
                     "the same run, not a second one");
@@ -184,12 +185,16 @@ class MigrationRunIT {
                     .filter(s -> s.getId().equals("migrations")).noneMatch(s -> s.getState() == org.csmh.proto.v1.StepState.STEP_STATE_RUNNING));
             List<MigrationEvent> next = ProcedureIT.drain(h.client.runMigrations(request(Service.SERVICE_LMS, "default")));
             assertEquals(0, next.get(next.size() - 1).getExitCode());
+            assertTrue(next.stream().noneMatch(MigrationEvent::getFollowed), "a run this call started is not followed");
             ProcessHandle.of(next.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0).findFirst().orElseThrow())
                     .ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
-    /** csmhctl run finds the migrations step RUNNING (a run its caller left): it follows the run, where it used to ask for a job. */
+    /**
+     * csmhctl run finds the migrations step RUNNING (a run its caller left): it follows the run, where it used to ask
+     * for a job; csmhctl migrate says it follows one.
+     */
     @Test
     void csmhctlRunFollowsAMigrationRunInProgress() throws Exception {
         try (CopyHarness h = agent(120, "[default, gated]")) {
@@ -202,6 +207,7 @@ class MigrationRunIT {
                 Thread.sleep(100);
             }
             CompletableFuture<CopyCliIT.Run> walk = CompletableFuture.supplyAsync(() -> CopyCliIT.run(h, false, "run", "--growth-check-seconds", "0"));
+            CompletableFuture<CopyCliIT.Run> migrate = CompletableFuture.supplyAsync(() -> CopyCliIT.run(h, false, "migrate"));
             Thread.sleep(1000);
             assertTrue(!walk.isDone(), "csmhctl run follows the migrations while they run: " + (walk.isDone() ? walk.get() : ""));
             Files.writeString(dir.resolve("gate"), "");
@@ -209,6 +215,10 @@ class MigrationRunIT {
             CopyCliIT.Run run = walk.get(60, TimeUnit.SECONDS);
             assertTrue(RunCliIT.flat(run.out()).contains("[4] migrations"), run.toString());
             assertTrue(!run.err().contains("NOT_FOUND") && !run.err().contains("no job"), run.toString());
+            CopyCliIT.Run followed = migrate.get(60, TimeUnit.SECONDS);
+            assertEquals(0, followed.code(), followed.toString());
+            assertTrue(followed.out().startsWith("== following the migration run already in progress, from its first line\n== lms/default: "),
+                    followed.out());
             events.stream().mapToLong(MigrationRunIT::grandchild).filter(p -> p > 0)
                     .forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
         }

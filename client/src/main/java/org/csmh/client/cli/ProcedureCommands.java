@@ -70,8 +70,13 @@ final class ProcedureCommands {
             return root.withClient(c -> {
                 Iterator<MigrationEvent> events = c.runMigrations(b.build());
                 boolean ok = true;
+                boolean first = true;
                 while (events.hasNext()) {
                     MigrationEvent e = events.next();
+                    if (first && e.getFollowed() && !root.json) {
+                        root.out.println("== following the migration run already in progress, from its first line");
+                    }
+                    first = false;
                     String step = e.getStep().getService().name().replace("SERVICE_", "").toLowerCase() + "/" + e.getStep().getAlias();
                     if (root.json) {
                         root.out.println(Csmhctl.compactJson(e));
