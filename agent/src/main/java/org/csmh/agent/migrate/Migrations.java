@@ -56,13 +56,15 @@ public final class Migrations implements AutoCloseable {
      */
     public void run(Request r, Listener listener, BooleanSupplier callerGone) throws InterruptedException {
         if (r.withoutDjango()) {
-            Optional<String> running = inProgress();
-            if (running.isPresent()) {
-                // the commands may be creating CSMHE this moment
-                throw new PreconditionException("a migration run is in progress: " + running.get() + "; create the table without Django once it"
-                        + " has ended, if it is still missing");
+            // Under the lock a run of commands starts under: none starts while the table is being created, and none
+            // is running when the check passes (the commands may be creating CSMHE this moment).
+            synchronized (this) {
+                if (current != null && !current.ended()) {
+                    throw new PreconditionException("a migration run is in progress: " + current.describe() + "; create the table without"
+                            + " Django once it has ended, if it is still missing");
+                }
+                createWithoutDjango(r.autoIncrementOffset(), listener);
             }
-            createWithoutDjango(r.autoIncrementOffset(), listener);
             return;
         }
         List<MigrationRunner.Step> steps = r.steps();
