@@ -1,6 +1,7 @@
 package org.csmh.agent.copy;
 
 import java.sql.Connection;
+import java.util.List;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,7 +40,8 @@ public final class CopyPreflight {
             throws InterruptedException {
         Endpoint source = env.source();
         Endpoint target = env.target();
-        try (Connection src = env.plain(source); Connection tgt = env.plain(target)) {
+        List<Connection> opened = env.openAll(JobEnvironment.plainTo(source), JobEnvironment.plainTo(target));
+        try (Connection src = opened.get(0); Connection tgt = opened.get(1)) {
             Inspector in = new Inspector(src);
             Inspector out = new Inspector(tgt);
             long max = on(source, () -> {

@@ -1,6 +1,7 @@
 package org.csmh.agent.job;
 
 import java.sql.Connection;
+import java.util.List;
 import java.util.Properties;
 import org.csmh.agent.config.EndpointResolver;
 import org.csmh.agent.mysql.ConnectionFactory;
@@ -57,15 +58,43 @@ public final class JobEnvironment {
 
     /** Text protocol, results streamed row by row (the caller sets fetch size Integer.MIN_VALUE). */
     public Connection streamingReader(Endpoint e) {
-        Properties p = new Properties();
-        p.setProperty("socketTimeout", "600000");
-        return connections.open(e, p);
+        return open(reading(e));
     }
 
     public Connection bulkWriter(Endpoint e) {
+        return open(writing(e));
+    }
+
+    /** A connection with the driver's common settings, to open with others in {@link #openAll}. */
+    public static ConnectionFactory.Opening plainTo(Endpoint e) {
+        return new ConnectionFactory.Opening(e, new Properties());
+    }
+
+    /** For {@link #streamingReader}. */
+    public static ConnectionFactory.Opening reading(Endpoint e) {
+        Properties p = new Properties();
+        p.setProperty("socketTimeout", "600000");
+        return new ConnectionFactory.Opening(e, p);
+    }
+
+    /** For {@link #bulkWriter}. */
+    public static ConnectionFactory.Opening writing(Endpoint e) {
         Properties p = new Properties();
         p.setProperty("allowLoadLocalInfile", "true");
         p.setProperty("socketTimeout", "600000");
-        return connections.open(e, p);
+        return new ConnectionFactory.Opening(e, p);
+    }
+
+    /** Several connections opened side by side, in the order asked; see {@link ConnectionFactory#openAll}. */
+    public List<Connection> openAll(ConnectionFactory.Opening... openings) {
+        return openAll(List.of(openings));
+    }
+
+    public List<Connection> openAll(List<ConnectionFactory.Opening> openings) {
+        return connections.openAll(openings);
+    }
+
+    private Connection open(ConnectionFactory.Opening o) {
+        return connections.open(o.endpoint(), o.extra());
     }
 }

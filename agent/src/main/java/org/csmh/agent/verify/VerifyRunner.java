@@ -55,7 +55,8 @@ public final class VerifyRunner implements JobPass {
         long maxReported = job.spec().getVerify().getMaxReportedRows() == 0 ? 100 : Unsigned.of(job.spec().getVerify().getMaxReportedRows());
         String name = Thread.currentThread().getName();
         ExecutorService sides = Executors.newFixedThreadPool(2, DaemonThreads.named(name + "-side"));
-        try (Connection src = env.plain(source); Connection tgt = env.plain(target)) {
+        List<Connection> opened = env.openAll(JobEnvironment.plainTo(source), JobEnvironment.plainTo(target));
+        try (Connection src = opened.get(0); Connection tgt = opened.get(1)) {
             ChunkChecksum left = new ChunkChecksum(src, tables.csmh());
             ChunkChecksum right = new ChunkChecksum(tgt, tables.csmhe());
             ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), snap.getCurrentId(),
