@@ -62,6 +62,14 @@ final class ByteText {
         }
     }
 
+    /** Drops everything from {@code at} on. */
+    void truncate(int at) {
+        if (at < 0 || at > size) {
+            throw new IndexOutOfBoundsException(at);
+        }
+        size = at;
+    }
+
     int size() {
         return size;
     }

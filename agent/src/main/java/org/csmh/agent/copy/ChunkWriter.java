@@ -22,7 +22,6 @@ import org.csmh.agent.mysql.SqlErrors;
 final class ChunkWriter implements OrderedCommits.Writer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChunkWriter.class.getName());
     static final int PREPARED_ROWS = 1000;
-    static final int PREPARED_BYTES = 4 << 20;
 
     private final Connection target;
     private final TargetWrites writes;
@@ -87,13 +86,13 @@ final class ChunkWriter implements OrderedCommits.Writer, AutoCloseable {
         long total = 0;
         int from = 0;
         while (from < rows.size()) {
-            // Up to PREPARED_ROWS rows and PREPARED_BYTES of values (a packet the server takes: max_allowed_packet is
-            // 16 MiB by default, and a chunk may hold 32 MiB), at least one row.
+            // Up to PREPARED_ROWS rows and the statement bytes the target takes (a chunk may hold 32 MiB), at least
+            // one row.
             int to = from;
             long bytes = 0;
             while (to < rows.size() && to - from < PREPARED_ROWS) {
                 long row = rowBytes(rows.get(to));
-                if (to > from && bytes + row > PREPARED_BYTES) {
+                if (to > from && bytes + row > writes.statementBytes()) {
                     break;
                 }
                 bytes += row;
@@ -120,10 +119,11 @@ final class ChunkWriter implements OrderedCommits.Writer, AutoCloseable {
         return total;
     }
 
-    private static long rowBytes(byte[][] row) {
+    /** What the row's values take in COM_STMT_EXECUTE, at most: each value's type (2 bytes), length (up to 9) and bytes. */
+    static long rowBytes(byte[][] row) {
         long n = 0;
         for (byte[] cell : row) {
-            n += cell == null ? 1 : cell.length + 9;
+            n += 2 + (cell == null ? 0 : cell.length + 9);
         }
         return n;
     }

@@ -6,14 +6,14 @@ import java.util.List;
 
 /**
  * Builds one chunk of rows as multi-row INSERT statements while the reader streams them, for a target that refuses
- * LOAD DATA LOCAL (MySQL 8's default local_infile=OFF). As mysqldump does, each statement carries a few MiB of rows;
+ * LOAD DATA LOCAL (MySQL 8's default local_infile=OFF). As mysqldump does, each statement carries a few MiB of rows,
+ * less where the target's max_allowed_packet is smaller (see {@link TargetWrites#statementBytes});
  * unlike the client-side prepared statement it replaces, the text is made on the reader thread, so the writer only
  * sends it and the target never waits for the agent. Values are the server's own text: numbers as they are, strings
  * and dates quoted with backslash escapes (the writer's session has no NO_BACKSLASH_ESCAPES). Works on UTF-8 bytes:
  * no byte of a multi-byte sequence is below 0x80, so escaping ASCII bytes one by one is exact.
  */
 final class InsertValuesEncoder implements ChunkEncoder {
-    static final int STATEMENT_BYTES = 4 << 20;
     private final byte[] prefix;
     private final boolean[] quoted;
     /** Backslash escapes of a quoted SQL string: backslash, quote, newline, carriage return, NUL, Ctrl-Z. */
@@ -21,16 +21,21 @@ final class InsertValuesEncoder implements ChunkEncoder {
     private final ByteText out;
     private int rows;
     private int column;
+    private final int statementBytes;
     private int statementStart;
+    /** Where the current row begins: its '(' or, after the statement's first row, the ',' before it. */
+    private int rowStart;
     private int rowsInStatement;
     private final List<int[]> statements = new ArrayList<>();
 
     /**
      * @param prefix "INSERT INTO t (columns) VALUES "
      * @param quoted per column: a string or date (quoted) rather than a number
+     * @param statementBytes the most a statement may hold, unless it is one row that is larger on its own
      */
-    InsertValuesEncoder(String prefix, boolean[] quoted, int capacity) {
+    InsertValuesEncoder(String prefix, boolean[] quoted, int statementBytes, int capacity) {
         this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
+        this.statementBytes = statementBytes;
         this.quoted = quoted.clone();
         this.out = new ByteText(capacity);
     }
@@ -41,8 +46,10 @@ final class InsertValuesEncoder implements ChunkEncoder {
             if (rowsInStatement == 0) {
                 statementStart = out.size();
                 out.write(prefix, 0, prefix.length);
+                rowStart = out.size();
                 out.write('(');
             } else {
+                rowStart = out.size();
                 out.write(',');
                 out.write('(');
             }
@@ -70,7 +77,18 @@ final class InsertValuesEncoder implements ChunkEncoder {
         column = 0;
         rows++;
         rowsInStatement++;
-        if (out.size() - statementStart >= STATEMENT_BYTES) {
+        if (rowsInStatement > 1 && out.size() - statementStart > statementBytes) {
+            // This row would take the statement past what the target takes: it starts the next statement instead.
+            byte[] row = java.util.Arrays.copyOfRange(out.buffer(), rowStart + 1, out.size());
+            out.truncate(rowStart);
+            rowsInStatement--;
+            closeStatement();
+            statementStart = out.size();
+            out.write(prefix, 0, prefix.length);
+            out.write(row, 0, row.length);
+            rowsInStatement = 1;
+        }
+        if (out.size() - statementStart >= statementBytes) {
             closeStatement();
         }
     }

@@ -43,7 +43,8 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
         /** Rolls the chunk back after a failure; a duplicate id becomes the job failure that names the chunk. */
         default Exception rolledBack(Exception e, IdRange range) {
             rollbackQuietly();
-            return e instanceof SQLException s && SqlErrors.isDuplicateKey(s) ? StrictWrites.duplicate(range, s) : e;
+            return e instanceof SQLException s && SqlErrors.isDuplicateKey(s) ? StrictWrites.duplicate(range, s)
+                    : e instanceof SQLException s && SqlErrors.isPacketTooBig(s) ? StrictWrites.packetTooBig(range, s) : e;
         }
 
         default void rollbackQuietly() {

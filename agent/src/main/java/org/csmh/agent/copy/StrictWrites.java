@@ -45,4 +45,14 @@ final class StrictWrites {
                 + ". CSMHE already has rows there that this copy did not write; check the AUTO_INCREMENT gap "
                 + "and that nothing else writes old ids into CSMHE", e);
     }
+
+    /**
+     * Statements are sized to the target's max_allowed_packet, so only a row too large for it on its own gets here:
+     * nothing but a larger max_allowed_packet lets it in (the LMS wrote it into a server that allowed it).
+     */
+    static JobFailure packetTooBig(IdRange range, SQLException e) {
+        return new JobFailure("a row within ids " + range + " is too large for the target's max_allowed_packet on its own ("
+                + e.getMessage().lines().findFirst().orElse("") + "). Raise max_allowed_packet on the target (SET GLOBAL"
+                + " max_allowed_packet = 67108864; new connections take it) and start the copy again: it resumes at this chunk", e);
+    }
 }

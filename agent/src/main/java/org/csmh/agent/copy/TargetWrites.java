@@ -20,6 +20,13 @@ final class TargetWrites {
     private static final Set<String> UTF8 = Set.of("utf8", "utf8mb3", "utf8mb4");
     /** version, created and state are text; id, grade, max_grade and student_module_id numbers (Tables.COLUMNS order). */
     private static final boolean[] QUOTED = {false, true, true, true, false, false, false};
+    /** What one INSERT carries at most: a few MiB of rows, as mysqldump's statements do. */
+    static final int STATEMENT_BYTES = 4 << 20;
+    /**
+     * What a packet holds besides the rows' values: the command and statement header, and a prepared statement's
+     * null bitmap (an eighth of a byte per value: 875 bytes for {@link ChunkWriter#PREPARED_ROWS} rows).
+     */
+    static final int PACKET_HEADROOM = 1024;
 
     private final String loadSql;
     private final String insertPrefix;
@@ -31,6 +38,10 @@ final class TargetWrites {
      * 27.9 s; on MySQL 8.0.15 they took 67 s where the text took 23.7 s.
      */
     private final boolean preparedInserts;
+    /** What one INSERT may hold: see {@link #statementBytes(long)}. */
+    private final int statementBytes;
+    /** Said of the INSERT paths when the target's packet bounds their statements, so the operator sees why. */
+    private final String sizeNote;
     // Read by the reader thread to pick the encoding, changed by a writer if the server refuses LOAD DATA LOCAL.
     private volatile boolean localInfile;
     private final Consumer<String> pathReport;
@@ -48,6 +59,7 @@ final class TargetWrites {
         // One read of the target's facts: its flavour picks the INSERT form, its local_infile whether LOAD DATA can go.
         Inspector.ServerFacts facts = new Inspector(target).serverFacts();
         this.preparedInserts = facts.mariaDb();
+        this.statementBytes = statementBytes(facts.maxAllowedPacket());
         String how = preparedInserts ? ", server-side prepared" : "";
         // MySQL 8 (and Tutor's 8.4) ship with local_infile=OFF: then the server refuses LOAD DATA LOCAL, so the copy
         // writes multi-row INSERTs from the start instead of failing a chunk first.
@@ -56,6 +68,11 @@ final class TargetWrites {
                 : localInfile ? "LOAD DATA LOCAL INFILE (CHARACTER SET " + charset + ")"
                 : "multi-row INSERT" + how + " (the target has local_infile=OFF; SET GLOBAL local_infile=1 there allows"
                 + " the faster LOAD DATA LOCAL)";
+        this.sizeNote = statementBytes < STATEMENT_BYTES ? "; INSERTs of at most " + String.format(java.util.Locale.ROOT, "%,d", statementBytes)
+                + " bytes (the target's max_allowed_packet is " + String.format(java.util.Locale.ROOT, "%,d", facts.maxAllowedPacket()) + ")" : "";
+        if (!localInfile) {
+            path += sizeNote;
+        }
         LOG.info("event=cross_server_writer path=\"" + path + "\"");
         pathReport.accept(path);
         this.insertPrefix = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES ";
@@ -87,7 +104,21 @@ final class TargetWrites {
     /** LOAD DATA text while the target takes it; ready-made INSERT statements once it does not. */
     ChunkEncoder encoder(int capacity) {
         return localInfile ? new LoadDataEncoder(capacity) : preparedInserts ? new RowBuffer(Tables.WIDTH)
-                : new InsertValuesEncoder(insertPrefix, QUOTED, capacity);
+                : new InsertValuesEncoder(insertPrefix, QUOTED, statementBytes, capacity);
+    }
+
+    /**
+     * What one INSERT may hold: {@link #STATEMENT_BYTES}, or less where the target's max_allowed_packet is smaller
+     * (MySQL 5.7's default is 4 MiB, and DBAs set 1 MiB): the driver refuses a larger statement before sending it,
+     * and a copy that failed every chunk where mysqldump's smaller statements go through would be a copy that
+     * cannot run there. LOAD DATA LOCAL needs no such bound: the driver sends the file in packets of its own.
+     */
+    static int statementBytes(long maxAllowedPacket) {
+        return (int) Math.max(1, Math.min(STATEMENT_BYTES, maxAllowedPacket - PACKET_HEADROOM));
+    }
+
+    int statementBytes() {
+        return statementBytes;
     }
 
     boolean localInfile() {
@@ -97,7 +128,7 @@ final class TargetWrites {
     synchronized void localInfileRefused(String why) {
         if (localInfile) {
             localInfile = false;
-            pathReport.accept("multi-row INSERT (the target refused LOAD DATA LOCAL: " + why + ")");
+            pathReport.accept("multi-row INSERT (the target refused LOAD DATA LOCAL: " + why + ")" + sizeNote);
         }
     }
 

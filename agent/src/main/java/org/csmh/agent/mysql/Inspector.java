@@ -92,7 +92,9 @@ public final class Inspector {
     }
 
     /** Facts about the server that change how the procedure goes: flavour, version, copy paths, binary log. */
-    public record ServerFacts(String flavor, String version, boolean localInfile, String binlogFormat, int autoincLockMode) {
+    /** @param maxAllowedPacket the largest statement (packet) the server takes from a client, in bytes */
+    public record ServerFacts(String flavor, String version, boolean localInfile, String binlogFormat, int autoincLockMode,
+                              long maxAllowedPacket) {
         /** Whether the binary log is on (binlog_format matters only then). */
         public boolean binlogOn() {
             return binlogFormat != null;
@@ -109,13 +111,14 @@ public final class Inspector {
 
     public ServerFacts serverFacts() throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT VERSION(), @@version_comment, @@local_infile, @@log_bin, @@binlog_format, @@innodb_autoinc_lock_mode")) {
+             ResultSet rs = st.executeQuery("SELECT VERSION(), @@version_comment, @@local_infile, @@log_bin, @@binlog_format, @@innodb_autoinc_lock_mode,"
+                     + " @@max_allowed_packet")) {
             rs.next();
             String version = rs.getString(1);
             String comment = rs.getString(2) == null ? "" : rs.getString(2);
             String flavor = version.toLowerCase().contains("mariadb") || comment.toLowerCase().contains("mariadb") ? "MariaDB" : "MySQL";
             return new ServerFacts(flavor, version.replaceAll("-MariaDB.*$", "").replaceAll("-log$", ""), rs.getInt(3) == 1,
-                    rs.getInt(4) == 1 ? rs.getString(5) : null, rs.getInt(6));
+                    rs.getInt(4) == 1 ? rs.getString(5) : null, rs.getInt(6), rs.getLong(7));
         }
     }
 

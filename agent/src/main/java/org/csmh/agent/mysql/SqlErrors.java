@@ -62,6 +62,14 @@ public final class SqlErrors {
         return e.getErrorCode() == 1062;
     }
 
+    /**
+     * A statement larger than max_allowed_packet: refused by the driver before sending (it knows the session's
+     * value), or by the server (1153) when the driver did not.
+     */
+    public static boolean isPacketTooBig(SQLException e) {
+        return e instanceof com.mysql.cj.jdbc.exceptions.PacketTooBigException || e.getErrorCode() == 1153;
+    }
+
     public static String firstLine(Throwable e) {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
         return m.lines().findFirst().orElse(m);

@@ -97,7 +97,7 @@ class LoadDataTextTest {
 
     @org.junit.jupiter.api.Test
     void insertStatementsAreSplitAtAFewMibAndQuoteOnlyText() {
-        InsertValuesEncoder e = new InsertValuesEncoder("INSERT INTO t (a, b) VALUES ", new boolean[] {false, true}, 16);
+        InsertValuesEncoder e = new InsertValuesEncoder("INSERT INTO t (a, b) VALUES ", new boolean[] {false, true}, TargetWrites.STATEMENT_BYTES, 16);
         byte[] big = new byte[1 << 20];
         java.util.Arrays.fill(big, (byte) 'x');
         for (int i = 1; i <= 10; i++) {
@@ -106,12 +106,53 @@ class LoadDataTextTest {
             e.endRow();
         }
         java.util.List<String> statements = e.statements();
-        org.junit.jupiter.api.Assertions.assertEquals(3, statements.size(), "4 rows of 1 MiB pass the 4 MiB mark");
+        org.junit.jupiter.api.Assertions.assertEquals(3, statements.size(), "three rows of 1 MiB to a statement (a fourth would pass 4 MiB), the short tenth with the last three");
         for (String s : statements) {
             org.junit.jupiter.api.Assertions.assertTrue(s.startsWith("INSERT INTO t (a, b) VALUES (") && s.endsWith(")"));
+            org.junit.jupiter.api.Assertions.assertTrue(s.length() <= TargetWrites.STATEMENT_BYTES, s.length() + " bytes");
         }
         org.junit.jupiter.api.Assertions.assertTrue(statements.get(2).endsWith("(10,'it\\'s\\\\\\n\\0')"), statements.get(2)
                 .substring(statements.get(2).length() - 30));
         org.junit.jupiter.api.Assertions.assertEquals(10, e.rows());
+    }
+
+    /**
+     * Statements sized to a small max_allowed_packet: none passes the bound unless it is one row larger than the bound
+     * on its own, and every row is there once, in order, whatever the splits.
+     */
+    @org.junit.jupiter.api.Test
+    void insertStatementsStayWithinTheTargetsPacketAndKeepEveryRowInOrder() {
+        int bound = TargetWrites.statementBytes(1 << 20);
+        org.junit.jupiter.api.Assertions.assertEquals((1 << 20) - TargetWrites.PACKET_HEADROOM, bound);
+        org.junit.jupiter.api.Assertions.assertEquals(TargetWrites.STATEMENT_BYTES, TargetWrites.statementBytes(64L << 20));
+        org.junit.jupiter.api.Assertions.assertEquals(1, TargetWrites.statementBytes(1024), "MySQL's smallest max_allowed_packet: a row a statement");
+        String prefix = "INSERT INTO t (a, b) VALUES ";
+        InsertValuesEncoder e = new InsertValuesEncoder(prefix, new boolean[] {false, true}, bound, 16);
+        java.util.Random random = new java.util.Random(42);
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int i = 1; i <= 400; i++) {
+            // Mostly a few KB, some near and past the bound itself.
+            int size = i % 97 == 0 ? bound + 10 : i % 41 == 0 ? bound - 30 : random.nextInt(20_000);
+            String value = "v".repeat(size);
+            e.cell(Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            e.cell(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            e.endRow();
+            expected.add("(" + i + ",'" + value + "')");
+        }
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        for (String s : e.statements()) {
+            org.junit.jupiter.api.Assertions.assertTrue(s.startsWith(prefix + "("), s.substring(0, 40));
+            String[] parts = s.substring(prefix.length()).split(",(?=\\()");
+            org.junit.jupiter.api.Assertions.assertTrue(s.length() <= bound || parts.length == 1,
+                    s.length() + " bytes in " + parts.length + " rows, over " + bound);
+            rows.addAll(java.util.List.of(parts));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(expected, rows);
+        org.junit.jupiter.api.Assertions.assertEquals(400, e.rows());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPreparedRowCountsEveryValuesTypeLengthAndBytes() {
+        org.junit.jupiter.api.Assertions.assertEquals(2 + 9 + 3 + 2 + 2 + 9 + 0, ChunkWriter.rowBytes(new byte[][] {utf8("abc"), null, utf8("")}));
     }
 }
