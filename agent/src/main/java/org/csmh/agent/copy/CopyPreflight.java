@@ -1,10 +1,10 @@
 package org.csmh.agent.copy;
 
 import java.sql.Connection;
-import java.util.List;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;

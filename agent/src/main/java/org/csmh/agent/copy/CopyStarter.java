@@ -1,8 +1,5 @@
 package org.csmh.agent.copy;
 
-import org.csmh.agent.job.ChunkWalker;
-import org.csmh.agent.job.IdRange;
-import org.csmh.agent.mysql.Tables;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.job.JobManager;

@@ -56,28 +56,19 @@ public final class JobEnvironment {
         return connections.open(e);
     }
 
-    /** Text protocol, results streamed row by row (the caller sets fetch size Integer.MIN_VALUE). */
-    public Connection streamingReader(Endpoint e) {
-        return open(reading(e));
-    }
-
-    public Connection bulkWriter(Endpoint e) {
-        return open(writing(e));
-    }
-
     /** A connection with the driver's common settings, to open with others in {@link #openAll}. */
     public static ConnectionFactory.Opening plainTo(Endpoint e) {
         return new ConnectionFactory.Opening(e, new Properties());
     }
 
-    /** For {@link #streamingReader}. */
+    /** A streaming reader's: text protocol, results streamed row by row (the caller sets fetch size Integer.MIN_VALUE). */
     public static ConnectionFactory.Opening reading(Endpoint e) {
         Properties p = new Properties();
         p.setProperty("socketTimeout", "600000");
         return new ConnectionFactory.Opening(e, p);
     }
 
-    /** For {@link #bulkWriter}. */
+    /** A bulk writer's: LOAD DATA LOCAL allowed. */
     public static ConnectionFactory.Opening writing(Endpoint e) {
         Properties p = new Properties();
         p.setProperty("allowLoadLocalInfile", "true");
@@ -92,9 +83,5 @@ public final class JobEnvironment {
 
     public List<Connection> openAll(List<ConnectionFactory.Opening> openings) {
         return connections.openAll(openings);
-    }
-
-    private Connection open(ConnectionFactory.Opening o) {
-        return connections.open(o.endpoint(), o.extra());
     }
 }
