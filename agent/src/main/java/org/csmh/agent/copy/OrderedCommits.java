@@ -40,11 +40,15 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
             }
         }
 
-        /** Rolls the chunk back after a failure; a duplicate id becomes the job failure that names the chunk. */
+        /**
+         * Rolls the chunk back after a failure; a duplicate id, a row too large for the packet and a target out of
+         * space become job failures that name the chunk and the remedy.
+         */
         default Exception rolledBack(Exception e, IdRange range) {
             rollbackQuietly();
             return e instanceof SQLException s && SqlErrors.isDuplicateKey(s) ? StrictWrites.duplicate(range, s)
-                    : e instanceof SQLException s && SqlErrors.isPacketTooBig(s) ? StrictWrites.packetTooBig(range, s) : e;
+                    : e instanceof SQLException s && SqlErrors.isPacketTooBig(s) ? StrictWrites.packetTooBig(range, s)
+                    : e instanceof SQLException s && SqlErrors.isOutOfSpace(s) ? StrictWrites.outOfSpace(range, s) : e;
         }
 
         default void rollbackQuietly() {

@@ -55,4 +55,14 @@ final class StrictWrites {
                 + e.getMessage().lines().findFirst().orElse("") + "). Raise max_allowed_packet on the target (SET GLOBAL"
                 + " max_allowed_packet = 67108864; new connections take it) and start the copy again: it resumes at this chunk", e);
     }
+
+    /**
+     * Not retried: a copy that kept writing would keep the disk full, and the LMS writes there too. Nothing is lost:
+     * the chunk rolled back, and the copy resumes at it once there is room.
+     */
+    static JobFailure outOfSpace(IdRange range, SQLException e) {
+        return new JobFailure("the target ran out of space writing ids " + range + " (" + e.getMessage().lines().findFirst().orElse("")
+                + "); that chunk was rolled back. Free space on the target server (its disk, or the tablespace's size limit;"
+                + " the LMS cannot write there either until then) and start the copy again: it resumes at this chunk", e);
+    }
 }

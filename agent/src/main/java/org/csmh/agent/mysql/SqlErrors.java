@@ -66,6 +66,14 @@ public final class SqlErrors {
      * A statement larger than max_allowed_packet: refused by the driver before sending (it knows the session's
      * value), or by the server (1153) when the driver did not.
      */
+    public static boolean isOutOfSpace(SQLException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        // 1114: InnoDB's "The table ... is full" (its disk, or the tablespace's size limit); 1021: "Disk full"; else
+        // errno 28 (ENOSPC) in a write error, as the server words it for the binary log, temporary files, engines.
+        return e.getErrorCode() == 1114 || e.getErrorCode() == 1021 || m.contains("No space left on device")
+                || m.matches("(?s).*(errno|Errcode|error):? 28\\b.*");
+    }
+
     public static boolean isPacketTooBig(SQLException e) {
         return e instanceof com.mysql.cj.jdbc.exceptions.PacketTooBigException || e.getErrorCode() == 1153;
     }
