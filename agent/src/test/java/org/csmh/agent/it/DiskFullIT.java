@@ -71,6 +71,51 @@ class DiskFullIT {
         }
     }
 
+    /**
+     * The agent's own disk (its state_dir, where job records live) fills mid-copy: the next record that cannot be
+     * saved fails the job, which stops writing. The record on disk still says RUNNING, so once there is room a
+     * restarted agent resumes the job from the target's own resume point, and every row arrives once.
+     */
+    @Test
+    void theAgentsStateDiskFullMidCopyFailsTheJobAndARestartFinishesItOnce() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small file system needs root");
+        Path disk = Files.createDirectories(dir.resolve("state-disk"));
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString()), "tmpfs cannot be mounted here");
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 40_000)) {
+            Files.writeString(h.config, Files.readString(h.config).replace("state_dir: state", "state_dir: " + disk));
+            h.startProcess();
+            h.configureTarget();
+            Job job = h.client.startCopy(CopyFaultIT.slowCopy());
+            h.awaitProgress(job.getId(), 8_000, 60_000);
+            Path filler = disk.resolve("filler");
+            try (var out = Files.newOutputStream(filler)) {
+                byte[] block = new byte[4096];
+                while (true) {
+                    out.write(block);
+                }
+            } catch (java.io.IOException expected) {
+                // ENOSPC: the disk is full
+            }
+            Job failed = h.awaitState(job.getId(), JobState.JOB_STATE_FAILED, 60_000);
+            assertTrue(failed.getError().startsWith("cannot save the job record"), failed.getError());
+            long copied = TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe());
+            Thread.sleep(500);
+            assertEquals(copied, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), "the failed job writes no more");
+            assertTrue(copied < 40_000, "failed mid-copy: " + copied);
+            String record = Files.readString(disk.resolve("jobs/" + job.getId() + ".json"));
+            assertTrue(record.contains("JOB_STATE_RUNNING"), "the failure itself could not be saved: " + record);
+
+            Files.delete(filler);
+            h.killProcess();
+            h.startProcess();
+            Job resumed = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 120_000);
+            assertEquals(40_000, resumed.getRowsDone(), "rows_done recounted from the target");
+            CopyFaultIT.assertVerified(h, 40_000);
+        } finally {
+            run("umount", "-l", disk.toString());
+        }
+    }
+
     private static boolean run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
