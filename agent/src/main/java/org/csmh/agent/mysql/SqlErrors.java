@@ -45,7 +45,7 @@ public final class SqlErrors {
     /** Worth waiting out: the server or connection comes back, the other transaction ends. */
     public static boolean isTransient(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SQLException e && (kind(e) == Kind.UNREACHABLE || kind(e) == Kind.CONFLICT)) {
+            if (c instanceof SQLException e && (kind(e) == Kind.UNREACHABLE || kind(e) == Kind.CONFLICT || isReadOnly(e))) {
                 return true;
             }
             if (c instanceof DatabaseAccessException d && (d.kind() == Kind.UNREACHABLE || d.kind() == Kind.CONFLICT)) {
@@ -58,14 +58,22 @@ public final class SqlErrors {
         return false;
     }
 
+    /**
+     * The server refuses writes: read_only or super_read_only is on (1290, "running with the --read-only option").
+     * Worth waiting out inside a job: it is how a failover looks from a connection to the old primary (orchestrator,
+     * ProxySQL and the like set read_only there first, then move the address), and the retry's new connections reach
+     * the new one; a target that stays read-only (a replica named by mistake) fails the job after the retry budget,
+     * with this message. 1290 for other options (secure_file_priv, ...) is not this.
+     */
+    public static boolean isReadOnly(SQLException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        return e.getErrorCode() == 1290 && m.contains("read-only");
+    }
+
     public static boolean isDuplicateKey(SQLException e) {
         return e.getErrorCode() == 1062;
     }
 
-    /**
-     * A statement larger than max_allowed_packet: refused by the driver before sending (it knows the session's
-     * value), or by the server (1153) when the driver did not.
-     */
     public static boolean isOutOfSpace(SQLException e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
         // 1114: InnoDB's "The table ... is full" (its disk, or the tablespace's size limit); 1021: "Disk full"; else
@@ -74,6 +82,10 @@ public final class SqlErrors {
                 || m.matches("(?s).*(errno|Errcode|error):? 28\\b.*");
     }
 
+    /**
+     * A statement larger than max_allowed_packet: refused by the driver before sending (it knows the session's
+     * value), or by the server (1153) when the driver did not.
+     */
     public static boolean isPacketTooBig(SQLException e) {
         return e instanceof com.mysql.cj.jdbc.exceptions.PacketTooBigException || e.getErrorCode() == 1153;
     }

@@ -19,4 +19,17 @@ class SqlErrorsTest {
         assertFalse(SqlErrors.isOutOfSpace(new SQLException("Duplicate entry '28' for key 'PRIMARY'", "23000", 1062)));
         assertFalse(SqlErrors.isOutOfSpace(new SQLException(null, "HY000", 1205)));
     }
+
+    @Test
+    void readOnlyIsWaitedOutInsideJobsAndOtherOptionRefusalsAreNot() {
+        SQLException mysql = new SQLException("The MySQL server is running with the --super-read-only option so it cannot execute this statement", "HY000", 1290);
+        SQLException mariadb = new SQLException("The MariaDB server is running with the --read-only option so it cannot execute this statement", "HY000", 1290);
+        SQLException filePriv = new SQLException("The MySQL server is running with the --secure-file-priv option so it cannot execute this statement", "HY000", 1290);
+        assertTrue(SqlErrors.isReadOnly(mysql));
+        assertTrue(SqlErrors.isTransient(mysql));
+        assertTrue(SqlErrors.isTransient(new RuntimeException("chunk failed", mariadb)));
+        assertFalse(SqlErrors.isReadOnly(filePriv));
+        assertFalse(SqlErrors.isTransient(filePriv));
+        assertFalse(SqlErrors.isTransient(new SQLException("Duplicate entry '28' for key 'PRIMARY'", "23000", 1062)));
+    }
 }
