@@ -14,9 +14,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
+import org.csmh.agent.util.Directories;
 import org.csmh.proto.v1.JobRecord;
 
-/** Job records as JSON files under state_dir/jobs, each replaced atomically (temp file, fsync, rename). */
+/** Job records as JSON files under state_dir/jobs, each replaced atomically (temp file, fsync, rename, directory fsync). */
 public final class JobStore {
     private static final Logger LOG = Logger.getLogger(JobStore.class.getName());
     private final Path dir;
@@ -55,6 +56,7 @@ public final class JobStore {
                 ch.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Directories.sync(dir);
         } catch (java.nio.channels.ClosedByInterruptException e) {
             // An interrupt closes the channel: the agent is stopping. The previous record stays, and a restart resumes.
             Thread.currentThread().interrupt();

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import org.csmh.agent.util.Directories;
 import org.csmh.agent.util.PreconditionException;
 
 /**
@@ -87,7 +88,7 @@ final class AtomicFileReplacer {
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot rename atomically in " + s.target().getParent(), e);
         }
-        syncDirectory(s.target().getParent());
+        Directories.sync(s.target().getParent());
     }
 
     /** Not committed after all: the temp file and the backup go, the file is as it was. */
@@ -108,7 +109,7 @@ final class AtomicFileReplacer {
         } finally {
             Files.deleteIfExists(temp);
         }
-        syncDirectory(s.target().getParent());
+        Directories.sync(s.target().getParent());
         Files.deleteIfExists(s.backup());
     }
 
@@ -155,11 +156,4 @@ final class AtomicFileReplacer {
         }
     }
 
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // Not every filesystem lets a directory be opened for fsync; the rename itself is already atomic.
-        }
-    }
 }
