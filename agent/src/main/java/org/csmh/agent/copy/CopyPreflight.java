@@ -9,6 +9,7 @@ import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.SqlErrors;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.mysql.Tables;
 import org.csmh.agent.verify.OldIdRows;
@@ -82,6 +83,12 @@ public final class CopyPreflight {
             String to = on(target, () -> identity(tgt));
             CopyMode mode = resolveMode(requested, from, to);
             Inspector.ServerFacts facts = on(target, out::serverFacts);
+            if (facts.readOnly()) {
+                on(target, () -> {
+                    requireWritable(tgt, new Tables(source.database(), target.database()).csmhe());
+                    return null;
+                });
+            }
             if (mode == CopyMode.COPY_MODE_SAME_INSTANCE && "STATEMENT".equalsIgnoreCase(facts.binlogFormat())) {
                 throw new PreconditionException("the server logs binlog_format=STATEMENT: a same-instance copy's INSERT..SELECT is unsafe"
                         + " for replication there (the server would warn on every chunk). Set binlog_format to ROW or MIXED, or copy"
@@ -109,6 +116,26 @@ public final class CopyPreflight {
             throw new PreconditionException(TableNames.CSMHE + " AUTO_INCREMENT is " + next + " but old ids go up to " + maxOldId
                     + ": copied ids would collide with new rows. Set it above (migration 0001 uses max(id) + 10000): ALTER TABLE "
                     + TableNames.CSMHE + " AUTO_INCREMENT = " + (maxOldId + 10_000));
+        }
+    }
+
+    /**
+     * A target with read_only on refuses the copy's writes unless its account may write past it (SUPER and the
+     * like; never with super_read_only): asked of the server itself, with a write that matches no row. Refused here,
+     * up front, a replica named by mistake is not a job that waits out job_retry_seconds before it fails. The server
+     * asks read_only before privileges; an account allowed past it but without UPDATE cannot ask, and is let through.
+     */
+    static void requireWritable(Connection target, String csmhe) throws SQLException {
+        try (Statement st = target.createStatement()) {
+            st.executeUpdate("UPDATE " + csmhe + " SET id = id WHERE FALSE");
+        } catch (SQLException e) {
+            if (SqlErrors.isReadOnly(e)) {
+                throw new PreconditionException("the target server refuses writes (" + SqlErrors.firstLine(e) + "): is student_module_history"
+                        + " pointing at a replica or a read-only endpoint? Point it at the primary, or turn read_only off there, then copy");
+            }
+            if (SqlErrors.kind(e) != SqlErrors.Kind.ACCESS_DENIED) {
+                throw e;
+            }
         }
     }
 

@@ -92,9 +92,12 @@ public final class Inspector {
     }
 
     /** Facts about the server that change how the procedure goes: flavour, version, copy paths, binary log. */
-    /** @param maxAllowedPacket the largest statement (packet) the server takes from a client, in bytes */
+    /**
+     * @param maxAllowedPacket the largest statement (packet) the server takes from a client, in bytes
+     * @param readOnly         read_only is on (super_read_only turns it on too): only accounts allowed past it write
+     */
     public record ServerFacts(String flavor, String version, boolean localInfile, String binlogFormat, int autoincLockMode,
-                              long maxAllowedPacket) {
+                              long maxAllowedPacket, boolean readOnly) {
         /** Whether the binary log is on (binlog_format matters only then). */
         public boolean binlogOn() {
             return binlogFormat != null;
@@ -112,13 +115,13 @@ public final class Inspector {
     public ServerFacts serverFacts() throws SQLException {
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("SELECT VERSION(), @@version_comment, @@local_infile, @@log_bin, @@binlog_format, @@innodb_autoinc_lock_mode,"
-                     + " @@max_allowed_packet")) {
+                     + " @@max_allowed_packet, @@read_only")) {
             rs.next();
             String version = rs.getString(1);
             String comment = rs.getString(2) == null ? "" : rs.getString(2);
             String flavor = version.toLowerCase().contains("mariadb") || comment.toLowerCase().contains("mariadb") ? "MariaDB" : "MySQL";
             return new ServerFacts(flavor, version.replaceAll("-MariaDB.*$", "").replaceAll("-log$", ""), rs.getInt(3) == 1,
-                    rs.getInt(4) == 1 ? rs.getString(5) : null, rs.getInt(6), rs.getLong(7));
+                    rs.getInt(4) == 1 ? rs.getString(5) : null, rs.getInt(6), rs.getLong(7), rs.getInt(8) == 1);
         }
     }
 

@@ -3,6 +3,10 @@ package org.csmh.agent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.sandbox.SandboxEngine;
@@ -22,10 +26,20 @@ class ReadOnlyTargetIT {
     Path dir;
 
     @Test
-    void aTargetThatTurnsReadOnlyMidCopyIsWaitedOut() throws Exception {
+    void aReadOnlyTargetIsRefusedUpFrontAndOneThatTurnsReadOnlyMidCopyIsWaitedOut() throws Exception {
         Endpoint target = EngineMatrixIT.root(SandboxEngine.MYSQL_8_0);
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), target, 20_000).startInProcess()) {
             h.configureTarget();
+            // Read-only from the start (a replica named by mistake): refused up front, no job.
+            TestDatabases.execute(target, "SET GLOBAL super_read_only = ON");
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> h.client.startCopy(CopyFaultIT.slowCopy()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+            assertTrue(refused.getStatus().getDescription().contains("the target server refuses writes (The MySQL server is running with the"
+                    + " --super-read-only option so it cannot execute this statement): is student_module_history pointing at a replica"),
+                    refused.getStatus().getDescription());
+            assertEquals(0, h.client.listJobs().getJobsCount());
+            TestDatabases.execute(target, "SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+
             Job job = h.client.startCopy(CopyFaultIT.slowCopy());
             h.awaitProgress(job.getId(), 5_000, 60_000);
             TestDatabases.execute(target, "SET GLOBAL super_read_only = ON");
@@ -52,6 +66,20 @@ class ReadOnlyTargetIT {
             CopyFaultIT.assertVerified(h, 20_000);
         } finally {
             TestDatabases.execute(target, "SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+        }
+    }
+
+    /** read_only that the copy's account may write past (MariaDB's READ_ONLY ADMIN, here through ALL PRIVILEGES): no refusal. */
+    @Test
+    void readOnlyTheAccountMayWritePastIsNoRefusal() throws Exception {
+        Endpoint target = EngineMatrixIT.second(SandboxEngine.MARIADB_10_11).rootEndpoint();
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), target, 3_000).startInProcess()) {
+            h.configureTarget();
+            TestDatabases.execute(target, "SET GLOBAL read_only = ON");
+            Job job = h.client.startCopy(CopyFaultIT.slowCopy());
+            assertEquals(3_000, h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000).getRowsDone());
+        } finally {
+            TestDatabases.execute(target, "SET GLOBAL read_only = OFF");
         }
     }
 }
