@@ -188,7 +188,8 @@ public final class StatusChecker {
     static Check serverCheck(String id, String title, Inspector.ServerFacts f, boolean target) {
         Map<String, String> fields = new java.util.TreeMap<>(Map.of("flavor", f.flavor(), "version", f.version(),
                 "local_infile", f.localInfile() ? "ON" : "OFF", "binlog_format", f.binlogOn() ? f.binlogFormat() : "OFF",
-                "autoinc_lock_mode", Integer.toString(f.autoincLockMode())));
+                "autoinc_lock_mode", Integer.toString(f.autoincLockMode()), "max_allowed_packet", Long.toString(f.maxAllowedPacket()),
+                "read_only", f.readOnly() ? "ON" : "OFF"));
         StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
         if (target) {
             d.append(f.localInfile() ? "; local_infile ON: cross-server copies use LOAD DATA LOCAL (the fast path)"
@@ -199,7 +200,11 @@ public final class StatusChecker {
         if (statement) {
             d.append("; binlog_format STATEMENT: a same-instance copy (INSERT..SELECT) is refused; set ROW or MIXED");
         }
-        return new Check(id, title, statement ? State.WARNING : State.INFO, d.toString(), fields);
+        boolean readOnly = target && f.readOnly();
+        if (readOnly) {
+            d.append("; read_only ON: a replica or a read-only endpoint? A copy is refused unless its account may write past it");
+        }
+        return new Check(id, title, statement || readOnly ? State.WARNING : State.INFO, d.toString(), fields);
     }
 
     /**

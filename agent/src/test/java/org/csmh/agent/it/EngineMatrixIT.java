@@ -68,6 +68,8 @@ class EngineMatrixIT {
             assertEquals(engine.isMySql() ? "MySQL" : "MariaDB", server.get("flavor"), server.toString());
             assertEquals(engine.isMySql() ? "OFF" : "ON", server.get("local_infile"), "each engine's default");
             assertEquals(engine.isMySql() ? "ROW" : "OFF", server.get("binlog_format"));
+            assertEquals("OFF", server.get("read_only"));
+            assertEquals(Long.toString(TestDatabases.queryLong(root, "SELECT @@max_allowed_packet")), server.get("max_allowed_packet"));
             assertTrue(checks.get("target_server").getDetail().contains(engine.isMySql() ? "multi-row INSERTs" : "LOAD DATA LOCAL"));
             assertEquals("utf8mb3", checks.get("old_table").getFieldsMap().get("charset").replace("utf8mb3", "utf8").replace("utf8", "utf8mb3"));
             assertEquals("utf8mb3", TestDatabases.queryString(root, "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA"

@@ -32,6 +32,11 @@ class ReadOnlyTargetIT {
             h.configureTarget();
             // Read-only from the start (a replica named by mistake): refused up front, no job.
             TestDatabases.execute(target, "SET GLOBAL super_read_only = ON");
+            org.csmh.proto.v1.Check server = h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getChecksList().stream()
+                    .filter(c -> c.getId().equals("target_server")).findFirst().orElseThrow();
+            assertEquals("ON", server.getFieldsMap().get("read_only"));
+            assertEquals(org.csmh.proto.v1.CheckState.CHECK_STATE_WARNING, server.getState());
+            assertTrue(server.getDetail().contains("; read_only ON: a replica or a read-only endpoint?"), server.getDetail());
             StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> h.client.startCopy(CopyFaultIT.slowCopy()));
             assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
             assertTrue(refused.getStatus().getDescription().contains("the target server refuses writes (The MySQL server is running with the"
