@@ -37,6 +37,26 @@ class PacketSizeIT {
         return engine == SandboxEngine.MARIADB_10_11 ? EngineMatrixIT.second(engine).rootEndpoint() : EngineMatrixIT.root(engine);
     }
 
+    /** LOAD DATA LOCAL needs no bound: the driver sends the file in packets of its own. */
+    @org.junit.jupiter.api.Test
+    void loadDataLocalGoesThroughASmallMaxAllowedPacket() throws Exception {
+        Endpoint target = target(SandboxEngine.MARIADB_10_11);
+        long before = TestDatabases.queryLong(target, "SELECT @@GLOBAL.max_allowed_packet");
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), target, 3_000).startInProcess()) {
+            h.configureTarget();
+            TestDatabases.execute(h.source, "UPDATE " + h.csmh() + " SET state = CONCAT('{\"answer\": \"', REPEAT('x', 8000), '\"}') WHERE id <= 2500");
+            TestDatabases.execute(target, "SET GLOBAL max_allowed_packet = " + ONE_MIB);
+            Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setStatement(org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_BULK)
+                    .setPace(Pace.newBuilder().setChunkSize(1_000).setSleepMs(0)).build());
+            Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 120_000);
+            assertTrue(done.getWritePath().startsWith("LOAD DATA LOCAL INFILE"), done.getWritePath());
+            org.junit.jupiter.api.Assertions.assertFalse(done.getWritePath().contains("INSERTs of at most"), done.getWritePath());
+            CopyFaultIT.assertVerified(h, 3_000);
+        } finally {
+            TestDatabases.execute(target, "SET GLOBAL max_allowed_packet = " + before);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("targets")
     void insertsFitASmallMaxAllowedPacketAndARowTooLargeForItFailsWithTheRemedy(SandboxEngine engine) throws Exception {
