@@ -9,7 +9,7 @@ import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
-import org.csmh.agent.mysql.SqlErrors;
+import org.csmh.agent.mysql.ReadOnlyProbe;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.mysql.Tables;
 import org.csmh.agent.verify.OldIdRows;
@@ -120,22 +120,14 @@ public final class CopyPreflight {
     }
 
     /**
-     * A target with read_only on refuses the copy's writes unless its account may write past it (SUPER and the
-     * like; never with super_read_only): asked of the server itself, with a write that matches no row. Refused here,
-     * up front, a replica named by mistake is not a job that waits out job_retry_seconds before it fails. The server
-     * asks read_only before privileges; an account allowed past it but without UPDATE cannot ask, and is let through.
+     * A target with read_only on refuses the copy's writes unless its account may write past it: refused here, up
+     * front, a replica named by mistake is not a job that waits out job_retry_seconds before it fails.
      */
     static void requireWritable(Connection target, String csmhe) throws SQLException {
-        try (Statement st = target.createStatement()) {
-            st.executeUpdate("UPDATE " + csmhe + " SET id = id WHERE FALSE");
-        } catch (SQLException e) {
-            if (SqlErrors.isReadOnly(e)) {
-                throw new PreconditionException("the target server refuses writes (" + SqlErrors.firstLine(e) + "): is student_module_history"
-                        + " pointing at a replica or a read-only endpoint? Point it at the primary, or turn read_only off there, then copy");
-            }
-            if (SqlErrors.kind(e) != SqlErrors.Kind.ACCESS_DENIED) {
-                throw e;
-            }
+        var refusal = ReadOnlyProbe.refusal(target, csmhe);
+        if (refusal.isPresent()) {
+            throw new PreconditionException("the target server refuses writes (" + refusal.get() + "): is student_module_history"
+                    + " pointing at a replica or a read-only endpoint? Point it at the primary, or turn read_only off there, then copy");
         }
     }
 

@@ -9,6 +9,8 @@ import org.csmh.agent.job.PaceRules;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.ReadOnlyProbe;
+import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.util.InvalidInputException;
 import org.csmh.agent.util.PreconditionException;
@@ -51,6 +53,16 @@ public final class PurgeStarter {
             }
             max = in.maxId(purger.database(), TableNames.CSMH).orElse(0L);
             min = in.minId(purger.database(), TableNames.CSMH).orElse(1L);
+            // A replica named as the old table's server, or the old primary after a failover: refused up front rather
+            // than a job that waits out job_retry_seconds before it fails.
+            if (in.serverFacts().readOnly()) {
+                var refusal = ReadOnlyProbe.refusal(c, SqlNames.quoteIdentifier(purger.database()) + "." + SqlNames.quoteIdentifier(TableNames.CSMH));
+                if (refusal.isPresent()) {
+                    throw new PreconditionException("the old table's server refuses writes (" + refusal.get() + "): is the default"
+                            + " database pointing at a replica or a read-only endpoint? Point it at the primary, or turn read_only off"
+                            + " there, then purge");
+                }
+            }
         } catch (SQLException e) {
             throw DatabaseAccessException.from(purger, "purge preflight", e);
         }

@@ -87,4 +87,26 @@ class ReadOnlyTargetIT {
             TestDatabases.execute(target, "SET GLOBAL read_only = OFF");
         }
     }
+
+    /** The purge asks the old table's server the same: a read-only one (a replica, the old primary) is refused up front. */
+    @Test
+    void aPurgeOnAReadOnlyServerIsRefusedUpFront() throws Exception {
+        Endpoint server = EngineMatrixIT.root(SandboxEngine.MYSQL_8_0);
+        try (CopyHarness h = new CopyHarness(dir, server, server, 2_000).startInProcess()) {
+            h.configureTarget();
+            TestDatabases.execute(server, "SET GLOBAL super_read_only = ON");
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> h.client.startPurge(
+                    org.csmh.proto.v1.StartPurgeRequest.newBuilder().setForce(true).build()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+            assertTrue(refused.getStatus().getDescription().startsWith("the old table's server refuses writes (The MySQL server is running with"
+                    + " the --super-read-only option"), refused.getStatus().getDescription());
+            assertEquals(0, h.client.listJobs().getJobsCount());
+            TestDatabases.execute(server, "SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+            Job purge = h.client.startPurge(org.csmh.proto.v1.StartPurgeRequest.newBuilder().setForce(true)
+                    .setPace(org.csmh.proto.v1.Pace.newBuilder().setChunkSize(500).setSleepMs(0)).build());
+            assertEquals(2_000, h.awaitState(purge.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000).getRowsDone());
+        } finally {
+            TestDatabases.execute(server, "SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+        }
+    }
 }
