@@ -155,5 +155,4 @@ final class AtomicFileReplacer {
             view.setGroup(attrs.group());
         }
     }
-
 }
