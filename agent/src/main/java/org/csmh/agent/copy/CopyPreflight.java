@@ -45,6 +45,7 @@ public final class CopyPreflight {
         try (Connection src = opened.get(0); Connection tgt = opened.get(1)) {
             Inspector in = new Inspector(src);
             Inspector out = new Inspector(tgt);
+            Tables tables = new Tables(source.database(), target.database());
             long max = on(source, () -> {
                 if (!in.tableExists(source.database(), TableNames.CSMH)) {
                     throw new PreconditionException("no table " + TableNames.CSMH + " in " + source.database() + " on " + source.describe());
@@ -59,7 +60,7 @@ public final class CopyPreflight {
                             + ": run the migrations first");
                 }
                 // Rows the LMS wrote at old ids first: raising AUTO_INCREMENT (what the gap check asks) does not move them.
-                var written = OldIdRows.probe(src, tgt, new Tables(source.database(), target.database()), Math.max(max, last));
+                var written = OldIdRows.probe(src, tgt, tables, Math.max(max, last));
                 if (written.isPresent() && written.get().foreign()) {
                     throw new PreconditionException(written.get().describe(TableNames.CSMHE));
                 }
@@ -85,7 +86,7 @@ public final class CopyPreflight {
             Inspector.ServerFacts facts = on(target, out::serverFacts);
             if (facts.readOnly()) {
                 on(target, () -> {
-                    requireWritable(tgt, new Tables(source.database(), target.database()).csmhe());
+                    requireWritable(tgt, tables.csmhe());
                     return null;
                 });
             }

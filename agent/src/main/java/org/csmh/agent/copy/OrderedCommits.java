@@ -11,7 +11,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
-import org.csmh.agent.mysql.SqlErrors;
 import org.csmh.agent.util.DaemonThreads;
 
 /**
@@ -46,9 +45,7 @@ final class OrderedCommits<W extends OrderedCommits.Writer> implements AutoClose
          */
         default Exception rolledBack(Exception e, IdRange range) {
             rollbackQuietly();
-            return e instanceof SQLException s && SqlErrors.isDuplicateKey(s) ? StrictWrites.duplicate(range, s)
-                    : e instanceof SQLException s && SqlErrors.isPacketTooBig(s) ? StrictWrites.packetTooBig(range, s)
-                    : e instanceof SQLException s && SqlErrors.isOutOfSpace(s) ? StrictWrites.outOfSpace(range, s) : e;
+            return e instanceof SQLException s ? StrictWrites.named(range, s) : e;
         }
 
         default void rollbackQuietly() {

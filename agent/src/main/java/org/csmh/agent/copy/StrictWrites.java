@@ -2,6 +2,7 @@ package org.csmh.agent.copy;
 
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
+import org.csmh.agent.mysql.SqlErrors;
 import org.csmh.agent.mysql.Tables;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,8 +41,17 @@ final class StrictWrites {
         }
     }
 
+    /**
+     * A failed chunk's error as the job failure that names the chunk and the remedy where there is one (a duplicate
+     * id, a row too large for the packet, a target out of space); any other error as it is.
+     */
+    static Exception named(IdRange range, SQLException e) {
+        return SqlErrors.isDuplicateKey(e) ? duplicate(range, e) : SqlErrors.isPacketTooBig(e) ? packetTooBig(range, e)
+                : SqlErrors.isOutOfSpace(e) ? outOfSpace(range, e) : e;
+    }
+
     static JobFailure duplicate(IdRange range, SQLException e) {
-        return new JobFailure("duplicate id in the target within ids " + range + ": " + e.getMessage().lines().findFirst().orElse("")
+        return new JobFailure("duplicate id in the target within ids " + range + ": " + SqlErrors.firstLine(e)
                 + ". CSMHE already has rows there that this copy did not write; check the AUTO_INCREMENT gap "
                 + "and that nothing else writes old ids into CSMHE", e);
     }
@@ -52,7 +62,7 @@ final class StrictWrites {
      */
     static JobFailure packetTooBig(IdRange range, SQLException e) {
         return new JobFailure("a row within ids " + range + " is too large for the target's max_allowed_packet on its own ("
-                + e.getMessage().lines().findFirst().orElse("") + "). Raise max_allowed_packet on the target (SET GLOBAL"
+                + SqlErrors.firstLine(e) + "). Raise max_allowed_packet on the target (SET GLOBAL"
                 + " max_allowed_packet = 67108864; new connections take it) and start the copy again: it resumes at this chunk", e);
     }
 
@@ -61,7 +71,7 @@ final class StrictWrites {
      * the chunk rolled back, and the copy resumes at it once there is room.
      */
     static JobFailure outOfSpace(IdRange range, SQLException e) {
-        return new JobFailure("the target ran out of space writing ids " + range + " (" + e.getMessage().lines().findFirst().orElse("")
+        return new JobFailure("the target ran out of space writing ids " + range + " (" + SqlErrors.firstLine(e)
                 + "); that chunk was rolled back. Free space on the target server (its disk, or the tablespace's size limit;"
                 + " the LMS cannot write there either until then) and start the copy again: it resumes at this chunk", e);
     }
