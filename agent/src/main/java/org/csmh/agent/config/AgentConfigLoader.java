@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.csmh.agent.migrate.MigrationConfig;
+import org.csmh.agent.mysql.EndpointTls;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -28,13 +29,17 @@ import org.yaml.snakeyaml.error.YAMLException;
  * job_retry_seconds: 600              # how long a job waits out database errors
  * endpoints:
  *   admin: {host: 127.0.0.1, port: 3306, user: root, password_file: /etc/csmh-agent/admin.pass}
+ *   # TLS to an explicit endpoint (community.mysql's names): ca_cert (then VERIFY_CA), check_hostname: true
+ *   # (VERIFY_IDENTITY), client_cert + client_key (REQUIRE X509 accounts), ssl_mode (MySQL's words) to say it outright.
+ *   # lms_alias endpoints take TLS from the entry's OPTIONS (ssl: {ca, cert, key}, ssl_mode), as Django does.
  *   source: {lms_alias: default}
  *   target: {lms_alias: student_module_history}
  * </pre>
  */
 public final class AgentConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "socket_group", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth", "metrics");
-    private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias");
+    private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias",
+            "ssl_mode", "ca_cert", "client_cert", "client_key", "check_hostname");
 
     private AgentConfigLoader() {
     }
@@ -176,7 +181,25 @@ public final class AgentConfigLoader {
                 throw new ConfigException(where + ".password_file: cannot read " + file + ": " + e.getMessage());
             }
         }
-        return new EndpointConfig(name, host, port, user, password == null ? "" : password, string(ep, "database", null), null);
+        return new EndpointConfig(name, host, port, user, password == null ? "" : password, string(ep, "database", null), null,
+                tls(ep, baseDir, where));
+    }
+
+    /**
+     * TLS to an explicit endpoint, in community.mysql's words (ca_cert, client_cert, client_key, check_hostname) and
+     * MySQL's ssl_mode; a CA alone means VERIFY_CA (see EndpointTls#of). The files are read at each connection.
+     */
+    private static EndpointTls tls(Map<?, ?> ep, Path baseDir, String where) {
+        Object check = ep.get("check_hostname");
+        if (check != null && !(check instanceof Boolean)) {
+            throw new ConfigException(where + ".check_hostname: expected true or false");
+        }
+        try {
+            return EndpointTls.of(string(ep, "ssl_mode", null), path(ep, "ca_cert", baseDir), path(ep, "client_cert", baseDir),
+                    path(ep, "client_key", baseDir), (Boolean) check);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": " + e.getMessage());
+        }
     }
 
     private static final Set<String> MIGRATIONS = Set.of("python", "manage_py", "settings", "workdir", "env", "aliases", "timeout_seconds");

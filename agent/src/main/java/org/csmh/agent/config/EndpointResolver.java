@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.EndpointTls;
 import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.util.PreconditionException;
 
@@ -28,7 +29,7 @@ public final class EndpointResolver {
                     + String.join(", ", endpoints.keySet().stream().sorted().toList()) + ")");
         }
         if (!c.fromLms()) {
-            return new Endpoint(name, c.host(), c.port(), c.user(), c.password(), c.database());
+            return new Endpoint(name, c.host(), c.port(), c.user(), c.password(), c.database(), c.tls());
         }
         return fromLms(name, c.lmsAlias()).orElseThrow(() -> new PreconditionException(
                 "endpoint '" + name + "' reads lms.yml DATABASES." + c.lmsAlias() + ", which is not there"));
@@ -54,8 +55,15 @@ public final class EndpointResolver {
         if (port < 1 || port > 65535) {
             throw new PreconditionException("lms.yml DATABASES." + alias + ".PORT " + port + " is not a port (1-65535)");
         }
+        EndpointTls tls;
+        try {
+            // As Django connects: mysqlclient takes OPTIONS.ssl and OPTIONS.ssl_mode.
+            tls = EndpointTls.fromDjangoOptions(db.get("OPTIONS"));
+        } catch (IllegalArgumentException e) {
+            throw new PreconditionException("lms.yml DATABASES." + alias + ": " + e.getMessage());
+        }
         return Optional.of(new Endpoint(name, host, port, text(db.get("USER"), ""), text(db.get("PASSWORD"), ""),
-                text(db.get("NAME"), null)));
+                text(db.get("NAME"), null), tls));
     }
 
     private static String text(Object value, String fallback) {

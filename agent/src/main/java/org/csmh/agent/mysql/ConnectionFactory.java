@@ -32,7 +32,7 @@ public final class ConnectionFactory {
         p.setProperty("user", endpoint.user());
         p.setProperty("password", endpoint.password() == null ? "" : endpoint.password());
         p.setProperty("connectTimeout", Integer.toString(connectTimeoutMillis));
-        p.setProperty("sslMode", "PREFERRED");
+        p.putAll(tlsProperties(endpoint));
         // MySQL 8's caching_sha2_password needs the server's key when TLS is off.
         p.setProperty("allowPublicKeyRetrieval", "true");
         p.setProperty("useUnicode", "true");
@@ -40,6 +40,15 @@ public final class ConnectionFactory {
         p.setProperty("connectionTimeZone", "UTC");
         p.setProperty("forceConnectionTimeZoneToSession", "true");
         return p;
+    }
+
+    /** The endpoint's TLS settings as driver properties; a certificate file that cannot be used fails the login here. */
+    static Properties tlsProperties(Endpoint endpoint) {
+        try {
+            return TlsKeyStores.properties(endpoint.tls());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new DatabaseAccessException(SqlErrors.Kind.FAILED, "login on " + endpoint.describe() + " failed: " + e.getMessage(), e);
+        }
     }
 
     public Connection open(Endpoint endpoint) {

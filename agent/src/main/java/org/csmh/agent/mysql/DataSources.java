@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Small HikariCP pools for the short read-only calls that can come often (GetStatus polled by Ansible, the
- * cutover and purge gates). Keyed by the whole endpoint, password included (as a hash), so a password changed in
- * lms.yml gets a new pool and the old one is closed. Jobs do not use these: they hold dedicated connections with
+ * cutover and purge gates). Keyed by the whole endpoint, password and TLS settings included (as a hash), so a
+ * password, CA or renewed certificate gets a new pool and the old one is closed. Jobs do not use these: they hold dedicated connections with
  * per-purpose driver settings for their whole run.
  */
 public final class DataSources implements AutoCloseable {
@@ -59,7 +59,7 @@ public final class DataSources implements AutoCloseable {
 
     private static String key(Endpoint e) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((e.user() + "\0" + e.password() + "\0" + e.database()).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((e.user() + "\0" + e.password() + "\0" + e.database() + "\0" + ConnectionFactory.tlsProperties(e)).getBytes(StandardCharsets.UTF_8));
             return e.name() + "@" + e.host() + ":" + e.port() + "#" + HexFormat.of().formatHex(h, 0, 8);
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);

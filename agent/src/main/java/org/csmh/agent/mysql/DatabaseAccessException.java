@@ -18,6 +18,10 @@ public class DatabaseAccessException extends RuntimeException {
     /** Classifies a driver error (see {@link SqlErrors#kind}) and names the endpoint it came from. */
     public static DatabaseAccessException from(Endpoint endpoint, String action, SQLException e) {
         String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        String tls = SqlErrors.tlsRefusal(e);
+        if (tls != null) {
+            first = "TLS: " + tls + " (" + endpoint.tls().describe() + ")";
+        }
         return new DatabaseAccessException(SqlErrors.kind(e), action + " on " + endpoint.describe() + " failed: " + first, e);
     }
 }

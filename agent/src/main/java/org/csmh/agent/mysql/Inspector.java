@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,6 +124,27 @@ public final class Inspector {
             return new ServerFacts(flavor, version.replaceAll("-MariaDB.*$", "").replaceAll("-log$", ""), rs.getInt(3) == 1,
                     rs.getInt(4) == 1 ? rs.getString(5) : null, rs.getInt(6), rs.getLong(7), rs.getInt(8) == 1);
         }
+    }
+
+    /**
+     * This connection's TLS as the server sees it: "TLSv1.3 TLS_AES_256_GCM_SHA384", or empty when it is not
+     * encrypted (the server offers no TLS, or ssl_mode DISABLED).
+     */
+    public Optional<String> connectionTls() throws SQLException {
+        String version = "";
+        String cipher = "";
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SHOW SESSION STATUS WHERE Variable_name IN ('Ssl_version', 'Ssl_cipher')")) {
+            while (rs.next()) {
+                String v = rs.getString(2) == null ? "" : rs.getString(2);
+                if (rs.getString(1).equalsIgnoreCase("Ssl_version")) {
+                    version = v;
+                } else {
+                    cipher = v;
+                }
+            }
+        }
+        return cipher.isEmpty() ? Optional.empty() : Optional.of((version + " " + cipher).strip());
     }
 
     /** @@local_infile: whether the server accepts LOAD DATA LOCAL INFILE (MySQL 8 defaults to OFF, MariaDB to ON). */

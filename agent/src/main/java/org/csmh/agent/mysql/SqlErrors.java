@@ -28,6 +28,9 @@ public final class SqlErrors {
     }
 
     public static Kind kind(SQLException e) {
+        if (tlsRefusal(e) != null) {
+            return Kind.FAILED; // a retry meets the same certificate
+        }
         if (ACCESS_DENIED.contains(e.getErrorCode())) {
             return Kind.ACCESS_DENIED;
         }
@@ -44,6 +47,9 @@ public final class SqlErrors {
 
     /** Worth waiting out: the server or connection comes back, the other transaction ends. */
     public static boolean isTransient(Throwable t) {
+        if (tlsRefusal(t) != null) {
+            return false;
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SQLException e && (kind(e) == Kind.UNREACHABLE || kind(e) == Kind.CONFLICT || isReadOnly(e))) {
                 return true;
@@ -56,6 +62,27 @@ public final class SqlErrors {
             }
         }
         return false;
+    }
+
+    /**
+     * Why TLS refused the connection where waiting mends nothing: the server's certificate is not signed by the CA
+     * given, or does not name the host (VERIFY_IDENTITY); or TLS is required and the server offers none. The deepest
+     * such reason in the chain (the driver wraps it in a "Communications link failure"), else null.
+     */
+    public static String tlsRefusal(Throwable t) {
+        String found = null;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (c instanceof java.security.cert.CertificateException || c instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                found = m;
+            } else if (found == null && c instanceof javax.net.ssl.SSLHandshakeException && (m.contains("certificate") || m.contains("PKIX"))) {
+                found = m;
+            } else if (found == null && m.contains("SSL Connection required")) { // Connector/J's words: "..., but not provided by server."
+                found = m;
+            }
+        }
+        // The JDK's words often start with the exception's class ("java.security.cert.CertPathValidatorException: ..."): noise.
+        return found == null ? null : found.lines().findFirst().orElse(found).replaceFirst("^([a-z0-9]+\\.)+[A-Z]\\w*: ", "");
     }
 
     /**

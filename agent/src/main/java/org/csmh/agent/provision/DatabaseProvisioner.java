@@ -46,7 +46,7 @@ public final class DatabaseProvisioner {
 
     /** Whether the account logs in with this password from here (to the admin endpoint's server). */
     private boolean logsIn(Endpoint admin, String user, String password) {
-        try (Connection probe = connections.open(new Endpoint("password check", admin.host(), admin.port(), user, password, null))) {
+        try (Connection probe = connections.open(new Endpoint("password check", admin.host(), admin.port(), user, password, null, admin.tls()))) {
             return probe.isValid(2);
         } catch (RuntimeException | SQLException e) {
             return false;

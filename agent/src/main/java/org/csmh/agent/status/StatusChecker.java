@@ -109,7 +109,7 @@ public final class StatusChecker {
             try (Connection c = connections.open(source)) {
                 Inspector in = new Inspector(c);
                 guarded(out, "source_server", "source server (the old table)", () -> out.add(serverCheck("source_server",
-                        "source server (the old table)", in.serverFacts(), false)));
+                        "source server (the old table)", in.serverFacts(), false, source, in.connectionTls())));
                 if (!in.tableExists(source.database(), TableNames.CSMH)) {
                     out.add(new Check("old_table", title, State.INFO, "not found in " + source.database(), Map.of("exists", "false")));
                     return null;
@@ -162,7 +162,7 @@ public final class StatusChecker {
             }
             guarded(out, "autoinc_lock_mode", "copy chunks and LMS inserts into the new table", () -> out.add(autoincLockCheck(in.autoincLockMode())));
             guarded(out, "target_server", "target server (the new table)", () -> out.add(serverCheck("target_server",
-                    "target server (the new table)", in.serverFacts(), true)));
+                    "target server (the new table)", in.serverFacts(), true, target, in.connectionTls())));
         } catch (SQLException | RuntimeException e) {
             out.add(new Check("database_exists", title, State.FAILED, e.getMessage()));
         }
@@ -185,12 +185,20 @@ public final class StatusChecker {
      * and Tutor's 8.4 ship it off: the copy then writes multi-row INSERTs, slower); a same-instance copy's
      * INSERT..SELECT is unsafe for the binary log under binlog_format=STATEMENT, so the copy refuses it there.
      */
-    static Check serverCheck(String id, String title, Inspector.ServerFacts f, boolean target) {
+    static Check serverCheck(String id, String title, Inspector.ServerFacts f, boolean target, Endpoint endpoint,
+                             java.util.Optional<String> tls) {
         Map<String, String> fields = new java.util.TreeMap<>(Map.of("flavor", f.flavor(), "version", f.version(),
                 "local_infile", f.localInfile() ? "ON" : "OFF", "binlog_format", f.binlogOn() ? f.binlogFormat() : "OFF",
                 "autoinc_lock_mode", Integer.toString(f.autoincLockMode()), "max_allowed_packet", Long.toString(f.maxAllowedPacket()),
                 "read_only", f.readOnly() ? "ON" : "OFF"));
+        fields.put("tls", tls.orElse("none"));
+        fields.put("ssl_mode", endpoint.tls().mode().name());
         StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
+        boolean unencryptedRemote = tls.isEmpty() && !loopback(endpoint.host());
+        d.append("; connection ").append(tls.map(t -> "over " + t + (endpoint.tls().mode().verifies()
+                ? ", the server's certificate verified (" + endpoint.tls().describe() + ")"
+                : loopback(endpoint.host()) ? "" : ", the server's certificate not verified (give a CA: OPTIONS.ssl.ca, or ca_cert)"))
+                .orElse(unencryptedRemote ? "NOT encrypted to a remote server (the server offers no TLS, or ssl_mode DISABLED)" : "not encrypted"));
         if (target) {
             d.append(f.localInfile() ? "; local_infile ON: cross-server copies use LOAD DATA LOCAL (the fast path)"
                     : "; local_infile OFF: cross-server copies write multi-row INSERTs" + (f.mariaDb() ? ", server-side prepared" : "")
@@ -204,7 +212,12 @@ public final class StatusChecker {
         if (readOnly) {
             d.append("; read_only ON: a replica or a read-only endpoint? A copy is refused unless its account may write past it");
         }
-        return new Check(id, title, statement || readOnly ? State.WARNING : State.INFO, d.toString(), fields);
+        return new Check(id, title, statement || readOnly || unencryptedRemote ? State.WARNING : State.INFO, d.toString(), fields);
+    }
+
+    /** The same machine: nothing crosses a network, so an unencrypted connection there is no finding. */
+    private static boolean loopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost") || host.startsWith("127.");
     }
 
     /**

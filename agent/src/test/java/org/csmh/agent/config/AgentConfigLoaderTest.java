@@ -34,6 +34,21 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void endpointTlsInCommunityMysqlsWords() throws Exception {
+        AgentConfig c = load("endpoints:\n  admin: {user: root, ca_cert: certs/ca.pem, client_cert: /etc/c.pem, client_key: /etc/k.pem}\n"
+                + "  replica: {user: monitor, ca_cert: /etc/ca.pem, check_hostname: true}\n  plain: {user: root}\n"
+                + "  required: {user: root, ssl_mode: required}\n");
+        assertEquals(new org.csmh.agent.mysql.EndpointTls(org.csmh.agent.mysql.EndpointTls.Mode.VERIFY_CA, dir.resolve("certs/ca.pem"),
+                Path.of("/etc/c.pem"), Path.of("/etc/k.pem")), c.endpoints().get("admin").tls(), "a CA alone means VERIFY_CA; relative paths are the config's");
+        assertEquals(org.csmh.agent.mysql.EndpointTls.Mode.VERIFY_IDENTITY, c.endpoints().get("replica").tls().mode());
+        assertEquals(org.csmh.agent.mysql.EndpointTls.DEFAULT, c.endpoints().get("plain").tls());
+        assertEquals(org.csmh.agent.mysql.EndpointTls.Mode.REQUIRED, c.endpoints().get("required").tls().mode());
+        assertMessage("endpoints:\n  admin: {user: root, client_cert: /etc/c.pem}\n", "endpoints.admin: a client certificate and its key go together");
+        assertMessage("endpoints:\n  admin: {user: root, check_hostname: yes please}\n", "endpoints.admin.check_hostname: expected true or false");
+        assertMessage("endpoints:\n  admin: {user: root, ssl_mode: verify}\n", "endpoints.admin: unknown ssl_mode 'verify'");
+    }
+
+    @Test
     void migrationCommandsSeeTheSettingsFilesTheAgentEdits() throws Exception {
         AgentConfig c = load("lms_yml: /edx/etc/lms.yml\ncms_yml: /edx/etc/studio.yml\n");
         assertEquals(java.util.Map.of("LMS_CFG", "/edx/etc/lms.yml", "CMS_CFG", "/edx/etc/studio.yml", "STUDIO_CFG", "/edx/etc/studio.yml"),

@@ -37,4 +37,20 @@ class EndpointResolverTest {
         e = assertThrows(PreconditionException.class, () -> with(-5).resolve("source"));
         assertTrue(e.getMessage().contains("is not a port"), e.getMessage());
     }
+
+    @Test
+    void tlsFollowsTheEntrysOptionsAsMysqlclientReadsThem() {
+        Map<String, Object> db = Map.of("HOST", "db.example.com", "USER", "u", "PASSWORD", "p", "NAME", "edxapp",
+                "OPTIONS", Map.of("isolation_level", "read committed", "ssl", Map.of("ca", "/etc/ssl/rds-ca.pem")));
+        EndpointResolver r = new EndpointResolver(Map.of("source", new EndpointConfig("source", null, 0, null, null, null, "default")),
+                () -> Map.of("DATABASES", Map.of("default", db)));
+        assertEquals(new org.csmh.agent.mysql.EndpointTls(org.csmh.agent.mysql.EndpointTls.Mode.VERIFY_CA, java.nio.file.Path.of("/etc/ssl/rds-ca.pem"),
+                null, null), r.resolve("source").tls());
+        assertEquals(org.csmh.agent.mysql.EndpointTls.DEFAULT, with(3306).resolve("source").tls(), "no OPTIONS.ssl: the driver's default, PREFERRED");
+
+        EndpointResolver bad = new EndpointResolver(Map.of("source", new EndpointConfig("source", null, 0, null, null, null, "default")),
+                () -> Map.of("DATABASES", Map.of("default", Map.of("HOST", "h", "OPTIONS", Map.of("ssl_mode", "SOMETIMES")))));
+        PreconditionException e = assertThrows(PreconditionException.class, () -> bad.resolve("source"));
+        assertTrue(e.getMessage().startsWith("lms.yml DATABASES.default: unknown ssl_mode 'SOMETIMES'"), e.getMessage());
+    }
 }

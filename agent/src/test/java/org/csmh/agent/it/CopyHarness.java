@@ -111,6 +111,12 @@ final class CopyHarness implements AutoCloseable {
                 .setUser(target.user()).setPassword(target.password()).setHost(target.host()).setPort(port)).build());
     }
 
+    /** The status check with this id. */
+    org.csmh.proto.v1.Check check(String id) {
+        return client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getChecksList().stream().filter(c -> c.getId().equals(id))
+                .findFirst().orElseThrow(() -> new AssertionError("no check " + id));
+    }
+
     /** Follows WatchJob until the job ends; returns every snapshot seen. */
     List<Job> watch(String id) {
         List<Job> seen = new ArrayList<>();

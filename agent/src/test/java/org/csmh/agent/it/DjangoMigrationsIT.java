@@ -14,7 +14,6 @@ import org.csmh.agent.testing.DjangoScript;
 import org.csmh.agent.testing.TestDatabases;
 import org.csmh.proto.v1.Check;
 import org.csmh.proto.v1.CheckState;
-import org.csmh.proto.v1.GetStatusRequest;
 import org.csmh.proto.v1.MigrationEvent;
 import org.csmh.proto.v1.RunMigrationsRequest;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,8 +83,7 @@ class DjangoMigrationsIT {
     }
 
     private static Check check(CopyHarness h, String id) {
-        return h.client.status(GetStatusRequest.getDefaultInstance()).getChecksList().stream().filter(c -> c.getId().equals(id))
-                .findFirst().orElseThrow(() -> new AssertionError("no check " + id));
+        return h.check(id);
     }
 
     private Path copyProject() throws URISyntaxException, java.io.IOException {

@@ -38,28 +38,17 @@ class SecurityIT {
     static final String TOKEN = "s3cret-token-0123456789";
     static final String READ_TOKEN = "dashboard-token-0123456789";
 
-    static void openssl(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ":\n" + out);
-    }
-
     static void ca(String name) throws Exception {
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".crt", "-days", "2", "-subj", "/CN=" + name);
+        org.csmh.agent.testing.Openssl.ca(dir, name);
     }
 
     static void signed(String name, String ca, String san) throws Exception {
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
-        Files.writeString(dir.resolve(name + ".ext"), san);
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".crt",
-                "-days", "2", "-extfile", name + ".ext");
+        org.csmh.agent.testing.Openssl.signed(dir, name, ca, san);
     }
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is needed to make test certificates");
+        org.csmh.agent.testing.Openssl.assumeAvailable();
         ca("ca");
         ca("rogue-ca");
         signed("server", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
