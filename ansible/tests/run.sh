@@ -149,6 +149,25 @@ if playbook "$work/role1.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_v
   fi
 fi
 
+# TLS to the admin endpoint in community.mysql's words; each new agent.yml is validated by the agent itself
+# (--check-config) before it replaces the old one, so a CA file it cannot read fails the task and changes nothing.
+if [ -s "$work/role/opt/csmh-agent.jar" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/role-ca.key" -out "$work/role-ca.pem" -days 2 -subj /CN=role-ca > /dev/null 2>&1
+  if playbook "$work/role-tls.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_vars[@]}" -e "csmh_agent_admin_ca_cert=$work/role-ca.pem" \
+       -e csmh_agent_admin_check_hostname=true \
+     && grep -q "^    ca_cert: $work/role-ca.pem$" "$work/role/etc/agent.yml" && grep -q "^    check_hostname: true$" "$work/role/etc/agent.yml"; then
+    good=$(sha256sum < "$work/role/etc/agent.yml")
+    if ! ansible-playbook -i localhost, -c local "$root/ansible/playbooks/csmh_agent.yml" "${role_vars[@]}" \
+           -e "csmh_agent_admin_ca_cert=$work/role-ca.key" > "$work/role-badca.log" 2>&1 \
+       && grep -q "endpoints.admin: ca_cert $work/role-ca.key: no PEM certificate" "$work/role-badca.log" \
+       && [ "$(sha256sum < "$work/role/etc/agent.yml")" = "$good" ]; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1)); echo "---- role: a bad CA file was not refused by the config's validation"; tail -n 30 "$work/role-badca.log"
+    fi
+  fi
+fi
+
 # The role validates its arguments (meta/argument_specs.yml): without the jar paths it stops before touching the
 # host, saying which; ansible-doc documents the role.
 if ! ansible-playbook -i localhost, -c local "$root/ansible/playbooks/csmh_agent.yml" -e csmh_hosts=localhost \

@@ -18,6 +18,15 @@ options:
   login_user: {description: Admin login user., type: str}
   login_password: {description: Admin login password., type: str}
   login_endpoint: {description: Name of an endpoint in the agent config to log in with (default admin)., type: str}
+  ca_cert:
+    description:
+      - CA certificate (PEM, on the agent's host) that signed the login host's certificate; the agent then verifies the
+        server (VERIFY_CA). With I(login_host) only; a configured endpoint has its own TLS settings.
+    type: path
+    aliases: [ssl_ca]
+  client_cert: {description: Client certificate (PEM) for an admin account that REQUIRE X509., type: path, aliases: [ssl_cert]}
+  client_key: {description: "Its private key (PEM, unencrypted).", type: path, aliases: [ssl_key]}
+  check_hostname: {description: Also check that the certificate names I(login_host) (VERIFY_IDENTITY)., type: bool}
   name: {description: Database name., type: str, default: edxapp_csmh}
   encoding: {description: Character set of a new database; empty takes the old history table's., type: str, default: ''}
   collation: {description: Collation of a new database., type: str}
@@ -63,6 +72,10 @@ def main():
         login_user=dict(type='str'),
         login_password=dict(type='str', no_log=True),
         login_endpoint=dict(type='str'),
+        ca_cert=dict(type='path', aliases=['ssl_ca']),
+        client_cert=dict(type='path', aliases=['ssl_cert']),
+        client_key=dict(type='path', aliases=['ssl_key']),
+        check_hostname=dict(type='bool'),
         name=dict(type='str', default='edxapp_csmh'),
         encoding=dict(type='str', default=''),
         collation=dict(type='str'),
@@ -76,13 +89,16 @@ def main():
     )
     args.update(csmhctl.COMMON_ARGS)
     module = AnsibleModule(argument_spec=args, supports_check_mode=True,
-                           mutually_exclusive=[('login_endpoint', 'login_host')], required_together=[('login_host', 'login_user')])
+                           mutually_exclusive=[('login_endpoint', 'login_host')], required_together=[('login_host', 'login_user'), ('client_cert', 'client_key')])
     p = module.params
     login = {}
     if p['login_endpoint']:
         login['endpoint'] = p['login_endpoint']
     if p['login_host']:
         login.update(host=p['login_host'], port=p['login_port'], user=p['login_user'], password=p['login_password'] or '')
+        login.update({k: v for k, v in (('caCert', p['ca_cert']), ('clientCert', p['client_cert']), ('clientKey', p['client_key'])) if v})
+        if p['check_hostname']:
+            login['checkHostname'] = True
     request = dict(login=login, database=p['name'], charset=p['encoding'], dryRun=module.check_mode,
                    passwordUpdate='PASSWORD_UPDATE_ALWAYS' if p['update_password'] == 'always' else 'PASSWORD_UPDATE_ON_CREATE',
                    users=[dict(name=u['name'], host=u['host'], password=u['password'], priv=u['priv'], appendPrivs=u['append_privs'])

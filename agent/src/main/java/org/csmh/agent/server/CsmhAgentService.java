@@ -178,7 +178,8 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
     }
 
     private Endpoint admin(Login login) {
-        return AdminLogin.resolve(endpoints, login.getEndpoint(), login.getHost(), login.getPort(), login.getUser(), login.getPassword());
+        return AdminLogin.resolve(endpoints, login.getEndpoint(), login.getHost(), login.getPort(), login.getUser(), login.getPassword(),
+                new AdminLogin.Tls(login.getCaCert(), login.getClientCert(), login.getClientKey(), login.getCheckHostname()));
     }
 
     private static Boolean flag(int value, String field) {

@@ -33,6 +33,14 @@ final class ProvisionCommand implements Callable<Integer> {
     Integer loginPort;
     @Option(names = "--login-user", description = "admin login user")
     String loginUser;
+    @Option(names = "--login-ca-cert", description = "CA certificate (PEM, on the agent's host) to verify the login host's certificate")
+    Path loginCaCert;
+    @Option(names = "--login-client-cert", description = "client certificate (PEM) for an admin account that REQUIRE X509")
+    Path loginClientCert;
+    @Option(names = "--login-client-key", description = "its private key (PEM, unencrypted)")
+    Path loginClientKey;
+    @Option(names = "--login-check-hostname", description = "also check that the certificate names the login host (VERIFY_IDENTITY)")
+    boolean loginCheckHostname;
     @Option(names = "--login-password-file") Path loginPwFile;
     @Option(names = "--login-password-env") String loginPwEnv;
     @Option(names = "--login-password-stdin") boolean loginPwStdin;
@@ -79,6 +87,19 @@ final class ProvisionCommand implements Callable<Integer> {
         }
         if (loginUser != null) {
             login.setUser(loginUser);
+        }
+        // Paths as the agent reads them: absolute (the agent runs elsewhere in the file system: /, as a service).
+        if (loginCaCert != null) {
+            login.setCaCert(loginCaCert.toAbsolutePath().toString());
+        }
+        if (loginClientCert != null) {
+            login.setClientCert(loginClientCert.toAbsolutePath().toString());
+        }
+        if (loginClientKey != null) {
+            login.setClientKey(loginClientKey.toAbsolutePath().toString());
+        }
+        if (loginCheckHostname) {
+            login.setCheckHostname(true);
         }
         String loginPw = new PasswordOptions("admin login password", loginPwFile, loginPwEnv, loginPwStdin).read(root.secrets);
         if (loginPw != null) {
