@@ -33,8 +33,11 @@ public final class ConnectionFactory {
         p.setProperty("password", endpoint.password() == null ? "" : endpoint.password());
         p.setProperty("connectTimeout", Integer.toString(connectTimeoutMillis));
         p.putAll(tlsProperties(endpoint));
-        // MySQL 8's caching_sha2_password needs the server's key when TLS is off.
-        p.setProperty("allowPublicKeyRetrieval", "true");
+        // MySQL 8's caching_sha2_password needs the server's RSA key to send a password without TLS. Fetched from the
+        // server unauthenticated, anyone in between could hand over their own and read the password, so (as
+        // libmysqlclient, and so Django, by default) only where no network lies between, or where the operator chose
+        // ssl_mode DISABLED; elsewhere such a login fails and asks for TLS.
+        p.setProperty("allowPublicKeyRetrieval", Boolean.toString(endpoint.loopback() || endpoint.tls().mode() == EndpointTls.Mode.DISABLED));
         p.setProperty("useUnicode", "true");
         p.setProperty("characterEncoding", "UTF-8");
         p.setProperty("connectionTimeZone", "UTC");

@@ -21,6 +21,10 @@ public class DatabaseAccessException extends RuntimeException {
         String tls = SqlErrors.tlsRefusal(e);
         if (tls != null) {
             first = "TLS: " + tls + " (" + endpoint.tls().describe() + ")";
+        } else if (first.contains("Public Key Retrieval is not allowed")) {
+            first = "the server offers no TLS, and its caching_sha2_password would take the password only encrypted with a key"
+                    + " fetched unauthenticated from the network: enable TLS on the server (MySQL 8 has it by default), or set"
+                    + " ssl_mode DISABLED for this endpoint to accept that";
         }
         return new DatabaseAccessException(SqlErrors.kind(e), action + " on " + endpoint.describe() + " failed: " + first, e);
     }

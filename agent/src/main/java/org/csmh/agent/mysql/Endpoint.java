@@ -21,6 +21,11 @@ public record Endpoint(String name, String host, int port, String user, String p
         return new Endpoint(name, host, port, user, password, db, tls);
     }
 
+    /** On this machine: nothing crosses a network, so what is sent there in clear is no finding. */
+    public boolean loopback() {
+        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost") || host.startsWith("127.");
+    }
+
     /** user@host:port, for messages and logs. */
     public String describe() {
         return user + "@" + host + ":" + port + (name == null || name.isEmpty() ? "" : " (" + name + ")");

@@ -194,10 +194,10 @@ public final class StatusChecker {
         fields.put("tls", tls.orElse("none"));
         fields.put("ssl_mode", endpoint.tls().mode().name());
         StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
-        boolean unencryptedRemote = tls.isEmpty() && !loopback(endpoint.host());
+        boolean unencryptedRemote = tls.isEmpty() && !endpoint.loopback();
         d.append("; connection ").append(tls.map(t -> "over " + t + (endpoint.tls().mode().verifies()
                 ? ", the server's certificate verified (" + endpoint.tls().describe() + ")"
-                : loopback(endpoint.host()) ? "" : ", the server's certificate not verified (give a CA: OPTIONS.ssl.ca, or ca_cert)"))
+                : endpoint.loopback() ? "" : ", the server's certificate not verified (give a CA: OPTIONS.ssl.ca, or ca_cert)"))
                 .orElse(unencryptedRemote ? "NOT encrypted to a remote server (the server offers no TLS, or ssl_mode DISABLED)" : "not encrypted"));
         if (target) {
             d.append(f.localInfile() ? "; local_infile ON: cross-server copies use LOAD DATA LOCAL (the fast path)"
@@ -215,10 +215,6 @@ public final class StatusChecker {
         return new Check(id, title, statement || readOnly || unencryptedRemote ? State.WARNING : State.INFO, d.toString(), fields);
     }
 
-    /** The same machine: nothing crosses a network, so an unencrypted connection there is no finding. */
-    private static boolean loopback(String host) {
-        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost") || host.startsWith("127.");
-    }
 
     /**
      * Measured on MariaDB 10.11 (mode 1, its default): an INSERT with an automatic id waited 3 s for a LOAD DATA

@@ -187,6 +187,39 @@ class DatabaseTlsIT {
         assertFalse(SqlErrors.isTransient(required), required.getMessage());
     }
 
+    /**
+     * MySQL 8 without TLS reached over the network: caching_sha2_password would have the agent fetch the server's
+     * RSA key unauthenticated (anyone in between could hand over theirs and read the password), so the login is
+     * refused with the way out, unless the operator chose ssl_mode DISABLED; on loopback nothing lies between.
+     */
+    @Test
+    void aPasswordIsNotSentToARemoteServerWithoutTls() throws Exception {
+        java.net.InetAddress lan = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "no network address on this machine");
+        DatabaseSandbox plain = TestDatabases.server(SandboxEngine.MYSQL_8_0, "no-tls", "--ssl=0");
+        Endpoint root = plain.rootEndpoint();
+        TestDatabases.execute(root, "CREATE USER IF NOT EXISTS 'sha2_user'@'%' IDENTIFIED BY 'sha2-pw'");
+        ConnectionFactory connections = new ConnectionFactory(5000);
+        try (org.csmh.agent.testing.TcpProxy proxy = new org.csmh.agent.testing.TcpProxy(plain.port(), lan)) {
+            TestDatabases.execute(root, "FLUSH PRIVILEGES"); // no cached login: the full exchange, as at a first login
+            Endpoint remote = new Endpoint("target", lan.getHostAddress(), proxy.port(), "sha2_user", "sha2-pw", null);
+            DatabaseAccessException refused = assertThrows(DatabaseAccessException.class, () -> connections.open(remote));
+            assertTrue(refused.getMessage().contains("failed: the server offers no TLS, and its caching_sha2_password would take the"
+                    + " password only encrypted with a key fetched unauthenticated"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("or set ssl_mode DISABLED for this endpoint"), refused.getMessage());
+            try (Connection c = connections.open(new Endpoint("target", lan.getHostAddress(), proxy.port(), "sha2_user", "sha2-pw", null,
+                    EndpointTls.of("DISABLED", null, null, null, null)))) {
+                assertEquals(Optional.empty(), new Inspector(c).connectionTls(), "the operator chose plain text");
+            }
+        }
+        TestDatabases.execute(root, "FLUSH PRIVILEGES");
+        try (Connection c = connections.open(new Endpoint("target", root.host(), root.port(), "sha2_user", "sha2-pw", null))) {
+            assertEquals(Optional.empty(), new Inspector(c).connectionTls(), "on loopback: no network between, the key may be fetched");
+        }
+    }
+
     /** Sets DATABASES.student_module_history.OPTIONS in lms.yml, replacing the file as the agent's own edits do. */
     @SuppressWarnings("unchecked")
     private void setOptions(Map<String, Object> options) throws Exception {

@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A loopback TCP proxy in front of a database, whose connections a test can cut at will. */
+/** A TCP proxy in front of a database (on loopback unless told), whose connections a test can cut at will. */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
@@ -17,8 +17,13 @@ public final class TcpProxy implements AutoCloseable {
     private volatile int drops;
 
     public TcpProxy(int targetPort) throws IOException {
+        this(targetPort, InetAddress.getLoopbackAddress());
+    }
+
+    /** Listening on {@code address}, e.g. the machine's own network address: a server that looks remote. */
+    public TcpProxy(int targetPort, InetAddress address) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(0, 50, address);
         Thread accept = new Thread(this::accept, "proxy-accept");
         accept.setDaemon(true);
         accept.start();
