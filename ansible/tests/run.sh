@@ -121,7 +121,8 @@ if playbook "$work/role1.log" "$root/ansible/playbooks/csmh_agent.yml" "${role_v
   if [ "$c1" -gt 0 ] && [ "$c2" = 0 ] && [ "$(stat -c %a "$work/role/etc/admin.pass")" = 600 ] \
      && grep -q "ExecStart=/usr/bin/java -Xmx256m -Djava.library.path=$work/role/opt/lib -jar $work/role/opt/csmh-agent.jar" "$work/role/systemd/csmh-agent.service" \
      && ! grep -q role-secret "$work/role/etc/agent.yml" "$work/role1.log" \
-     && [ -s "$work/role/opt/csmhctl.jsa" ] && [ "$("$work/role/bin/csmhctl" --version 2>&1)" = "csmhctl 0.1.0" ] \
+     && archive=$(ls "$work"/role/opt/csmhctl-*.jsa) && [ -s "$archive" ] && grep -q -- "-XX:SharedArchiveFile=$archive " "$work/role/bin/csmhctl" \
+     && [ "$("$work/role/bin/csmhctl" --version 2>&1)" = "csmhctl 0.1.0" ] \
      && [ -s "$work/role/opt/lib/libio_grpc_netty_shaded_netty_transport_native_epoll_$(uname -m | sed 's/aarch64/aarch_64/').so" ] \
      && grep -q -- "-Djava.library.path=$work/role/opt/lib" "$work/role/bin/csmhctl"; then
     passed=$((passed + 1))
