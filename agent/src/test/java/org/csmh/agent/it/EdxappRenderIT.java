@@ -38,7 +38,7 @@ class EdxappRenderIT {
     void render() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ansible-playbook")), "ansible not installed (scripts/setup.sh installs it)");
         lms = dir.resolve("lms.yml");
-        ansible(lms, null);
+        ansible(lms);
     }
 
     @Test
@@ -80,6 +80,27 @@ class EdxappRenderIT {
         assertEquals(0, rendered.get("CONN_MAX_AGE"), "as the response said");
     }
 
+    /**
+     * A site whose databases want TLS (EDXAPP_MYSQL_OPTIONS with ssl.ca, which the role also gives
+     * student_module_history): the agent keeps the nested mapping through its edit, reads it as Django does (VERIFY_CA
+     * against that CA), and the next deploy renders the same file from the site's vars and the overrides.
+     */
+    @Test
+    void tlsOptionsTheRoleRendersSurviveTheEditAndTheNextDeploy() throws Exception {
+        Path site = dir.resolve("site.json");
+        Files.writeString(site, "{\"EDXAPP_MYSQL_OPTIONS\": {\"isolation_level\": \"read committed\", \"ssl\": {\"ca\": \"/etc/ssl/rds-ca.pem\"}}}");
+        ansible(lms, site);
+        SettingsResult r = editor().apply(new SettingsChange(SettingsChange.database("", "", PASSWORD, "", 0, Map.of(), null),
+                null, null, false, false));
+        Map<?, ?> options = (Map<?, ?>) ((Map<?, ?>) databases(lms).get("student_module_history")).get("OPTIONS");
+        assertEquals(Map.of("ca", "/etc/ssl/rds-ca.pem"), options.get("ssl"));
+        assertEquals(new org.csmh.agent.mysql.EndpointTls(org.csmh.agent.mysql.EndpointTls.Mode.VERIFY_CA, Path.of("/etc/ssl/rds-ca.pem"), null, null),
+                org.csmh.agent.mysql.EndpointTls.fromDjangoOptions(options));
+        Path again = dir.resolve("again.yml");
+        ansible(again, site, overrides(r));
+        assertEquals(Files.readString(lms).strip(), Files.readString(again).strip(), "re-rendered from the site's vars and the overrides");
+    }
+
     private LmsSettingsEditor editor() {
         return new LmsSettingsEditor(lms, null, Clock.systemUTC());
     }
@@ -110,7 +131,7 @@ class EdxappRenderIT {
         return (Map<?, ?>) doc.get("DATABASES");
     }
 
-    private void ansible(Path out, Path extraVars) throws Exception {
+    private void ansible(Path out, Path... extraVars) throws Exception {
         Path playbook = dir.resolve("render_lms.yml");
         if (!Files.exists(playbook)) {
             try (var in = getClass().getResourceAsStream("/ansible/render_lms.yml")) {
@@ -118,8 +139,10 @@ class EdxappRenderIT {
             }
         }
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/ansible-playbook", playbook.toString(), "-e", "out=" + out));
-        if (extraVars != null) {
-            cmd.addAll(List.of("-e", "@" + extraVars));
+        for (Path vars : extraVars) {
+            if (vars != null) {
+                cmd.addAll(List.of("-e", "@" + vars));
+            }
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
         pb.environment().put("ANSIBLE_LOCALHOST_WARNING", "false");
