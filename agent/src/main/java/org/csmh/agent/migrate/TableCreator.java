@@ -35,7 +35,7 @@ public final class TableCreator {
             }
             long max = new Inspector(src).maxId(source.database(), TableNames.CSMH).orElse(0L);
             String create = HistoryTables.createCsmhe(ddl.database());
-            String bump = "ALTER TABLE " + SqlNames.quoteIdentifier(ddl.database()) + "." + SqlNames.quoteIdentifier(TableNames.CSMHE)
+            String bump = "ALTER TABLE " + SqlNames.qualified(ddl.database(), TableNames.CSMHE)
                     + " AUTO_INCREMENT = " + (max + offset);
             try (Statement st = c.createStatement()) {
                 st.execute(create);

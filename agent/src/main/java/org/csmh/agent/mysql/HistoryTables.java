@@ -10,7 +10,7 @@ public final class HistoryTables {
     }
 
     public static String createCsmh(String database) {
-        String t = SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(TableNames.CSMH);
+        String t = SqlNames.qualified(database, TableNames.CSMH);
         return "CREATE TABLE " + t + " ("
                 + "`id` int NOT NULL AUTO_INCREMENT PRIMARY KEY, "
                 + "`version` varchar(255) NULL, "
@@ -32,7 +32,7 @@ public final class HistoryTables {
      * character set: as with Django, the table takes its database's (provisioned in the old table's).
      */
     public static String createCsmhe(String database) {
-        String t = SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(TableNames.CSMHE);
+        String t = SqlNames.qualified(database, TableNames.CSMHE);
         return "CREATE TABLE " + t + " ("
                 + "`version` varchar(255) NULL, "
                 + "`created` datetime(6) NOT NULL, "

@@ -48,7 +48,7 @@ public final class Inspector {
      */
     public long nextAutoIncrement(String database, String table) throws SQLException {
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table))) {
+             ResultSet rs = st.executeQuery("SHOW CREATE TABLE " + SqlNames.qualified(database, table))) {
             rs.next();
             Matcher m = AUTO_INCREMENT.matcher(rs.getString(2));
             return m.find() ? Long.parseLong(m.group(1)) : 1L;
@@ -168,7 +168,7 @@ public final class Inspector {
     }
 
     private OptionalLong idBound(String function, String database, String table) throws SQLException {
-        return firstValue("SELECT " + function + "(id) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table),
+        return firstValue("SELECT " + function + "(id) FROM " + SqlNames.qualified(database, table),
                 rs -> {
                     long v = rs.getLong(1);
                     return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
@@ -187,7 +187,7 @@ public final class Inspector {
     }
 
     public long exactRows(String database, String table) throws SQLException {
-        return firstValue("SELECT COUNT(*) FROM " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(table), rs -> rs.getLong(1));
+        return firstValue("SELECT COUNT(*) FROM " + SqlNames.qualified(database, table), rs -> rs.getLong(1));
     }
 
     private interface Column<T> {

@@ -71,6 +71,11 @@ public final class SqlNames {
     }
 
     /** 'user'@'host' for CREATE USER / GRANT; only for validated parts. */
+    /** `database`.`table`, each part quoted. */
+    public static String qualified(String database, String table) {
+        return quoteIdentifier(database) + "." + quoteIdentifier(table);
+    }
+
     public static String account(String user, String host) {
         return quoteString(user) + "@" + quoteString(host);
     }

@@ -10,10 +10,10 @@ public record Tables(String sourceDb, String targetDb) {
     public static final int WIDTH = 7;
 
     public String csmh() {
-        return SqlNames.quoteIdentifier(sourceDb) + "." + SqlNames.quoteIdentifier(TableNames.CSMH);
+        return SqlNames.qualified(sourceDb, TableNames.CSMH);
     }
 
     public String csmhe() {
-        return SqlNames.quoteIdentifier(targetDb) + "." + SqlNames.quoteIdentifier(TableNames.CSMHE);
+        return SqlNames.qualified(targetDb, TableNames.CSMHE);
     }
 }

@@ -40,7 +40,7 @@ public final class PurgeRunner implements JobPass {
     @Override
     public void runOnce(JobHandle job) throws Exception {
         Endpoint purger = env.purger();
-        String table = SqlNames.quoteIdentifier(purger.database()) + "." + SqlNames.quoteIdentifier(TableNames.CSMH);
+        String table = SqlNames.qualified(purger.database(), TableNames.CSMH);
         Job snap = job.snapshot();
         try (Connection c = env.plain(purger)) {
             if (job.spec().getPurge().getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE) {

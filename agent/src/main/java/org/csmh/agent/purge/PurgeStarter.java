@@ -56,7 +56,7 @@ public final class PurgeStarter {
             // A replica named as the old table's server, or the old primary after a failover: refused up front rather
             // than a job that waits out job_retry_seconds before it fails.
             if (in.serverFacts().readOnly()) {
-                var refusal = ReadOnlyProbe.refusal(c, SqlNames.quoteIdentifier(purger.database()) + "." + SqlNames.quoteIdentifier(TableNames.CSMH));
+                var refusal = ReadOnlyProbe.refusal(c, SqlNames.qualified(purger.database(), TableNames.CSMH));
                 if (refusal.isPresent()) {
                     throw new PreconditionException("the old table's server refuses writes (" + refusal.get() + "): is the default"
                             + " database pointing at a replica or a read-only endpoint? Point it at the primary, or turn read_only off"

@@ -28,7 +28,7 @@ public final class HistorySeeder {
                 st.execute(HistoryTables.createCsmh(database));
             }
             c.setAutoCommit(false);
-            String sql = "INSERT INTO " + SqlNames.quoteIdentifier(database) + "." + SqlNames.quoteIdentifier(TableNames.CSMH)
+            String sql = "INSERT INTO " + SqlNames.qualified(database, TableNames.CSMH)
                     + " (version, created, state, grade, max_grade, student_module_id) VALUES (?, ?, ?, ?, ?, ?)";
             Random random = new Random(42);
             Instant start = Instant.parse("2015-01-01T00:00:00Z");
