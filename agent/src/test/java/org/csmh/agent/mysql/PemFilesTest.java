@@ -30,6 +30,8 @@ class PemFilesTest {
         Openssl.run(dir, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ec1.key");
         Openssl.run(dir, "pkcs8", "-topk8", "-nocrypt", "-in", "ec1.key", "-out", "ec8.key");
         Openssl.run(dir, "pkcs8", "-topk8", "-in", "rsa1.key", "-out", "encrypted.key", "-passout", "pass:secret");
+        // PKCS#1 encrypted the old way: headers (Proc-Type, DEK-Info: AES-128-CBC,...) inside the block
+        Openssl.run(dir, "rsa", "-in", "rsa1.key", "-aes128", "-traditional", "-passout", "pass:secret", "-out", "encrypted1.key");
         for (String k : List.of("rsa1", "ec1")) {
             Openssl.run(dir, "req", "-x509", "-key", k + ".key", "-out", k + ".crt", "-days", "2", "-subj", "/CN=" + k);
         }
@@ -82,6 +84,8 @@ class PemFilesTest {
         IllegalArgumentException encrypted = assertThrows(IllegalArgumentException.class, () -> key("encrypted.key"));
         assertTrue(encrypted.getMessage().contains("encrypted.key: the key is encrypted"), encrypted.getMessage());
         assertTrue(encrypted.getMessage().contains("openssl pkcs8 -topk8 -nocrypt"), encrypted.getMessage());
+        IllegalArgumentException encrypted1 = assertThrows(IllegalArgumentException.class, () -> key("encrypted1.key"));
+        assertTrue(encrypted1.getMessage().contains("encrypted1.key: the key is encrypted (Proc-Type: 4,ENCRYPTED)"), encrypted1.getMessage());
         IllegalArgumentException notKey = assertThrows(IllegalArgumentException.class, () -> key("rsa1.crt"));
         assertTrue(notKey.getMessage().contains("rsa1.crt: no PEM private key"), notKey.getMessage());
         IllegalArgumentException notCert = assertThrows(IllegalArgumentException.class, () -> cert("rsa1.key"));
