@@ -17,7 +17,13 @@ options:
   db_password: {description: PASSWORD; omitted keeps the entry's (else DATABASES.default's)., type: str}
   db_host: {description: HOST; omitted keeps the entry's (else DATABASES.default's)., type: str}
   db_port: {description: "PORT; omitted keeps the entry's (else DATABASES.default's, else 3306).", type: int}
-  db_options: {description: "OPTIONS (typed values kept); empty keeps the entry's (else DATABASES.default's, e.g. isolation_level).", type: dict, default: {}}
+  db_options:
+    description:
+      - OPTIONS (typed values kept); empty keeps the entry's (else DATABASES.default's, e.g. isolation_level).
+      - TLS as Django's mysqlclient takes it, C(ssl_mode) and the nested C(ssl) mapping (C(ca), C(cert), C(key)); the agent
+        connects to the database the same way.
+    type: dict
+    default: {}
   conn_max_age: {description: CONN_MAX_AGE; omitted keeps the entry's (else DATABASES.default's)., type: int}
   enable_csmh_extended: {description: FEATURES.ENABLE_CSMH_EXTENDED; omit to leave as is., type: bool}
   read_from_multiple_tables: {description: FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES; omit to leave as is., type: bool}
@@ -56,6 +62,17 @@ def option_text(value):
     return str(value)
 
 
+def flat_options(options):
+    """OPTIONS as the request takes them: strings, the nested ssl mapping (ca, cert, key) as ssl.ca and so on."""
+    flat = {}
+    for k, v in options.items():
+        if k == 'ssl' and isinstance(v, dict):
+            flat.update(('ssl.%s' % sk, option_text(sv)) for sk, sv in v.items())
+        else:
+            flat[k] = option_text(v)
+    return flat
+
+
 def main():
     args = dict(
         db_name=dict(type='str'),
@@ -77,7 +94,7 @@ def main():
     if any(p[k] is not None for k in ('db_name', 'db_user', 'db_password', 'db_host', 'db_port')) or p['db_options']:
         request['database'] = dict(name=p['db_name'] or '', user=p['db_user'] or '', password=p['db_password'] or '',
                                    host=p['db_host'] or '', port=p['db_port'] or 0,
-                                   options=dict((k, option_text(v)) for k, v in p['db_options'].items()))
+                                   options=flat_options(p['db_options']))
         if p['conn_max_age'] is not None:
             request['database']['connMaxAge'] = p['conn_max_age']
     for param, field in (('enable_csmh_extended', 'enableCsmhExtended'), ('read_from_multiple_tables', 'enableReadingFromMultipleHistoryTables')):

@@ -109,6 +109,8 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
 
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9.:_\\-]{1,255}");
     private static final Pattern OPTION_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    /** OPTIONS.ssl, the mapping mysqlclient takes for TLS, given flat as ssl.ca=PATH (a request's options are strings). */
+    private static final java.util.Set<String> SSL_KEYS = java.util.Set.of("ssl.ca", "ssl.cert", "ssl.key");
 
     public SettingsChange {
         if (database == null && enableCsmhExtended == null && readFromMultipleTables == null) {
@@ -142,15 +144,29 @@ public record SettingsChange(CsmhDatabase database, Boolean enableCsmhExtended, 
         if (options.size() > 32) {
             throw new InvalidInputException("too many OPTIONS: " + options.size());
         }
+        Map<String, Object> ssl = new TreeMap<>();
         options.forEach((k, v) -> {
-            if (!OPTION_KEY.matcher(k).matches()) {
-                throw new InvalidInputException("invalid OPTIONS key " + SqlNames.printable(k));
-            }
             if (v == null || v.length() > 1024 || v.chars().anyMatch(c -> c < 0x20)) {
-                throw new InvalidInputException("invalid OPTIONS value for " + k + ": at most 1024 printable characters");
+                throw new InvalidInputException("invalid OPTIONS value for " + SqlNames.printable(k) + ": at most 1024 printable characters");
             }
-            opts.put(k, typed(v));
+            if (SSL_KEYS.contains(k)) {
+                ssl.put(k.substring("ssl.".length()), v); // a path: a string as given
+            } else if (OPTION_KEY.matcher(k).matches()) {
+                opts.put(k, typed(v));
+            } else {
+                throw new InvalidInputException("invalid OPTIONS key " + SqlNames.printable(k) + " (ssl.ca, ssl.cert and ssl.key are the"
+                        + " nested ones)");
+            }
         });
+        if (!ssl.isEmpty()) {
+            opts.put("ssl", ssl);
+        }
+        try {
+            // What the LMS and the agent will make of the TLS options (mysqlclient's reading): refused now, not at the next connection.
+            org.csmh.agent.mysql.EndpointTls.fromDjangoOptions(opts);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
         return new CsmhDatabase(db, u, pw, host == null ? "" : host, p, opts, connMaxAge);
     }
 }

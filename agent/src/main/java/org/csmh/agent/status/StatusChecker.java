@@ -193,6 +193,8 @@ public final class StatusChecker {
                 "read_only", f.readOnly() ? "ON" : "OFF"));
         fields.put("tls", tls.orElse("none"));
         fields.put("ssl_mode", endpoint.tls().mode().name());
+        // For a playbook's assert: the server proved who it is (encrypted, and its certificate checked against the CA).
+        fields.put("tls_verified", Boolean.toString(tls.isPresent() && endpoint.tls().mode().verifies()));
         StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
         boolean unencryptedRemote = tls.isEmpty() && !endpoint.loopback();
         d.append("; connection ").append(tls.map(t -> "over " + t + (endpoint.tls().mode().verifies()

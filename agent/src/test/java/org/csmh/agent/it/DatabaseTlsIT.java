@@ -78,11 +78,13 @@ class DatabaseTlsIT {
             h.configureTarget();
             Check plain = h.check("target_server");
             assertEquals("PREFERRED", plain.getFieldsMap().get("ssl_mode"));
+            assertEquals("false", plain.getFieldsMap().get("tls_verified"), "encrypted, but nothing checked who the server is");
             assertTrue(plain.getFieldsMap().get("tls").startsWith("TLSv1"), "MySQL 8 offers TLS and PREFERRED takes it: " + plain);
 
             setOptions(Map.of("ssl", Map.of("ca", ca.toString())));
             Check verified = h.check("target_server");
             assertEquals("VERIFY_CA", verified.getFieldsMap().get("ssl_mode"), verified.toString());
+            assertEquals("true", verified.getFieldsMap().get("tls_verified"), verified.toString());
             assertTrue(verified.getFieldsMap().get("tls").startsWith("TLSv1"), verified.toString());
             assertTrue(verified.getDetail().contains("the server's certificate verified (ssl_mode VERIFY_CA, CA " + ca + ")"), verified.getDetail());
             Job job = h.client.startCopy(copy());

@@ -101,6 +101,25 @@ class EdxappRenderIT {
         assertEquals(Files.readString(lms).strip(), Files.readString(again).strip(), "re-rendered from the site's vars and the overrides");
     }
 
+    /**
+     * The new database on a server of its own that wants TLS with its own CA (the separate-servers case): given as
+     * ssl.ca through UpdateSettings, written as mysqlclient's nested mapping, returned as the same mapping in
+     * EDXAPP_MYSQL_CSMH_OPTIONS, and rendered back byte for byte by the next deploy.
+     */
+    @Test
+    void aCaOfItsOwnForTheNewDatabaseRendersBackFromTheOverrides() throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("isolation_level", "read committed");
+        options.put("ssl.ca", "/etc/ssl/csmh-ca.pem");
+        SettingsResult r = editor().apply(new SettingsChange(SettingsChange.database("", "", PASSWORD, "csmh-db.internal", 0, options, null),
+                null, null, false, false));
+        assertEquals("{\"isolation_level\": \"read committed\", \"ssl\": {\"ca\": \"/etc/ssl/csmh-ca.pem\"}}",
+                r.ansibleOverridesJson().get("EDXAPP_MYSQL_CSMH_OPTIONS"));
+        Map<?, ?> written = (Map<?, ?>) databases(lms).get("student_module_history");
+        assertEquals(Map.of("ca", "/etc/ssl/csmh-ca.pem"), ((Map<?, ?>) written.get("OPTIONS")).get("ssl"));
+        assertRerenderedEquals(r);
+    }
+
     private LmsSettingsEditor editor() {
         return new LmsSettingsEditor(lms, null, Clock.systemUTC());
     }

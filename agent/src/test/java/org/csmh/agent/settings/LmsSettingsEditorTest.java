@@ -306,6 +306,21 @@ class LmsSettingsEditorTest {
         assertThrows(InvalidInputException.class, () -> SettingsChange.database("edxapp_csmh", "u", "pw", "h", 3306, Map.of("bad key", "v"), 0));
     }
 
+    /** TLS options as mysqlclient reads them, checked when given: what the LMS could not use is refused, naming why. */
+    @Test
+    void tlsOptionsAreNestedAsDjangoTakesThemAndCheckedWhenGiven() {
+        Map<String, Object> opts = SettingsChange.database("", "", "", "", 0, Map.of("ssl.ca", "/etc/ssl/ca.pem", "ssl_mode", "VERIFY_IDENTITY"), 0)
+                .options();
+        assertEquals(Map.of("ssl", Map.of("ca", "/etc/ssl/ca.pem"), "ssl_mode", "VERIFY_IDENTITY"), opts);
+        for (String[] bad : new String[][] {{"ssl.capath", "/etc/ssl/certs", "invalid OPTIONS key 'ssl.capath' (ssl.ca, ssl.cert and ssl.key are the nested ones)"},
+                {"ssl.ca", "ca.pem", "OPTIONS.ssl.ca: expected an absolute path"},
+                {"ssl.cert", "/etc/ssl/c.pem", "a client certificate and its key go together"},
+                {"ssl_mode", "SOMETIMES", "unknown ssl_mode 'SOMETIMES'"}}) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> SettingsChange.database("", "", "", "", 0, Map.of(bad[0], bad[1]), 0));
+            assertTrue(e.getMessage().contains(bad[2]), e.getMessage());
+        }
+    }
+
     /** Every original line is still there, in order; the new text only adds lines. */
     private static void assertOnlyInsertions(String before, String after) {
         List<String> a = before.lines().toList();

@@ -40,6 +40,8 @@ class ServerCheckTest {
         Check verified = check("db.example.com", EndpointTls.of(null, Path.of("/etc/ssl/ca.pem"), null, null, null),
                 Optional.of("TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256"));
         assertEquals("VERIFY_CA", verified.fields().get("ssl_mode"));
+        assertEquals("true", verified.fields().get("tls_verified"));
+        assertEquals("false", unverified.fields().get("tls_verified"));
         assertTrue(verified.detail().contains("the server's certificate verified (ssl_mode VERIFY_CA, CA /etc/ssl/ca.pem)"), verified.detail());
     }
 }

@@ -34,7 +34,8 @@ final class SettingsCommand implements Callable<Integer> {
     @Option(names = "--db-port", description = "PORT (default: the entry's, else DATABASES.default's, else 3306)")
     Integer port;
     @Option(names = "--db-option", description = "OPTIONS entry key=value, typed as YAML would (10 an integer, true a boolean,"
-            + " quote to keep a string); repeat for several (default: the entry's OPTIONS, else DATABASES.default's)")
+            + " quote to keep a string); repeat for several (default: the entry's OPTIONS, else DATABASES.default's); TLS as"
+            + " Django's mysqlclient takes it: ssl_mode=VERIFY_CA, ssl.ca=/path/ca.pem, ssl.cert=..., ssl.key=...")
     Map<String, String> options;
     @Option(names = "--conn-max-age", description = "CONN_MAX_AGE seconds (default: the entry's, else DATABASES.default's)")
     Integer connMaxAge;
