@@ -63,7 +63,7 @@ public record EndpointTls(Mode mode, Path ca, Path cert, Path key) {
     /**
      * From a Django DATABASES entry's OPTIONS, as mysqlclient takes them: {@code ssl_mode} and the {@code ssl} mapping
      * (ca, cert, key; capath and cipher are refused, the agent's driver cannot honour them and the setting would be
-     * silently weaker). Relative paths are the LMS's, so they are refused too.
+     * silently weaker; other keys mysqlclient ignores, and so does the agent). Relative paths are the LMS's, so they are refused too.
      */
     public static EndpointTls fromDjangoOptions(Object options) {
         if (!(options instanceof Map<?, ?> o)) {
@@ -80,13 +80,15 @@ public record EndpointTls(Mode mode, Path ca, Path cert, Path key) {
         if (ssl instanceof Map<?, ?> s) {
             for (Map.Entry<?, ?> e : s.entrySet()) {
                 String k = String.valueOf(e.getKey());
-                Path p = absolute("OPTIONS.ssl." + k, e.getValue());
                 switch (k) {
-                    case "ca" -> ca = p;
-                    case "cert" -> cert = p;
-                    case "key" -> key = p;
-                    default -> throw new IllegalArgumentException("OPTIONS.ssl key " + SqlNames.printable(k)
+                    case "ca" -> ca = absolute("OPTIONS.ssl.ca", e.getValue());
+                    case "cert" -> cert = absolute("OPTIONS.ssl.cert", e.getValue());
+                    case "key" -> key = absolute("OPTIONS.ssl.key", e.getValue());
+                    case "capath", "cipher" -> throw new IllegalArgumentException("OPTIONS.ssl key " + SqlNames.printable(k)
                             + " is not supported by the agent (it takes ca, cert and key)");
+                    default -> {
+                        // mysqlclient reads only ca, capath, cert, key and cipher: the LMS ignores any other key, so does the agent
+                    }
                 }
             }
         } else if (ssl != null && !Boolean.FALSE.equals(ssl)) {

@@ -46,6 +46,8 @@ class EndpointTlsTest {
         // What the agent's driver cannot honour is refused, not silently weakened.
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EndpointTls.fromDjangoOptions(Map.of("ssl", Map.of("capath", "/etc/ssl/certs"))))
                 .getMessage().contains("OPTIONS.ssl key 'capath' is not supported by the agent (it takes ca, cert and key)"));
+        // Keys mysqlclient does not read (check_hostname is PyMySQL's): the LMS ignores them, so does the agent.
+        assertEquals(EndpointTls.Mode.VERIFY_CA, EndpointTls.fromDjangoOptions(Map.of("ssl", Map.of("ca", "/etc/ca.pem", "check_hostname", false))).mode());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EndpointTls.fromDjangoOptions(Map.of("ssl", Map.of("ca", "ca.pem"))))
                 .getMessage().contains("OPTIONS.ssl.ca: expected an absolute path"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EndpointTls.fromDjangoOptions(Map.of("ssl", "yes")))
