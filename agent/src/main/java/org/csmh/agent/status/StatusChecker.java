@@ -197,10 +197,7 @@ public final class StatusChecker {
         fields.put("tls_verified", Boolean.toString(tls.isPresent() && endpoint.tls().mode().verifies()));
         StringBuilder d = new StringBuilder(f.describe()).append("; binary log ").append(f.binlogOn() ? f.binlogFormat() : "off");
         boolean unencryptedRemote = tls.isEmpty() && !endpoint.loopback();
-        d.append("; connection ").append(tls.map(t -> "over " + t + (endpoint.tls().mode().verifies()
-                ? ", the server's certificate verified (" + endpoint.tls().describe() + ")"
-                : endpoint.loopback() ? "" : ", the server's certificate not verified (give a CA: OPTIONS.ssl.ca, or ca_cert)"))
-                .orElse(unencryptedRemote ? "NOT encrypted to a remote server (the server offers no TLS, or ssl_mode DISABLED)" : "not encrypted"));
+        d.append("; connection ").append(connectionWords(endpoint, tls));
         if (target) {
             d.append(f.localInfile() ? "; local_infile ON: cross-server copies use LOAD DATA LOCAL (the fast path)"
                     : "; local_infile OFF: cross-server copies write multi-row INSERTs" + (f.mariaDb() ? ", server-side prepared" : "")
@@ -217,6 +214,19 @@ public final class StatusChecker {
         return new Check(id, title, statement || readOnly || unencryptedRemote ? State.WARNING : State.INFO, d.toString(), fields);
     }
 
+
+    /** How the connection to the server goes: encrypted or not, and whether the server proved who it is. */
+    private static String connectionWords(Endpoint endpoint, java.util.Optional<String> tls) {
+        if (tls.isEmpty()) {
+            return endpoint.loopback() ? "not encrypted"
+                    : "NOT encrypted to a remote server (the server offers no TLS, or ssl_mode DISABLED)";
+        }
+        String over = "over " + tls.get();
+        if (endpoint.tls().mode().verifies()) {
+            return over + ", the server's certificate verified (" + endpoint.tls().describe() + ")";
+        }
+        return endpoint.loopback() ? over : over + ", the server's certificate not verified (give a CA: OPTIONS.ssl.ca, or ca_cert)";
+    }
 
     /**
      * Measured on MariaDB 10.11 (mode 1, its default): an INSERT with an automatic id waited 3 s for a LOAD DATA
