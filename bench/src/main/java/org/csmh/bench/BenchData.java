@@ -69,6 +69,12 @@ final class BenchData {
         }
     }
 
+    /** A table row: the label, both medians, their ratio and the per-rep spread. */
+    static void ratioRow(StringBuilder s, String label, List<Double> ours, List<Double> base) {
+        s.append(String.format(java.util.Locale.ROOT, "| %s | %.2f s | %.2f s | %.2fx | %s |%n", label, median(ours), median(base),
+                median(ours) / median(base), spread(ours, base)));
+    }
+
     /** The per-rep ratios' lowest and highest, as "0.55-0.61x". */
     static String spread(List<Double> ours, List<Double> base) {
         double lo = Double.MAX_VALUE;

@@ -97,31 +97,20 @@ public final class FixedCostBenchmark {
                     .append("), same instance, csmhctl copy --statement ").append(statement).append(", medians of ").append(reps).append(" alternating reps; the agent already running, warmed by ").append(WARM_UP_COPIES).append(" untimed copies of the small table; ")
                     .append("the agent's write path: ").append(path).append(".\n\n")
                     .append("| case | csmhctl copy | baseline | ratio | per-rep |\n|---|---:|---:|---:|---:|\n");
-            row(s, String.format(Locale.ROOT, "%,d rows: csmhctl copy vs one `mysql -e INSERT..SELECT`", small), smallOurs, smallBase);
-            row(s, String.format(Locale.ROOT, "%,d rows, %,d-id chunks: csmhctl copy vs the seed's bash loop", rows, chunk), bigOurs, bigLoop);
-            row(s, String.format(Locale.ROOT, "%,d rows: csmhctl copy vs one `mysql -e INSERT..SELECT`", rows), bigOurs, bigOne);
+            BenchData.ratioRow(s, String.format(Locale.ROOT, "%,d rows: csmhctl copy vs one `mysql -e INSERT..SELECT`", small), smallOurs, smallBase);
+            BenchData.ratioRow(s, String.format(Locale.ROOT, "%,d rows, %,d-id chunks: csmhctl copy vs the seed's bash loop", rows, chunk), bigOurs, bigLoop);
+            BenchData.ratioRow(s, String.format(Locale.ROOT, "%,d rows: csmhctl copy vs one `mysql -e INSERT..SELECT`", rows), bigOurs, bigOne);
             System.out.println(s);
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, s.toString());
         }
     }
 
-    private static void row(StringBuilder s, String label, List<Double> ours, List<Double> base) {
-        s.append(String.format(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2fx | %s |%n", label, BenchData.median(ours), BenchData.median(base),
-                BenchData.median(ours) / BenchData.median(base), BenchData.spread(ours, base)));
-    }
-
     /** Runs a bash command line against a fresh CSMHE; its wall time in seconds. */
     private double shell(String command, long rows) throws Exception {
         Endpoint root = db.rootEndpoint();
         BenchData.freshTarget(root, "csmh_bench", TableNames.CSMHE, rows);
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("bash", "-c", "set -euo pipefail; " + command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("shell.log").toFile()).start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(command + " failed: " + Files.readString(work.resolve("shell.log")));
-        }
-        return (System.nanoTime() - t0) / 1e9;
+        return BenchShell.time(command, work.resolve("shell.log"));
     }
 
     private static void log(String fmt, Object... args) {
