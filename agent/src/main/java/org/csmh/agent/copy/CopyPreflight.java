@@ -1,9 +1,7 @@
 package org.csmh.agent.copy;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.mysql.DatabaseAccessException;
@@ -80,8 +78,8 @@ public final class CopyPreflight {
                             + " s: the LMS still writes the old table. Set ENABLE_CSMH_EXTENDED, restart the LMS, then copy");
                 }
             }
-            String from = on(source, () -> identity(src));
-            String to = on(target, () -> identity(tgt));
+            String from = on(source, () -> new Inspector(src).serverIdentity());
+            String to = on(target, () -> new Inspector(tgt).serverIdentity());
             CopyMode mode = resolveMode(requested, from, to);
             Inspector.ServerFacts facts = on(target, out::serverFacts);
             if (facts.readOnly()) {
@@ -138,12 +136,5 @@ public final class CopyPreflight {
             return requested;
         }
         return sourceServer.equals(targetServer) ? CopyMode.COPY_MODE_SAME_INSTANCE : CopyMode.COPY_MODE_CROSS_SERVER;
-    }
-
-    private static String identity(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@hostname, @@port, @@datadir")) {
-            rs.next();
-            return rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getString(3);
-        }
     }
 }

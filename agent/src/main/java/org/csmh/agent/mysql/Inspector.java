@@ -55,6 +55,14 @@ public final class Inspector {
         }
     }
 
+    /** Which server this is: two connections that give the same identity reach one server (@@hostname, @@port, @@datadir). */
+    public String serverIdentity() throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT @@hostname, @@port, @@datadir")) {
+            rs.next();
+            return rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getString(3);
+        }
+    }
+
     /** The character sets of a table's text columns, lower case (e.g. utf8mb3, utf8mb4, latin1); numbers and dates have none. */
     public java.util.Set<String> textCharsets(String database, String table) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT DISTINCT LOWER(CHARACTER_SET_NAME) FROM information_schema.COLUMNS"

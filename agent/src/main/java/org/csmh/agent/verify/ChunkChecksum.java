@@ -4,18 +4,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Set;
 import java.util.TreeMap;
 import org.csmh.agent.job.IdRange;
+import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.SqlNames;
+import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.mysql.Tables;
 
 /**
  * Per-chunk COUNT and BIT_XOR of per-row CRC32s, the same expression on both sides. CONCAT_WS skips NULLs, so
- * ISNULL() markers keep "NULL" and "" (and a NULL moving to the next column) apart.
+ * ISNULL() markers keep "NULL" and "" (and a NULL moving to the next column) apart. CRC32 sums bytes, not
+ * characters: a table whose text is in a character set other than UTF-8 (an old latin1 CSMH, whose rows the copy
+ * converted) is summed on its rows converted to utf8mb4, so that the same text gives the same sum on both sides.
  */
 public final class ChunkChecksum implements AutoCloseable {
-    /** One row's checksum; public for the benchmark, whose whole-table baseline sums the same expression. */
-    public static final String ROW_CRC = "CRC32(CONCAT_WS('#', id, version, created, state, grade, max_grade, student_module_id, "
-            + "ISNULL(version), ISNULL(state), ISNULL(grade), ISNULL(max_grade)))";
+    private static final String ROW_TEXT = "CONCAT_WS('#', id, version, created, state, grade, max_grade, student_module_id, "
+            + "ISNULL(version), ISNULL(state), ISNULL(grade), ISNULL(max_grade))";
+    /** One row's checksum where the text is UTF-8; public for the benchmark, whose whole-table baseline sums the same. */
+    public static final String ROW_CRC = "CRC32(" + ROW_TEXT + ")";
+    /** Character sets that store every character they hold as its UTF-8 bytes: no conversion needed to compare. */
+    private static final Set<String> UTF8_BYTES = Set.of("utf8mb4", "utf8mb3", "utf8", "ascii");
 
     public record Sum(long rows, long crc) {
     }
@@ -23,9 +32,27 @@ public final class ChunkChecksum implements AutoCloseable {
     private final PreparedStatement chunk;
     private final PreparedStatement perRow;
 
-    public ChunkChecksum(Connection c, String table) throws SQLException {
-        this.chunk = c.prepareStatement("SELECT COUNT(*), COALESCE(BIT_XOR(" + ROW_CRC + "), 0) FROM " + table + " WHERE id BETWEEN ? AND ?");
-        this.perRow = c.prepareStatement("SELECT id, " + ROW_CRC + " FROM " + table + " WHERE id BETWEEN ? AND ? ORDER BY id");
+    /** Sums {@code database.table}, converting its rows to utf8mb4 first if its text columns are not all UTF-8. */
+    public ChunkChecksum(Connection c, String database, String table) throws SQLException {
+        String crc = rowCrc(new Inspector(c).textCharsets(database, table));
+        String qualified = SqlNames.qualified(database, table);
+        this.chunk = c.prepareStatement("SELECT COUNT(*), COALESCE(BIT_XOR(" + crc + "), 0) FROM " + qualified + " WHERE id BETWEEN ? AND ?");
+        this.perRow = c.prepareStatement("SELECT id, " + crc + " FROM " + qualified + " WHERE id BETWEEN ? AND ? ORDER BY id");
+    }
+
+    /** The old table's sums. */
+    public static ChunkChecksum old(Connection source, Tables tables) throws SQLException {
+        return new ChunkChecksum(source, tables.sourceDb(), TableNames.CSMH);
+    }
+
+    /** The new table's sums. */
+    public static ChunkChecksum copy(Connection target, Tables tables) throws SQLException {
+        return new ChunkChecksum(target, tables.targetDb(), TableNames.CSMHE);
+    }
+
+    /** The row checksum for a table whose text columns are in {@code charsets}. */
+    static String rowCrc(Set<String> charsets) {
+        return UTF8_BYTES.containsAll(charsets) ? ROW_CRC : "CRC32(CONVERT(" + ROW_TEXT + " USING utf8mb4))";
     }
 
     public Sum sum(IdRange r) throws SQLException {
@@ -49,7 +76,7 @@ public final class ChunkChecksum implements AutoCloseable {
      * resume point or at old ids (a verify job runs its sides in parallel instead, VerifyRunner).
      */
     public static Both compare(Connection source, Connection target, Tables tables, IdRange r) throws SQLException {
-        try (ChunkChecksum old = new ChunkChecksum(source, tables.csmh()); ChunkChecksum copy = new ChunkChecksum(target, tables.csmhe())) {
+        try (ChunkChecksum old = old(source, tables); ChunkChecksum copy = copy(target, tables)) {
             return new Both(old.sum(r), copy.sum(r));
         }
     }

@@ -21,6 +21,7 @@ import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.job.JobPass;
 import org.csmh.agent.mysql.Endpoint;
+import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.Tables;
 import org.csmh.agent.throttle.ThrottleMetrics;
 import org.csmh.agent.throttle.Throttling;
@@ -57,10 +58,13 @@ public final class VerifyRunner implements JobPass {
         ExecutorService sides = Executors.newFixedThreadPool(2, DaemonThreads.named(name + "-side"));
         List<Connection> opened = env.openAll(JobEnvironment.plainTo(source), JobEnvironment.plainTo(target));
         try (Connection src = opened.get(0); Connection tgt = opened.get(1)) {
-            ChunkChecksum left = new ChunkChecksum(src, tables.csmh());
-            ChunkChecksum right = new ChunkChecksum(tgt, tables.csmhe());
+            ChunkChecksum left = ChunkChecksum.old(src, tables);
+            ChunkChecksum right = ChunkChecksum.copy(tgt, tables);
+            // The throttle reads between chunks, while both sides are idle: the target's Threads_running, and the
+            // source's too when it is another server (the LMS's production primary), as a cross-server copy does.
+            boolean oneServer = new Inspector(tgt).serverIdentity().equals(new Inspector(src).serverIdentity());
             ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), snap.getCurrentId(),
-                    Throttling.of(metrics, job, tgt));
+                    oneServer ? Throttling.of(metrics, job, tgt) : Throttling.of(metrics, job, tgt, src));
             for (var next = walker.next(); next.isPresent(); next = walker.next()) {
                 IdRange r = next.get();
                 long t0 = System.nanoTime();

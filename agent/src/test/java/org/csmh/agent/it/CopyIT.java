@@ -263,6 +263,30 @@ class CopyIT {
         }
     }
 
+    /**
+     * An old table in latin1 (its text converted by the copy into CSMHE's utf8) verifies as equal: the checksums sum
+     * the same characters, not the bytes of two character sets; a changed accented value is still found.
+     */
+    @Test
+    void verifyComparesTheSameTextAcrossCharacterSets() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 2_000).startInProcess()) {
+            TestDatabases.execute(h.source, "ALTER TABLE " + h.csmh() + " CONVERT TO CHARACTER SET latin1",
+                    "UPDATE " + h.csmh() + " SET version = 'café naïve ß', state = '{\"answer\": \"Größe\"}' WHERE id IN (5, 1500)");
+            h.configureTarget();
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, last(h.watch(h.client.startCopy(copy(fast(1000))).getId())).getState());
+            assertEquals("café naïve ß", TestDatabases.queryString(h.target, "SELECT version FROM " + h.csmhe() + " WHERE id = 5"));
+            Job v = last(h.watch(h.client.startVerify(StartVerifyRequest.newBuilder().setPace(fast(500)).build()).getId()));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, v.getState(), v.toString());
+            assertEquals(0, v.getMismatchedRows());
+
+            TestDatabases.execute(h.target, "UPDATE " + h.csmhe() + " SET version = 'cafe naive ss' WHERE id = 1500");
+            Job changed = last(h.watch(h.client.startVerify(StartVerifyRequest.newBuilder().setPace(fast(500)).build()).getId()));
+            assertEquals(JobState.JOB_STATE_FAILED, changed.getState());
+            assertEquals(1, changed.getMismatchedRows(), changed.toString());
+            assertEquals(List.of(1500L), changed.getMismatches(0).getIdsList());
+        }
+    }
+
     @Test
     void preflightRefusals() throws Exception {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 2_000).startInProcess()) {
@@ -412,6 +436,37 @@ class CopyIT {
                 j = h.client.getJob(job.getId());
             }
             assertTrue(j.getThrottleReason().matches("Threads_running \\d+ > 1"), j.toString());
+            assertEquals(0, j.getRowsDone());
+            busy.join();
+            Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);
+            assertEquals("", done.getThrottleReason());
+            assertEquals(3_000, done.getRowsDone());
+        }
+    }
+
+    /** A cross-server verify reads the LMS's production primary too: a busy source throttles it, as it does a copy. */
+    @Test
+    void crossServerVerifyThrottlesWhileTheSourceIsBusy() throws Exception {
+        Endpoint second = TestDatabases.secondSandbox().rootEndpoint();
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 3_000).startInProcess()) {
+            h.configureTarget();
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, last(h.watch(h.client.startCopy(copy(fast(1000))).getId())).getState());
+            Thread busy = new Thread(() -> TestDatabases.execute(h.source, "SELECT SLEEP(3)"));
+            busy.start();
+            long until = System.currentTimeMillis() + 10_000;
+            while (TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(3)'") == 0
+                    && System.currentTimeMillis() < until) {
+                Thread.sleep(20);
+            }
+            Job job = h.client.startVerify(StartVerifyRequest.newBuilder()
+                    .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(0).setMaxThreadsRunning(1)).build());
+            long deadline = System.currentTimeMillis() + 2_000;
+            Job j = h.client.getJob(job.getId());
+            while (!j.getThrottleReason().startsWith("Threads_running") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+                j = h.client.getJob(job.getId());
+            }
+            assertTrue(j.getThrottleReason().matches("Threads_running \\d+ > 1 on the source"), j.toString());
             assertEquals(0, j.getRowsDone());
             busy.join();
             Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);

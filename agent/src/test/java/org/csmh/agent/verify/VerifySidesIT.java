@@ -31,8 +31,8 @@ class VerifySidesIT {
              Connection right = connections.open(root.withDatabase(db)); Statement lock = locker.createStatement()) {
             // The source side's checksum query will wait for this table lock for as long as it is held.
             lock.execute("LOCK TABLES " + TableNames.CSMH + " WRITE");
-            ChunkChecksum source = new ChunkChecksum(left, TableNames.CSMH);
-            ChunkChecksum target = new ChunkChecksum(right, "no_such_table");
+            ChunkChecksum source = new ChunkChecksum(left, db, TableNames.CSMH);
+            ChunkChecksum target = new ChunkChecksum(right, db, "no_such_table");
             // A race: the failing side can fail before the blocked side's statement reaches the server. Many rounds.
             for (int round = 0; round < 30; round++) {
                 long t0 = System.nanoTime();
@@ -106,8 +106,8 @@ class VerifySidesIT {
              Connection right = connections.open(root.withDatabase(db)); Statement lock = locker.createStatement()) {
             lock.execute("LOCK TABLES " + TableNames.CSMH + " WRITE");
             try {
-                ChunkChecksum source = new ChunkChecksum(left, TableNames.CSMH);
-                ChunkChecksum target = new ChunkChecksum(right, "no_such_table");
+                ChunkChecksum source = new ChunkChecksum(left, db, TableNames.CSMH);
+                ChunkChecksum target = new ChunkChecksum(right, db, "no_such_table");
                 SQLException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
                         () -> assertThrows(SQLException.class, () -> VerifyRunner.bothSides(lateFirstSide, source, target, new IdRange(1, 100))),
                         "the late statement was never stopped");
