@@ -8,6 +8,7 @@
 #   bench/run.sh fixed-costs [--rows 1000000] [--small 20000] [--reps 3]         csmhctl end to end vs the seed loop
 #   bench/run.sh jobs [--rows 1000000] [--chunk 20000] [--reps 3]    csmhctl verify and purge vs checksums, the seed's
 #                                                                     delete loop and pt-archiver (percona-toolkit)
+# BENCH_AGENT_JAVA_OPTS adds JVM options to the agent's (a profile: -XX:StartFlightRecording=filename=/tmp/agent.jfr).
 # Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail
 cd "$(dirname "$0")/.."

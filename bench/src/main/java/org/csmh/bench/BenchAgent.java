@@ -43,8 +43,13 @@ final class BenchAgent implements AutoCloseable {
         Files.writeString(dir.resolve("agent.yml"), "listen: unix:agent.sock\nlms_yml: lms.yml\nstate_dir: state\n");
         gcLog = dir.resolve("gc.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                GcLogHeap.jvmFlag(gcLog), "-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain",
-                "--config", dir.resolve("agent.yml").toString()));
+                GcLogHeap.jvmFlag(gcLog)));
+        // For a profile of the agent alone, e.g. BENCH_AGENT_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/agent.jfr
+        String extra = System.getenv("BENCH_AGENT_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain", "--config", dir.resolve("agent.yml").toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
         client = CsmhClient.connect(target(), 600_000);
         for (int i = 0; ; i++) {
