@@ -71,7 +71,7 @@ playbook "$work/modules.log" "$root/ansible/tests/test_modules.yml" "${common[@]
 
 start_env procedure 2500
 vars=(-e "csmh_hosts=localhost" -e "csmh_agent=$agent" -e "csmh_csmhctl=$work/bin/csmhctl" -e csmh_without_django=true
-      -e csmh_purge=true -e "EDXAPP_MYSQL_CSMH_USER=edxapp_csmh001" -e "EDXAPP_MYSQL_CSMH_PASSWORD=csmh-pass"
+      -e csmh_purge=true -e csmh_purge_reclaim_space=true -e "EDXAPP_MYSQL_CSMH_USER=edxapp_csmh001" -e "EDXAPP_MYSQL_CSMH_PASSWORD=csmh-pass"
       -e "EDXAPP_MYSQL_CSMH_HOST=127.0.0.1" -e "EDXAPP_MYSQL_CSMH_PORT=$db_port" -e "COMMON_MYSQL_MIGRATE_PASS=migrate-pass"
       -e csmh_growth_check_seconds=0 -e '{"csmh_copy_pace": {"chunk_size": 1000, "sleep_ms": 0}, "csmh_purge_pace": {"chunk_size": 1000, "sleep_ms": 0}}'
       -e "csmh_overrides_file=$work/overrides.yml")
@@ -92,6 +92,12 @@ fi
 if playbook "$work/proc1.log" "$book" "${vars[@]}"; then
   read -r changed fails < <(recap "$work/proc1.log")
   if [ "$changed" -ge 6 ] && [ "$fails" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "first run: changed=$changed failed=$fails"; fi
+  # The chunked DELETE emptied the old table; csmh_purge_reclaim_space then truncated it (the second run leaves it).
+  if sed -n '/TASK \[Give back the disk space/,/^$/p' "$work/proc1.log" | grep -q '^changed:'; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "the emptied table was not truncated:"; sed -n '/TASK \[Purge the old table/,$p' "$work/proc1.log" | head -n 20
+  fi
   if grep -q '^EDXAPP_MYSQL_CSMH_PASSWORD: "{{ vault_EDXAPP_MYSQL_CSMH_PASSWORD }}"$' "$work/overrides.yml" \
      && grep -q '^EDXAPP_ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false$' "$work/overrides.yml" \
      && ! grep -q 'csmh-pass' "$work/overrides.yml"; then

@@ -10,7 +10,8 @@ module: csmh_purge
 short_description: Empty the old history table through csmh-agent
 description:
   - Chunked, throttled, resumable DELETE by id range (seed pace 20000 ids, 3 s apart) or one TRUNCATE.
-  - Refused until the cutover is done, unless I(force). Unchanged when the old table is already empty.
+  - Refused until the cutover is done, unless I(force). Unchanged when the old table is already empty, except that
+    I(method=truncate) after a chunked DELETE truncates the empty table, which gives back the disk space its file kept.
 options:
   method: {description: How., type: str, choices: [delete, truncate], default: delete}
   force: {description: Purge even though reads may still use the old table., type: bool, default: false}
@@ -22,8 +23,12 @@ author: csmh-agent developers (@csmh-agent)
 '''
 
 EXAMPLES = r'''
-- csmh.agent.csmh_purge:
+- name: Empty the old table slowly, as the seed procedure does
+  csmh.agent.csmh_purge:
     method: delete
+- name: Give back the disk space the emptied table's file still holds
+  csmh.agent.csmh_purge:
+    method: truncate
 '''
 
 RETURN = r'''
@@ -41,10 +46,14 @@ def main():
     args.update(csmhctl.COMMON_ARGS)
     module = AnsibleModule(argument_spec=args, supports_check_mode=True)
     p = module.params
-    if csmhctl.step_state(module, 'purge') == 'done':
-        module.exit_json(changed=False, msg='the old table is already empty')
+    step = csmhctl.steps_by_id(csmhctl.status(module)).get('purge', {})
+    # Done with a job named: a chunked DELETE emptied the table and its file kept its size (the agent's purge step);
+    # a TRUNCATE then has no rows to lose and gives the space back.
+    reclaim = step.get('state') == 'done' and p['method'] == 'truncate' and step.get('job_id')
+    if step.get('state') == 'done' and not reclaim:
+        module.exit_json(changed=False, msg='the old table is already empty: ' + step.get('detail', ''))
     if module.check_mode:
-        module.exit_json(changed=True, msg='would purge the old table')
+        module.exit_json(changed=True, msg='would truncate the empty old table' if reclaim else 'would purge the old table')
     cmd = ['purge'] + csmhctl.job_args(p)
     if p['method'] == 'truncate':
         cmd.append('--truncate')

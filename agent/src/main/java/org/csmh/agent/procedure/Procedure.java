@@ -11,6 +11,7 @@ import org.csmh.agent.cutover.CutoverGate;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.mysql.DatabaseAccessException;
+import org.csmh.agent.purge.PurgeRunner;
 import org.csmh.agent.status.Check;
 import org.csmh.agent.status.StatusChecker;
 import org.csmh.agent.util.PreconditionException;
@@ -73,7 +74,7 @@ public final class Procedure {
                     : copy(step, all, Long.parseLong(old.getOrDefault("max_id", "0")));
             case VERIFY -> cutOver ? StepStatus.done(step, "cut over already") : noOldRows ? StepStatus.done(step, "no old rows to verify")
                     : verify(step, all, before);
-            case PURGE -> noOldRows ? StepStatus.done(step, "no old rows left") : purge(step, all, old);
+            case PURGE -> noOldRows ? purged(step, all, "true".equals(old.get("exists"))) : purge(step, all, old);
         };
     }
 
@@ -137,6 +138,21 @@ public final class Procedure {
         }
         return StepStatus.todo(step, old.getOrDefault("rows", "?") + " rows" + ("true".equals(old.get("rows_exact")) ? "" : " (estimate)")
                 + " left in the old table; purging is destructive");
+    }
+
+    /**
+     * Done. A chunked DELETE empties the table but InnoDB keeps the file's pages, as large as the table ever was (a
+     * slow delete is how a live site avoids one long TRUNCATE); once the table is empty a TRUNCATE has nothing left to
+     * lose and gives the space back, so the operator is told while the newest purge is a DELETE and the table is there.
+     */
+    private static StepStatus purged(ProcedureStep step, List<Job> all, boolean tableExists) {
+        Optional<Job> newest = newest(all, JobKind.JOB_KIND_PURGE);
+        if (tableExists && newest.isPresent() && newest.get().getState() == JobState.JOB_STATE_SUCCEEDED
+                && PurgeRunner.DELETE_PATH.equals(newest.get().getWritePath())) {
+            return StepStatus.done(step, "no old rows left; the chunked DELETE of purge " + newest.get().getId() + " left the table's file at"
+                    + " its size: csmhctl purge --truncate (no rows left to lose) gives the space back").withJob(newest.get().getId());
+        }
+        return StepStatus.done(step, "no old rows left");
     }
 
     /** The step's job is running: follow it. */

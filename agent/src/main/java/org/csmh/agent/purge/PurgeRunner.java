@@ -29,6 +29,9 @@ import org.csmh.proto.v1.PurgeMethod;
  */
 public final class PurgeRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(PurgeRunner.class.getName());
+    /** The job's write_path: how the rows go, and what becomes of the table's file (InnoDB keeps a file's pages). */
+    public static final String DELETE_PATH = "chunked DELETE ... WHERE id BETWEEN, a transaction per chunk (the table's file keeps its size)";
+    public static final String TRUNCATE_PATH = "TRUNCATE TABLE (the table's file is made anew, empty)";
     private final JobEnvironment env;
     private final ThrottleMetrics metrics;
 
@@ -44,6 +47,7 @@ public final class PurgeRunner implements JobPass {
         Job snap = job.snapshot();
         try (Connection c = env.plain(purger)) {
             if (job.spec().getPurge().getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE) {
+                job.progress(b -> b.setWritePath(TRUNCATE_PATH));
                 long rows = new Inspector(c).exactRows(purger.database(), TableNames.CSMH);
                 try (Statement st = c.createStatement()) {
                     st.execute("TRUNCATE TABLE " + table);
@@ -52,6 +56,7 @@ public final class PurgeRunner implements JobPass {
                 job.progress(b -> b.setRowsDone(rows).setCurrentId(snap.getRangeEnd()).setProgress(1.0).setChunksDone(1));
                 return;
             }
+            job.progress(b -> b.setWritePath(DELETE_PATH));
             long done = resumePoint(c, table, snap.getRangeStart(), snap.getRangeEnd());
             long rowsDone = rowsDone(snap, done);
             job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rowsDone).clearInFlight().setThrottleReason(""));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.csmh.agent.mysql.TableNames;
+import org.csmh.agent.purge.PurgeRunner;
 import org.csmh.agent.testing.TestDatabases;
 import org.csmh.proto.v1.CutoverRequest;
 import org.csmh.proto.v1.CutoverResponse;
@@ -157,7 +158,31 @@ class ProcedureIT {
             assertEquals(5_000, purged.getRowsDone());
             assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
             assertEquals(5_000, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), "the new table is untouched");
+            // The chunked DELETE leaves the table's file as large as it was: status says how to give the space back.
+            assertEquals(PurgeRunner.DELETE_PATH, purged.getWritePath());
+            org.csmh.proto.v1.Step step = purgeStep(h);
+            assertEquals(org.csmh.proto.v1.StepState.STEP_STATE_DONE, step.getState());
+            assertTrue(step.getDetail().contains("left the table's file at its size: csmhctl purge --truncate"), step.getDetail());
+            long emptiedFile = fileSize(h);
+            Job truncated = h.awaitState(h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build()).getId(),
+                    JobState.JOB_STATE_SUCCEEDED, 30_000);
+            assertEquals(PurgeRunner.TRUNCATE_PATH, truncated.getWritePath());
+            assertEquals(0, truncated.getRowsDone());
+            assertEquals("no old rows left", purgeStep(h).getDetail());
+            long truncatedFile = fileSize(h);
+            assertTrue(truncatedFile < emptiedFile, "the TRUNCATE gave space back: " + emptiedFile + " -> " + truncatedFile + " bytes");
         }
+    }
+
+    /** The old table's file on disk (MariaDB's view of its own tablespaces). */
+    private static long fileSize(CopyHarness h) {
+        return TestDatabases.queryLong(h.source, "SELECT FILE_SIZE FROM information_schema.INNODB_SYS_TABLESPACES WHERE NAME = '"
+                + h.sourceDb + "/" + TableNames.CSMH + "'");
+    }
+
+    private static org.csmh.proto.v1.Step purgeStep(CopyHarness h) {
+        return h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream()
+                .filter(s -> s.getId().equals("purge")).findFirst().orElseThrow();
     }
 
     @Test
