@@ -45,6 +45,11 @@ class CopyCliIT {
             assertTrue(events.stream().allMatch(l -> l.startsWith("{\"id\":")), "one JSON object per line when not a terminal: " + copy.out());
             assertTrue(events.get(events.size() - 1).contains("\"state\":\"JOB_STATE_SUCCEEDED\""), copy.out());
             assertTrue(events.get(events.size() - 1).contains("\"rowsDone\":\"6000\""), copy.out());
+            // In text, the job says how it wrote the rows.
+            Run shown = run(h, false, "job", events.get(0).substring(7, 15));
+            assertEquals(0, shown.code(), shown.toString());
+            assertTrue(shown.out().contains("\n  path: INSERT..SELECT per chunk (same instance)") || shown.out().contains("\n  path: multi-row INSERT"),
+                    shown.out());
 
             Run verify = run(h, true, "verify", "--chunk-size", "2000");
             assertEquals(0, verify.code(), verify.toString());

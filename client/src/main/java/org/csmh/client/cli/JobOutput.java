@@ -32,6 +32,9 @@ final class JobOutput {
         }
         if (bar) {
             root.out.println();
+            if (last != null) {
+                root.out.print(path(last));
+            }
         }
         return last == null ? ExitCodes.ERROR : finish(last);
     }
@@ -45,6 +48,14 @@ final class JobOutput {
 
     void print(Job j) {
         root.out.println(root.json ? compact(j) : ProgressBar.render(j) + (j.getError().isEmpty() ? "" : "\n  error: " + j.getError()));
+        if (!root.json) {
+            root.out.print(path(j));
+        }
+    }
+
+    /** How the job writes (a copy's statements, a purge's DELETE or TRUNCATE) as a line of its own, if it says. */
+    private static String path(Job j) {
+        return j.getWritePath().isEmpty() ? "" : "  path: " + j.getWritePath() + System.lineSeparator();
     }
 
     static String compact(Job j) {
