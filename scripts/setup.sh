@@ -3,7 +3,7 @@
 # client (the 10.11 sandboxes, mysqldump for the benchmark), Ansible and PyMySQL (the collection's tests), Django and
 # MySQLdb (the reference CSMHE), openssl (test certificates). MariaDB 11.4 and MySQL 8.0 come from Maven artifacts; nothing else is needed for them.
 # As root it installs what is missing; otherwise it prints the exact command and stops.
-# --bench (bench/run.sh): also Percona Toolkit, whose pt-archiver is a baseline of the purge benchmark.
+# --bench (bench/run.sh jobs): also Percona Toolkit, whose pt-archiver is a baseline of the purge benchmark.
 set -euo pipefail
 bench=false
 [ "${1:-}" = --bench ] && bench=true
