@@ -34,12 +34,16 @@ final class BenchData {
 
     /** max(id) of the old table: seeding leaves gaps (bulk inserts reserve ids in batches), so loops go this far. */
     static long maxId(Endpoint root) {
-        try (var c = new ConnectionFactory(5000).open(root); var st = c.createStatement();
-             var rs = st.executeQuery("SELECT MAX(id) FROM " + SRC + "." + TableNames.CSMH)) {
+        return queryLong(root, "SELECT MAX(id) FROM " + SRC + "." + TableNames.CSMH);
+    }
+
+    /** The first column of the first row of {@code sql}, as a long. */
+    static long queryLong(Endpoint e, String sql) {
+        try (var c = new ConnectionFactory(5000).open(e); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
+        } catch (java.sql.SQLException ex) {
+            throw new IllegalStateException(ex);
         }
     }
 

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.sandbox.DatabaseSandbox;
@@ -118,25 +117,16 @@ public final class JobsBenchmark {
     /** Puts every row back into the old table (untimed), from the copy, ids kept. */
     private void restoreOld(long rows) {
         Endpoint root = db.rootEndpoint();
-        if (count(root, OLD) == rows) {
+        if (BenchData.queryLong(root, "SELECT COUNT(*) FROM " + OLD) == rows) {
             return;
         }
         BenchData.exec(root, "TRUNCATE TABLE " + OLD, "INSERT INTO " + OLD + " (" + COLUMNS + ") SELECT " + COLUMNS + " FROM " + NEW + " ORDER BY id");
     }
 
     private void checkEmpty(String who) {
-        long left = count(db.rootEndpoint(), OLD);
+        long left = BenchData.queryLong(db.rootEndpoint(), "SELECT COUNT(*) FROM " + OLD);
         if (left != 0) {
             throw new IllegalStateException(who + " left " + left + " rows in the old table");
-        }
-    }
-
-    private static long count(Endpoint e, String table) {
-        try (var c = new ConnectionFactory(5000).open(e); var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 

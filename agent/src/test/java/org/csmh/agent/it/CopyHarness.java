@@ -117,6 +117,12 @@ final class CopyHarness implements AutoCloseable {
                 .findFirst().orElseThrow(() -> new AssertionError("no check " + id));
     }
 
+    /** The procedure step with this id, as status reports it now. */
+    org.csmh.proto.v1.Step step(String id) {
+        return client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream().filter(s -> s.getId().equals(id))
+                .findFirst().orElseThrow(() -> new AssertionError("no step " + id));
+    }
+
     /** Follows WatchJob until the job ends; returns every snapshot seen. */
     List<Job> watch(String id) {
         List<Job> seen = new ArrayList<>();

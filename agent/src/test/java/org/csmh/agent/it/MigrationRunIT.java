@@ -157,8 +157,7 @@ class MigrationRunIT {
                     () -> ProcedureIT.drain(h.client.runMigrations(RunMigrationsRequest.newBuilder().setWithoutDjango(true).build())));
             assertEquals(Status.Code.FAILED_PRECONDITION, noDjango.getStatus().getCode(), "the commands may be creating CSMHE this moment");
             assertTrue(alive(manage), "a refused call changes nothing");
-            org.csmh.proto.v1.Step step = h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream()
-                    .filter(s -> s.getId().equals("migrations")).findFirst().orElseThrow();
+            org.csmh.proto.v1.Step step = h.step("migrations");
             assertEquals(org.csmh.proto.v1.StepState.STEP_STATE_RUNNING, step.getState(), step.toString());
             assertTrue(step.getDetail().contains("lms/gated (1 of 2: [lms/gated, cms/default])"), step.getDetail());
 

@@ -160,7 +160,7 @@ class ProcedureIT {
             assertEquals(5_000, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), "the new table is untouched");
             // The chunked DELETE leaves the table's file as large as it was: status says how to give the space back.
             assertEquals(PurgeRunner.DELETE_PATH, purged.getWritePath());
-            org.csmh.proto.v1.Step step = purgeStep(h);
+            org.csmh.proto.v1.Step step = h.step("purge");
             assertEquals(org.csmh.proto.v1.StepState.STEP_STATE_DONE, step.getState());
             assertTrue(step.getDetail().contains("left the table's file at its size: csmhctl purge --truncate"), step.getDetail());
             long emptiedFile = fileSize(h);
@@ -168,7 +168,7 @@ class ProcedureIT {
                     JobState.JOB_STATE_SUCCEEDED, 30_000);
             assertEquals(PurgeRunner.TRUNCATE_PATH, truncated.getWritePath());
             assertEquals(0, truncated.getRowsDone());
-            assertEquals("no old rows left", purgeStep(h).getDetail());
+            assertEquals("no old rows left", h.step("purge").getDetail());
             long truncatedFile = fileSize(h);
             assertTrue(truncatedFile < emptiedFile, "the TRUNCATE gave space back: " + emptiedFile + " -> " + truncatedFile + " bytes");
         }
@@ -178,11 +178,6 @@ class ProcedureIT {
     private static long fileSize(CopyHarness h) {
         return TestDatabases.queryLong(h.source, "SELECT FILE_SIZE FROM information_schema.INNODB_SYS_TABLESPACES WHERE NAME = '"
                 + h.sourceDb + "/" + TableNames.CSMH + "'");
-    }
-
-    private static org.csmh.proto.v1.Step purgeStep(CopyHarness h) {
-        return h.client.status(org.csmh.proto.v1.GetStatusRequest.getDefaultInstance()).getStepsList().stream()
-                .filter(s -> s.getId().equals("purge")).findFirst().orElseThrow();
     }
 
     @Test
