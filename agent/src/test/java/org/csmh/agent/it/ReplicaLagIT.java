@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.csmh.agent.mysql.Endpoint;
-import org.csmh.agent.sandbox.DatabaseSandbox;
 import org.csmh.agent.sandbox.SandboxEngine;
+import org.csmh.agent.testing.Replication;
 import org.csmh.agent.testing.TestDatabases;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobState;
@@ -33,20 +33,12 @@ class ReplicaLagIT {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = SandboxEngine.class, names = {"MARIADB_10_11", "MYSQL_8_0"})
+    @EnumSource(value = SandboxEngine.class, names = {"MARIADB_10_11", "MARIADB_11_4", "MYSQL_8_0"})
     void aCopyWaitsForALaggingReplicaAndFailsOnOneItCannotRead(SandboxEngine engine) throws Exception {
-        DatabaseSandbox primary = TestDatabases.server(engine, "primary", "--server-id=1", "--log-bin=primary-bin", "--binlog-format=ROW");
-        DatabaseSandbox replica = TestDatabases.server(engine, "replica", "--server-id=2", "--relay-log=replica-relay");
-        Endpoint p = primary.rootEndpoint();
-        Endpoint r = replica.rootEndpoint();
-        String auth = engine.isMySql() ? " IDENTIFIED WITH mysql_native_password BY 'repl-pw'" : " IDENTIFIED BY 'repl-pw'";
-        TestDatabases.execute(p, "CREATE USER IF NOT EXISTS 'repl'@'%'" + auth, "GRANT REPLICATION SLAVE ON *.* TO 'repl'@'%'");
-        String file = TestDatabases.queryString(p, "SHOW MASTER STATUS");
-        long position = position(p);
-        TestDatabases.execute(r, "STOP SLAVE", "RESET SLAVE ALL",
-                "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + p.port() + ", MASTER_USER='repl', MASTER_PASSWORD='repl-pw',"
-                        + " MASTER_LOG_FILE='" + file + "', MASTER_LOG_POS=" + position + ", MASTER_DELAY=" + DELAY_SECONDS,
-                "START SLAVE");
+        Endpoint p = Replication.primary(engine).rootEndpoint();
+        Endpoint r = Replication.replica(engine).rootEndpoint();
+        Replication replication = new Replication(engine, r);
+        replication.replicate("", p, DELAY_SECONDS);
         try (CopyHarness h = new CopyHarness(dir, p, p, 3_000)) {
             Files.writeString(h.config, Files.readString(h.config) + "  replica1:\n    host: 127.0.0.1\n    port: " + r.port() + "\n    user: root\n"
                     + "metrics:\n  listen: 127.0.0.1:0\n");
@@ -80,24 +72,14 @@ class ReplicaLagIT {
             assertTrue(scrapedWhileThrottled != null, "a scrape while throttled shows csmh_job_throttled{cause=replica_lag} 1");
             assertTrue(MetricsIT.value(scrapedWhileThrottled, "csmh_replica_lag_seconds", "endpoint=\"replica1\"") >= 1, scrapedWhileThrottled);
 
-            TestDatabases.execute(r, "STOP SLAVE SQL_THREAD");
+            replication.stopSqlThread("");
             Job verify = h.client.startVerify(StartVerifyRequest.newBuilder().setPace(Pace.newBuilder().setChunkSize(1_000)
                     .addReplicaEndpoints("replica1").setMaxUnreadableSeconds(2)).build());
             Job failed = h.awaitState(verify.getId(), JobState.JOB_STATE_FAILED, 30_000);
             assertTrue(failed.getError().contains("cannot read replica lag of replica1: replication is not running")
                     && failed.getError().contains("max_unreadable_seconds"), failed.getError());
         } finally {
-            TestDatabases.execute(r, "STOP SLAVE", "RESET SLAVE ALL");
-        }
-    }
-
-    private static long position(Endpoint p) {
-        try (var c = new org.csmh.agent.mysql.ConnectionFactory(5000).open(p); var st = c.createStatement();
-             var rs = st.executeQuery("SHOW MASTER STATUS")) {
-            rs.next();
-            return rs.getLong("Position");
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
+            replication.removeAll();
         }
     }
 
