@@ -73,7 +73,7 @@ final class TargetWrites {
         if (!localInfile) {
             path += sizeNote;
         }
-        LOG.info("event=cross_server_writer path=\"" + path + "\"");
+        LOG.info("event=copy_write_path path=\"" + path + "\"");
         pathReport.accept(path);
         this.insertPrefix = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") VALUES ";
         this.loadSql = "LOAD DATA LOCAL INFILE 'csmh-chunk.tsv' INTO TABLE " + tables.csmhe() + " CHARACTER SET " + charset
