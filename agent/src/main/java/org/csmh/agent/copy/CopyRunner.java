@@ -223,7 +223,7 @@ public final class CopyRunner implements JobPass {
         boolean insertSelect = mode == CopyMode.COPY_MODE_SAME_INSTANCE && simpleInserts == null;
         List<ConnectionFactory.Opening> openings = new ArrayList<>();
         if (insertSelect) {
-            openings.addAll(Collections.nCopies(writers, JobEnvironment.plainTo(env.sameInstanceCopier())));
+            openings.addAll(Collections.nCopies(writers + 1, JobEnvironment.plainTo(env.sameInstanceCopier())));
         } else {
             openings.add(JobEnvironment.reading(source));
             openings.addAll(Collections.nCopies(writers, JobEnvironment.writing(target)));
@@ -232,7 +232,7 @@ public final class CopyRunner implements JobPass {
         try {
             if (insertSelect) {
                 described.accept("INSERT..SELECT per chunk (same instance)");
-                return new SameInstanceCopier(opened, tables);
+                return new SameInstanceCopier(opened.get(0), opened.subList(1, opened.size()), tables);
             }
             return new CrossServerCopier(opened.get(0), opened.subList(1, opened.size()), tables, described, simpleInserts);
         } catch (RuntimeException | SQLException e) {

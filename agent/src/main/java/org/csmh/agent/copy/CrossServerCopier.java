@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
+import org.csmh.agent.mysql.NextRowId;
 import org.csmh.agent.mysql.Tables;
 
 /**
@@ -93,14 +94,18 @@ final class CrossServerCopier implements ChunkCopier {
             reader.interrupt();
             queue.clear();
             reader.join(TimeUnit.SECONDS.toMillis(30));
+            walker.seekWith(null);
         }
     }
 
     private void read(ChunkWalker walker, BlockingQueue<Batch> queue) {
         String sql = "SELECT " + Tables.COLUMNS + " FROM " + tables.csmh() + " WHERE id BETWEEN ? AND ? ORDER BY id";
         int capacity = 1 << 20;
-        try (PreparedStatement ps = source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        try (PreparedStatement ps = source.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+             NextRowId nextRow = new NextRowId(source, tables.csmh())) {
             ps.setFetchSize(Integer.MIN_VALUE); // stream rows instead of buffering the whole result
+            // Asked between chunks, when this thread's streamed result is closed and the connection free.
+            walker.seekWith(nextRow::atOrAfter);
             for (var next = walker.nextToRead(); next.isPresent(); next = walker.nextToRead()) {
                 IdRange range = next.get();
                 ps.setLong(1, range.first());

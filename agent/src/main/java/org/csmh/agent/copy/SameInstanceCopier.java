@@ -8,6 +8,7 @@ import java.util.List;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobFailure;
+import org.csmh.agent.mysql.NextRowId;
 import org.csmh.agent.mysql.Tables;
 
 /**
@@ -19,6 +20,9 @@ import org.csmh.agent.mysql.Tables;
  */
 final class SameInstanceCopier implements ChunkCopier {
     private final List<Writer> writers = new ArrayList<>();
+    /** Where the next chunk starts, asked on the copy's own thread while the writers' connections are busy. */
+    private final Connection seeking;
+    private final NextRowId nextRow;
 
     /** One connection and its prepared INSERT..SELECT. */
     private static final class Writer implements OrderedCommits.Writer {
@@ -49,10 +53,15 @@ final class SameInstanceCopier implements ChunkCopier {
         }
     }
 
-    /** @param connections one per writer (the copier closes them) */
-    SameInstanceCopier(List<Connection> connections, Tables tables) throws SQLException {
+    /**
+     * @param seeking     reads the old table's next id between chunks
+     * @param connections one per writer (the copier closes them, and seeking)
+     */
+    SameInstanceCopier(Connection seeking, List<Connection> connections, Tables tables) throws SQLException {
         String sql = "INSERT INTO " + tables.csmhe() + " (" + Tables.COLUMNS + ") SELECT " + Tables.COLUMNS
                 + " FROM " + tables.csmh() + " WHERE id BETWEEN ? AND ? ORDER BY id";
+        this.seeking = seeking;
+        this.nextRow = new NextRowId(seeking, tables.csmh());
         for (Connection c : connections) {
             writers.add(new Writer(c, sql));
         }
@@ -60,6 +69,7 @@ final class SameInstanceCopier implements ChunkCopier {
 
     @Override
     public void copyAll(ChunkWalker walker) throws Exception {
+        walker.seekWith(nextRow::atOrAfter);
         try (OrderedCommits<Writer> commits = new OrderedCommits<>(writers, walker, Thread.currentThread().getName())) {
             while (true) {
                 commits.awaitWriter(); // before the pace, which runs from the end of a chunk
@@ -71,11 +81,18 @@ final class SameInstanceCopier implements ChunkCopier {
                 commits.submit(r, w -> w.copy(r));
             }
             commits.finish();
+        } finally {
+            walker.seekWith(null);
         }
     }
 
     @Override
     public void close() {
+        try {
+            seeking.close();
+        } catch (SQLException ignored) {
+            // closing after an error
+        }
         for (Writer w : writers) {
             try {
                 w.connection.close();

@@ -2,7 +2,6 @@ package org.csmh.agent.purge;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.logging.Logger;
@@ -16,6 +15,7 @@ import org.csmh.proto.v1.ChunkInFlight;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.NextRowId;
 import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.proto.v1.Job;
@@ -62,7 +62,9 @@ public final class PurgeRunner implements JobPass {
             job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rowsDone).clearInFlight().setThrottleReason(""));
             ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(metrics, job, c));
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id BETWEEN ? AND ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id BETWEEN ? AND ?");
+                 NextRowId nextRow = new NextRowId(c, table)) {
+                walker.seekWith(nextRow::atOrAfter);
                 for (var next = walker.next(); next.isPresent(); next = walker.next()) {
                     IdRange r = next.get();
                     long t0 = System.nanoTime();
@@ -86,14 +88,9 @@ public final class PurgeRunner implements JobPass {
 
     /** Rows go from the bottom up, so everything below the lowest remaining id is gone. */
     static long resumePoint(Connection c, String table, long first, long last) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(id) FROM " + table + " WHERE id BETWEEN ? AND ?")) {
-            ps.setLong(1, first);
-            ps.setLong(2, Math.max(first, last));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long min = rs.getLong(1);
-                return rs.wasNull() ? last : min - 1;
-            }
+        try (NextRowId nextRow = new NextRowId(c, table)) {
+            var lowest = nextRow.atOrAfter(first);
+            return lowest.isEmpty() || lowest.getAsLong() > last ? last : lowest.getAsLong() - 1;
         }
     }
 

@@ -54,6 +54,47 @@ class ChunkWalkerTest {
     }
 
     @Test
+    void foldsEachHoleInTheIdsIntoTheChunkBeforeItsNextRow() throws Exception {
+        // Rows at 1..250, 10,000..10,049 and 999,990..1,000,000: holes of ten thousand and a million ids.
+        java.util.TreeSet<Long> rows = new java.util.TreeSet<>();
+        for (long id = 1; id <= 250; id++) {
+            rows.add(id);
+        }
+        for (long id = 10_000; id < 10_050; id++) {
+            rows.add(id);
+        }
+        for (long id = 999_990; id <= 1_000_000; id++) {
+            rows.add(id);
+        }
+        JobHandle h = job(fixed(100));
+        ChunkWalker w = new ChunkWalker(h, 1, 1_000_000, 0, () -> ThrottleState.GO);
+        List<Long> asked = new ArrayList<>();
+        w.seekWith(id -> {
+            asked.add(id);
+            Long next = rows.ceiling(id);
+            return next == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(next);
+        });
+        List<IdRange> got = new ArrayList<>();
+        for (Optional<IdRange> r = w.next(); r.isPresent(); r = w.next()) {
+            got.add(r.get());
+            w.completed(r.get(), rows.subSet(r.get().first(), true, r.get().last(), true).size(), 1_000_000);
+        }
+        assertEquals(List.of(new IdRange(1, 100), new IdRange(101, 200), new IdRange(201, 300),
+                new IdRange(301, 10_099), new IdRange(10_100, 1_000_000)), got);
+        assertEquals(List.of(1L, 101L, 201L, 301L, 10_100L), asked);
+        assertEquals(rows.size(), h.snapshot().getRowsDone());
+        assertEquals(1_000_000, h.snapshot().getCurrentId());
+
+        // Nothing left after the last row: the rest of the range is one chunk; without a seeker, ids as they come.
+        JobHandle h2 = job(fixed(100));
+        ChunkWalker tail = new ChunkWalker(h2, 1, 5_000, 0, () -> ThrottleState.GO);
+        tail.seekWith(id -> java.util.OptionalLong.empty());
+        assertEquals(new IdRange(1, 5_000), tail.next().orElseThrow());
+        ChunkWalker plain = new ChunkWalker(job(fixed(100)), 1, 5_000, 0, () -> ThrottleState.GO);
+        assertEquals(new IdRange(1, 100), plain.next().orElseThrow());
+    }
+
+    @Test
     void resumesAfterTheDonePointAndRefusesOutOfOrderCompletion() throws Exception {
         JobHandle h = job(fixed(100));
         ChunkWalker w = new ChunkWalker(h, 1, 1000, 450, () -> ThrottleState.GO);
