@@ -28,6 +28,8 @@ final class CrossServerCopier implements ChunkCopier {
     /** What every chunk in memory at once may hold together (reader, queue and writers), as a 256 MiB heap allows. */
     static final int CHUNK_MEMORY = 96 * 1024 * 1024;
     static final int MAX_WRITERS = 4;
+    /** Longer than a writer takes to write a part (a second or two for 24 MiB), far below net_write_timeout. */
+    static final long HAND_OVER_WAIT_MS = 10_000;
 
     private record Batch(IdRange range, ChunkEncoder text, Exception error, boolean end) {
         int rows() {
@@ -108,24 +110,37 @@ final class CrossServerCopier implements ChunkCopier {
             walker.seekWith(nextRow::atOrAfter);
             for (var next = walker.nextToRead(); next.isPresent(); next = walker.nextToRead()) {
                 IdRange range = next.get();
-                ps.setLong(1, range.first());
-                ps.setLong(2, range.last());
                 long from = range.first();
                 ChunkEncoder text = writes.encoder(capacity);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        // The server's own text for every column; for DOUBLE that is the shortest text that reads back exact.
-                        for (int i = 1; i <= Tables.WIDTH; i++) {
-                            text.cell(rs.getBytes(i));
+                // One SELECT for the range; another for the rest of it each time a part cut off mid-stream had to wait.
+                while (true) {
+                    Batch waiting = null;
+                    ps.setLong(1, from);
+                    ps.setLong(2, range.last());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            // The server's own text for every column; for DOUBLE that is the shortest text that reads back exact.
+                            for (int i = 1; i <= Tables.WIDTH; i++) {
+                                text.cell(rs.getBytes(i));
+                            }
+                            text.endRow();
+                            if (text.size() >= chunkBytes && rs.getLong(1) < range.last()) {
+                                long id = rs.getLong(1);
+                                Batch part = new Batch(new IdRange(from, id), text, null, false);
+                                from = id + 1;
+                                text = writes.encoder(capacity);
+                                if (!handOver(queue, part, walker)) {
+                                    waiting = part;
+                                    break;
+                                }
+                            }
                         }
-                        text.endRow();
-                        if (text.size() >= chunkBytes && rs.getLong(1) < range.last()) {
-                            long id = rs.getLong(1);
-                            queue.put(new Batch(new IdRange(from, id), text, null, false));
-                            from = id + 1;
-                            text = writes.encoder(capacity);
-                        }
+                    } // a streamed result is read to its end on close: at most the rest of this range
+                    if (waiting == null) {
+                        break;
                     }
+                    // The writers are held (throttle, pause) or slow: wait with no statement open on the source.
+                    queue.put(waiting);
                 }
                 // The next chunk starts at about this one's size: few regrowth copies, and no more than the cap.
                 capacity = Math.min(chunkBytes + (1 << 16), Math.max(1 << 16, text.size() + text.size() / 8));
@@ -138,6 +153,24 @@ final class CrossServerCopier implements ChunkCopier {
             queue.clear();
             queue.offer(new Batch(null, null, e, false));
         }
+    }
+
+    /**
+     * Hands over a part cut off mid-stream, unless the writers are held (throttled, paused) or have not taken a part
+     * for HAND_OVER_WAIT_MS: then false, and the reader closes its SELECT before it waits. A streamed SELECT the
+     * reader does not read on stays open on the source, blocked writing to the agent: it keeps a read view open on
+     * the LMS's primary (InnoDB keeps every undo record since), it counts in that server's Threads_running, which the
+     * job's own throttle reads (a same-instance copy held at max_threads_running would wait on its own reader), and
+     * after net_write_timeout (Connector/J sets 600 s for streamed results) the server aborts the connection.
+     */
+    private static boolean handOver(BlockingQueue<Batch> queue, Batch part, ChunkWalker walker) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HAND_OVER_WAIT_MS);
+        while (!queue.offer(part, 100, TimeUnit.MILLISECONDS)) {
+            if (walker.held() || System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -42,6 +42,8 @@ public final class ChunkWalker {
     }
 
     private volatile IdSeeker seeker;
+    /** The throttle says wait: the writes are held until it says go. */
+    private volatile boolean throttled;
 
     /** Checked before every chunk; throws to stop the walk (e.g. the fleet lock is gone). */
     public interface Guard {
@@ -129,6 +131,11 @@ public final class ChunkWalker {
             return Optional.empty();
         }
         return issue();
+    }
+
+    /** The writes are held, not just busy: the job is paused, cancelled or throttled. */
+    public boolean held() {
+        return throttled || control.paused() || control.cancelled();
     }
 
     /** Whether the pace asks for a pause after each chunk (a sleep; auto-sized chunks have none). */
@@ -246,6 +253,16 @@ public final class ChunkWalker {
         if (state.go()) {
             return true;
         }
+        throttled = true;
+        try {
+            return waitWhileThrottled(state);
+        } finally {
+            throttled = false;
+        }
+    }
+
+    private boolean waitWhileThrottled(ThrottleState first) throws InterruptedException, JobFailure {
+        ThrottleState state = first;
         long blindSince = 0;
         while (!state.go()) {
             long now = System.nanoTime();
