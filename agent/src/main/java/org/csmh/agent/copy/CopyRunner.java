@@ -94,7 +94,7 @@ public final class CopyRunner implements JobPass {
                     return;
                 }
                 if (!growing(sourceMeta, source, walker, snap)) {
-                    if (!settle(job, sourceMeta, target, tables, walker.last(), settleTimeoutMs, settleBlindMs)) {
+                    if (!settle(job, sourceMeta, target, tables, walker, settleTimeoutMs, settleBlindMs)) {
                         return; // cancelled
                     }
                     if (!growing(sourceMeta, source, walker, snap)) {
@@ -143,8 +143,9 @@ public final class CopyRunner implements JobPass {
      * Before success: waits for the write transactions open now, then recounts ids reconcile_from..last on both
      * sides and copies what the target lacks. False when cancelled.
      */
-    private boolean settle(JobHandle job, Connection sourceMeta, Endpoint target, Tables tables, long last, long timeoutMs, long blindMs)
-            throws Exception {
+    private boolean settle(JobHandle job, Connection sourceMeta, Endpoint target, Tables tables, ChunkWalker walker, long timeoutMs,
+                           long blindMs) throws Exception {
+        long last = walker.last();
         Job snap = job.snapshot();
         LateCommits.Wait wait = LateCommits.awaitOpenTransactions(sourceMeta, job, timeoutMs, "before success");
         switch (wait.outcome()) {
@@ -163,7 +164,7 @@ public final class CopyRunner implements JobPass {
                 break;
         }
         long from = wait.outcome() == LateCommits.Outcome.INVISIBLE ? snap.getRangeStart() : Math.max(snap.getRangeStart(), snap.getReconcileFrom());
-        long copied = from > last ? 0 : recount(job, sourceMeta, target, tables, from, last);
+        long copied = from > last ? 0 : recount(job, sourceMeta, target, tables, from, last, walker);
         String note = snap.getSettle() + "; before success: " + wait.describe() + "; recounted ids "
                 + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
         LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
@@ -172,9 +173,10 @@ public final class CopyRunner implements JobPass {
     }
 
     /** Recounts ids from..last on both sides and copies what the target lacks, on a connection of its own. */
-    private long recount(JobHandle job, Connection sourceMeta, Endpoint target, Tables tables, long from, long last) throws Exception {
+    private long recount(JobHandle job, Connection sourceMeta, Endpoint target, Tables tables, long from, long last, ChunkWalker walker)
+            throws Exception {
         try (Connection writer = env.plain(target)) {
-            return LateCommits.reconcile(sourceMeta, writer, tables, from, last, job.control().pace().getChunkSize(), job);
+            return LateCommits.reconcile(sourceMeta, writer, tables, from, last, job.control().pace().getChunkSize(), job, walker);
         }
     }
 

@@ -1,8 +1,5 @@
 package org.csmh.agent.copy;
 
-import org.csmh.agent.job.ChunkWalker;
-import org.csmh.agent.job.IdRange;
-import org.csmh.agent.mysql.Tables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
@@ -97,12 +95,25 @@ final class LateCommits {
     /**
      * Recounts ids {@code from..to} chunk by chunk on both sides and copies the rows the target lacks. A target row
      * the source does not have is an error: something else wrote old ids into CSMHE. Returns the rows copied.
+     * Without PROCESS on the source account, or after another job's rows, this reads the whole of both tables on the
+     * production servers: each chunk waits out a pause and the throttle as the copy's chunks do, and the job's
+     * {@code settle} says how far the recount is.
      */
-    static long reconcile(Connection source, Connection target, Tables tables, long from, long to, long chunk, JobHandle job)
-            throws SQLException, JobFailure {
+    static long reconcile(Connection source, Connection target, Tables tables, long from, long to, long chunk, JobHandle job,
+                          ChunkWalker walker) throws Exception {
         long copied = 0;
         StrictWrites.prepare(target);
-        for (long a = from; a <= to && !job.control().cancelled(); a += chunk) {
+        String settled = job.snapshot().getSettle();
+        long shownAt = 0;
+        for (long a = from; a <= to; a += chunk) {
+            if (System.nanoTime() - shownAt > 1_000_000_000L) {
+                shownAt = System.nanoTime();
+                long at = a;
+                job.progress(b -> b.setSettle(settled + "; recounting ids " + from + ".." + to + ", at " + at));
+            }
+            if (!walker.awaitThrottle()) {
+                break; // cancelled
+            }
             IdRange r = new IdRange(a, Math.min(to, a + chunk - 1));
             if (count(source, tables.csmh(), r) == count(target, tables.csmhe(), r)) {
                 continue;

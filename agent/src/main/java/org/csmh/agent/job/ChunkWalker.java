@@ -133,6 +133,14 @@ public final class ChunkWalker {
         return issue();
     }
 
+    /**
+     * For work between chunks that is not a chunk (a copy's final recount reads both tables): waits out a pause and
+     * the throttle, without the pace's sleep. False when the job was cancelled.
+     */
+    public boolean awaitThrottle() throws InterruptedException, JobFailure {
+        return control.awaitRunnable() && waitOutThrottle();
+    }
+
     /** The writes are held, not just busy: the job is paused, cancelled or throttled. */
     public boolean held() {
         return throttled || control.paused() || control.cancelled();

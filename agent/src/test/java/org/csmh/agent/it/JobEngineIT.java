@@ -81,6 +81,43 @@ class JobEngineIT {
     }
 
     /**
+     * The recount before success can read the whole of both tables (here: the copy starts over rows another job
+     * wrote; without PROCESS on the source account too) on the production servers: it waits out the throttle as the
+     * chunks do, and the job's settle says how far it is.
+     */
+    @Test
+    void theFinalRecountWaitsOutTheThrottle() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 20_000).startInProcess();
+             Connection open = open(h)) {
+            h.configureTarget();
+            Job first = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setRangeEnd(5_000)
+                    .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(0)).build());
+            h.awaitState(first.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);
+            TestDatabases.execute(h.source, "CREATE TABLE " + h.sourceDb + ".other (id INT PRIMARY KEY)");
+            Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setSettleTimeoutSeconds(60)
+                    .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(200).setMaxThreadsRunning(1)).build());
+            h.awaitProgress(job.getId(), 10_000, 30_000);
+            open.setAutoCommit(false);
+            try (Statement st = open.createStatement()) {
+                st.execute("INSERT INTO " + h.sourceDb + ".other VALUES (1)");   // a write transaction the copy waits for
+            }
+            awaitReason(h, job.getId(), "settling before success");
+            Thread busy = new Thread(() -> TestDatabases.execute(h.source, "SELECT SLEEP(3)"));
+            busy.start();
+            while (TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(3)'") == 0) {
+                Thread.sleep(20);
+            }
+            open.commit();
+            Job throttled = awaitReason(h, job.getId(), "Threads_running");
+            assertTrue(throttled.getSettle().contains("recounting ids 1..20000, at "), throttled.toString());
+            busy.join();
+            Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);
+            assertTrue(done.getSettle().contains("recounted ids 1..20000: 0 late rows copied"), done.getSettle());
+            assertEquals("", done.getThrottleReason());
+        }
+    }
+
+    /**
      * The fleet lock lives as long as its connection. When that connection dies and another runner takes the lock,
      * the job must stop writing: it notices before its next chunk, tries to take the lock again, and fails.
      */
