@@ -3,6 +3,7 @@ package org.csmh.agent.copy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import org.csmh.agent.job.FleetLock;
 import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
@@ -63,10 +64,17 @@ public final class CopyPreflight {
                     throw new PreconditionException(written.get().describe(TableNames.CSMHE));
                 }
                 requireGap(out, target.database(), Math.max(max, last));
-                Long holder = FleetLock.holder(tgt, FleetLock.name("copy", target.database()));
-                if (holder != null) {
-                    throw new PreconditionException("another copy into " + target.database() + " is running (server connection " + holder
-                            + " holds the lock); only one may run at a time");
+                String copying = FleetLock.heldBy(tgt, FleetLock.name("copy", target.database()));
+                if (copying != null) {
+                    throw new PreconditionException("another copy into " + target.database() + " is running (" + copying
+                            + "); only one may run at a time");
+                }
+                return null;
+            });
+            on(source, () -> {
+                String purging = purgeElsewhere(src, source.database());
+                if (purging != null) {
+                    throw new PreconditionException(purging);
                 }
                 return null;
             });
@@ -128,6 +136,17 @@ public final class CopyPreflight {
             throw new PreconditionException("the target server refuses writes (" + refusal.get() + "): is student_module_history"
                     + " pointing at a replica or a read-only endpoint? Point it at the primary, or turn read_only off there, then copy");
         }
+    }
+
+    /**
+     * Why a copy may not go on while another runner purges the old table (its fleet lock held on the old table's
+     * server), or null: the copy would miss the rows the purge deletes, and a verify would then find them missing
+     * from both tables and pass.
+     */
+    static String purgeElsewhere(Connection source, String database) throws SQLException {
+        String purging = FleetLock.heldBy(source, FleetLock.name("purge", database));
+        return purging == null ? null : "a purge of " + database + "." + TableNames.CSMH + " is running (" + purging
+                + "); a copy now would miss the rows it deletes: let the purge end or cancel it first";
     }
 
     /** AUTO becomes SAME_INSTANCE when both endpoints reach one server (same @@hostname, @@port, @@datadir). */

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.logging.Logger;
 import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.FleetLock;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.verify.ChunkChecksum;
 import org.csmh.agent.job.JobEnvironment;
@@ -67,6 +68,11 @@ public final class CopyRunner implements JobPass {
         List<Connection> opened = env.openAll(JobEnvironment.plainTo(target), JobEnvironment.plainTo(target), JobEnvironment.plainTo(source));
         try (Connection control = opened.get(1); Connection sourceMeta = opened.get(2);
              FleetLock lock = FleetLock.acquire(opened.get(0), FleetLock.name("copy", target.database()))) {
+            // Taken, then looked for: a purge that started since the preflight sees this lock, or this sees its.
+            String purging = CopyPreflight.purgeElsewhere(sourceMeta, source.database());
+            if (purging != null) {
+                throw new JobFailure(purging);
+            }
             long first = snap.getRangeStart();
             long done = resumePoint(control, tables, first, snap.getRangeEnd());
             checkResumePoint(sourceMeta, control, tables, first, done, job.control().pace().getChunkSize());

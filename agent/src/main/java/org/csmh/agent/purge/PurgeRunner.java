@@ -6,13 +6,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.logging.Logger;
 import org.csmh.agent.job.ChunkWalker;
+import org.csmh.agent.job.FleetLock;
 import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobEnvironment;
+import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobPass;
 import org.csmh.agent.throttle.ThrottleMetrics;
 import org.csmh.agent.throttle.Throttling;
 import org.csmh.proto.v1.ChunkInFlight;
 import org.csmh.agent.job.JobHandle;
+import org.csmh.agent.mysql.DatabaseAccessException;
 import org.csmh.agent.mysql.Endpoint;
 import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.NextRowId;
@@ -45,7 +48,13 @@ public final class PurgeRunner implements JobPass {
         Endpoint purger = env.purger();
         String table = SqlNames.qualified(purger.database(), TableNames.CSMH);
         Job snap = job.snapshot();
-        try (Connection c = env.plain(purger)) {
+        try (FleetLock lock = FleetLock.acquire(env.plain(purger), FleetLock.name("purge", purger.database()));
+             Connection c = env.plain(purger)) {
+            // Taken, then looked for: a copy that started since the preflight sees this lock, or this sees its.
+            String copying = copyElsewhere(env);
+            if (copying != null) {
+                throw new JobFailure(copying);
+            }
             if (job.spec().getPurge().getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE) {
                 job.progress(b -> b.setWritePath(TRUNCATE_PATH));
                 long rows = new Inspector(c).exactRows(purger.database(), TableNames.CSMH);
@@ -60,7 +69,7 @@ public final class PurgeRunner implements JobPass {
             long done = resumePoint(c, table, snap.getRangeStart(), snap.getRangeEnd());
             long rowsDone = rowsDone(snap, done);
             job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rowsDone).clearInFlight().setThrottleReason(""));
-            ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(metrics, job, c));
+            ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(metrics, job, c), lock::check);
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id BETWEEN ? AND ?");
                  NextRowId nextRow = new NextRowId(c, table)) {
@@ -76,6 +85,24 @@ public final class PurgeRunner implements JobPass {
                     walker.completed(r, rows, System.nanoTime() - t0);
                 }
             }
+        }
+    }
+
+    /**
+     * Why a purge may not go on while another runner copies into CSMHE (its fleet lock held on the target server),
+     * or null: the purge would delete rows the copy has not read. Without a target in the settings no copy can run.
+     */
+    static String copyElsewhere(JobEnvironment env) {
+        if (!env.hasEndpoint("target")) {
+            return null;
+        }
+        Endpoint target = env.target();
+        try (Connection t = env.plain(target)) {
+            String copying = FleetLock.heldBy(t, FleetLock.name("copy", target.database()));
+            return copying == null ? null : "a copy into " + target.database() + " is running (" + copying
+                    + "); purging now would delete rows it has not copied: let it end (then verify) or cancel it first";
+        } catch (SQLException e) {
+            throw DatabaseAccessException.from(target, "purge preflight (is a copy running?)", e);
         }
     }
 

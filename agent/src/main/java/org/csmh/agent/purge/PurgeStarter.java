@@ -3,6 +3,7 @@ package org.csmh.agent.purge;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.csmh.agent.cutover.CutoverGate;
+import org.csmh.agent.job.FleetLock;
 import org.csmh.agent.job.JobEnvironment;
 import org.csmh.agent.job.JobManager;
 import org.csmh.agent.job.PaceRules;
@@ -51,6 +52,11 @@ public final class PurgeStarter {
             if (!in.tableExists(purger.database(), TableNames.CSMH)) {
                 throw new PreconditionException("no table " + TableNames.CSMH + " in " + purger.database());
             }
+            String purging = FleetLock.heldBy(c, FleetLock.name("purge", purger.database()));
+            if (purging != null) {
+                throw new PreconditionException("another purge of " + purger.database() + "." + TableNames.CSMH + " is running ("
+                        + purging + "); only one may run at a time");
+            }
             max = in.maxId(purger.database(), TableNames.CSMH).orElse(0L);
             min = in.minId(purger.database(), TableNames.CSMH).orElse(1L);
             // A replica named as the old table's server, or the old primary after a failover: refused up front rather
@@ -65,6 +71,10 @@ public final class PurgeStarter {
             }
         } catch (SQLException e) {
             throw DatabaseAccessException.from(purger, "purge preflight", e);
+        }
+        String copying = PurgeRunner.copyElsewhere(env);
+        if (copying != null) {
+            throw new PreconditionException(copying);
         }
         PurgeMethod method = r.getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE;
         Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_PURGE).setRangeStart(min).setRangeEnd(max)

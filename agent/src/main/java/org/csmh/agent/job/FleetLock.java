@@ -1,17 +1,17 @@
-package org.csmh.agent.copy;
+package org.csmh.agent.job;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.csmh.agent.job.JobFailure;
 
 /**
- * One runner fleet-wide: a named MySQL lock (GET_LOCK) on the target server, held by a dedicated connection for
- * as long as the job runs. Every agent copying into the same database asks for the same name; if an agent dies,
- * its connection closes and the server frees the lock.
+ * One runner fleet-wide: a named MySQL lock (GET_LOCK) on the server the job writes, held by a dedicated connection
+ * for as long as the job runs. Every agent copying into the same database (or purging the same old table) asks for
+ * the same name; if an agent dies, its connection closes and the server frees the lock. A copy and a purge of the
+ * same tables look for each other's lock before they start.
  */
-final class FleetLock implements AutoCloseable {
+public final class FleetLock implements AutoCloseable {
     private final Connection connection;
     private final String name;
 
@@ -20,12 +20,13 @@ final class FleetLock implements AutoCloseable {
         this.name = name;
     }
 
-    static String name(String kind, String targetDatabase) {
-        String n = "csmh-agent/" + kind + "/" + targetDatabase;
+    /** csmh-agent/KIND/DATABASE (at most 64 characters, MySQL's limit): copy into CSMHE's database, purge of the old table's. */
+    public static String name(String kind, String database) {
+        String n = "csmh-agent/" + kind + "/" + database;
         return n.length() > 64 ? n.substring(0, 64) : n;
     }
 
-    static FleetLock acquire(Connection connection, String name) throws SQLException, JobFailure {
+    public static FleetLock acquire(Connection connection, String name) throws SQLException, JobFailure {
         try {
             return tryAcquire(connection, name);
         } catch (SQLException | JobFailure | RuntimeException e) {
@@ -58,7 +59,7 @@ final class FleetLock implements AutoCloseable {
      * restart) the server released the lock and a second runner may already hold it. Checked before every chunk;
      * a lost lock is a retryable error, so the job's retry takes the lock again (or fails if another runner has it).
      */
-    void check() throws SQLException {
+    public void check() throws SQLException {
         boolean ours;
         try (PreparedStatement ps = connection.prepareStatement("SELECT IS_USED_LOCK(?) = CONNECTION_ID()")) {
             ps.setString(1, name);
@@ -81,8 +82,14 @@ final class FleetLock implements AutoCloseable {
         }
     }
 
+    /** "server connection N holds the lock 'NAME'" when another runner holds it, or null when it is free. */
+    public static String heldBy(Connection connection, String name) throws SQLException {
+        Long holder = holder(connection, name);
+        return holder == null ? null : "server connection " + holder + " holds the lock '" + name + "'";
+    }
+
     /** The connection id holding the lock, or null when it is free. */
-    static Long holder(Connection connection, String name) throws SQLException {
+    public static Long holder(Connection connection, String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
