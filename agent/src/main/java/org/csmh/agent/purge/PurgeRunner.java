@@ -102,7 +102,7 @@ public final class PurgeRunner implements JobPass {
             return copying == null ? null : "a copy into " + target.database() + " is running (" + copying
                     + "); purging now would delete rows it has not copied: let it end (then verify) or cancel it first";
         } catch (SQLException e) {
-            throw DatabaseAccessException.from(target, "purge preflight (is a copy running?)", e);
+            throw DatabaseAccessException.from(target, "purge (looking for a running copy's fleet lock)", e);
         }
     }
 
