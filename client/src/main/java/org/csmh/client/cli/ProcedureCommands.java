@@ -146,7 +146,7 @@ final class ProcedureCommands {
     static final class Purge extends JobCommands.StartJob {
         @Option(names = "--truncate", description = "one TRUNCATE TABLE instead of chunked DELETE")
         boolean truncate;
-        @Option(names = "--force", description = "purge even though reads may still use the old table")
+        @Option(names = "--force", description = "purge even though reads may still use the old table (never while a copy of it runs)")
         boolean force;
 
         @Override
