@@ -14,7 +14,7 @@ description:
     I(method=truncate) after a chunked DELETE truncates the empty table, which gives back the disk space its file kept.
 options:
   method: {description: How., type: str, choices: [delete, truncate], default: delete}
-  force: {description: Purge even though reads may still use the old table (never while a copy of it runs, here or on another host)., type: bool, default: false}
+  force: {description: 'Purge even though reads may still use the old table (never while a copy of it runs, here or on another host).', type: bool, default: false}
   wait: {description: Follow the job to its end., type: bool, default: true}
 extends_documentation_fragment:
   - csmh.agent.common
