@@ -89,7 +89,7 @@ public final class FleetLock implements AutoCloseable {
     }
 
     /** The connection id holding the lock, or null when it is free. */
-    public static Long holder(Connection connection, String name) throws SQLException {
+    private static Long holder(Connection connection, String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {

@@ -66,14 +66,14 @@ public final class PurgeRunner implements JobPass {
                 return;
             }
             job.progress(b -> b.setWritePath(DELETE_PATH));
-            long done = resumePoint(c, table, snap.getRangeStart(), snap.getRangeEnd());
-            long rowsDone = rowsDone(snap, done);
-            job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rowsDone).clearInFlight().setThrottleReason(""));
-            ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(metrics, job, c), lock::check);
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id BETWEEN ? AND ?");
-                 NextRowId nextRow = new NextRowId(c, table)) {
+            try (NextRowId nextRow = new NextRowId(c, table);
+                 PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id BETWEEN ? AND ?")) {
+                long done = resumePoint(nextRow, snap.getRangeStart(), snap.getRangeEnd());
+                long rowsDone = rowsDone(snap, done);
+                job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rowsDone).clearInFlight().setThrottleReason(""));
+                ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(metrics, job, c), lock::check);
                 walker.seekWith(nextRow::atOrAfter);
+                c.setAutoCommit(false);
                 for (var next = walker.next(); next.isPresent(); next = walker.next()) {
                     IdRange r = next.get();
                     long t0 = System.nanoTime();
@@ -114,11 +114,9 @@ public final class PurgeRunner implements JobPass {
     }
 
     /** Rows go from the bottom up, so everything below the lowest remaining id is gone. */
-    static long resumePoint(Connection c, String table, long first, long last) throws SQLException {
-        try (NextRowId nextRow = new NextRowId(c, table)) {
-            var lowest = nextRow.atOrAfter(first);
-            return lowest.isEmpty() || lowest.getAsLong() > last ? last : lowest.getAsLong() - 1;
-        }
+    static long resumePoint(NextRowId nextRow, long first, long last) throws SQLException {
+        var lowest = nextRow.atOrAfter(first);
+        return lowest.isEmpty() || lowest.getAsLong() > last ? last : lowest.getAsLong() - 1;
     }
 
 }
