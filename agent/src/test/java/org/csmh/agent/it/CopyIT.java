@@ -421,7 +421,7 @@ class CopyIT {
     void throttlesWhileThreadsRunningIsHigh() throws Exception {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 3_000).startInProcess()) {
             h.configureTarget();
-            Thread busy = busyFor3s(h.target);
+            Thread busy = TestDatabases.busyFor(h.target, 3);
             Job job = h.client.startCopy(copy(Pace.newBuilder().setChunkSize(1000).setSleepMs(0).setMaxThreadsRunning(1).build()));
             Job j = throttledOnThreads(h, job.getId());
             assertTrue(j.getThrottleReason().matches("Threads_running \\d+ > 1"), j.toString());
@@ -440,7 +440,7 @@ class CopyIT {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), second, 3_000).startInProcess()) {
             h.configureTarget();
             assertEquals(JobState.JOB_STATE_SUCCEEDED, last(h.watch(h.client.startCopy(copy(fast(1000))).getId())).getState());
-            Thread busy = busyFor3s(h.source);
+            Thread busy = TestDatabases.busyFor(h.source, 3);
             Job job = h.client.startVerify(StartVerifyRequest.newBuilder()
                     .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(0).setMaxThreadsRunning(1)).build());
             Job j = throttledOnThreads(h, job.getId());
@@ -451,18 +451,6 @@ class CopyIT {
             assertEquals("", done.getThrottleReason());
             assertEquals(3_000, done.getRowsDone());
         }
-    }
-
-    /** A statement that runs 3 s on {@code server}, one more in its Threads_running; returns once the server runs it. */
-    private static Thread busyFor3s(Endpoint server) throws InterruptedException {
-        Thread busy = new Thread(() -> TestDatabases.execute(server, "SELECT SLEEP(3)"));
-        busy.start();
-        long until = System.currentTimeMillis() + 10_000;
-        while (TestDatabases.queryLong(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(3)'") == 0
-                && System.currentTimeMillis() < until) {
-            Thread.sleep(20);
-        }
-        return busy;
     }
 
     /** The job once it says it waits on Threads_running, or as it is after 2 s. */

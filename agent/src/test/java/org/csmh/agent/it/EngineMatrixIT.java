@@ -127,11 +127,7 @@ class EngineMatrixIT {
             // Idle, the reading counts the query that reads it (and on MySQL 8 its event scheduler): that is the limit.
             int idle = Integer.parseInt(TestDatabases.queryString(h.target, "SELECT VARIABLE_VALUE FROM "
                     + (engine.isMySql() ? "performance_schema.global_status" : "information_schema.GLOBAL_STATUS") + " WHERE UPPER(VARIABLE_NAME) = 'THREADS_RUNNING'"));
-            Thread busy = new Thread(() -> TestDatabases.execute(h.target, "SELECT SLEEP(2)"));
-            busy.start();
-            while (TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(2)'") == 0) {
-                Thread.sleep(20);
-            }
+            Thread busy = TestDatabases.busyFor(h.target, 2);
             Job first = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0)
                     .setPace(Pace.newBuilder().setChunkSize(500).setSleepMs(50).setMaxThreadsRunning(idle)).build());
             Job j = h.client.getJob(first.getId());

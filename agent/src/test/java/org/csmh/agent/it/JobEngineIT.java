@@ -102,11 +102,7 @@ class JobEngineIT {
                 st.execute("INSERT INTO " + h.sourceDb + ".other VALUES (1)");   // a write transaction the copy waits for
             }
             awaitReason(h, job.getId(), "settling before success");
-            Thread busy = new Thread(() -> TestDatabases.execute(h.source, "SELECT SLEEP(3)"));
-            busy.start();
-            while (TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(3)'") == 0) {
-                Thread.sleep(20);
-            }
+            Thread busy = TestDatabases.busyFor(h.source, 3);
             open.commit();
             Job throttled = awaitReason(h, job.getId(), "Threads_running");
             assertTrue(throttled.getSettle().contains("recounting ids 1..20000, at "), throttled.toString());

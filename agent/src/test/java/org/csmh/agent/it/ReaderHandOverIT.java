@@ -34,11 +34,7 @@ class ReaderHandOverIT {
             // 100 KB of state a row: more than the reader's shares and the sockets' buffers hold.
             TestDatabases.execute(h.source, "UPDATE " + h.csmh() + " SET state = REPEAT(CONCAT('x', id), 100000 DIV (1 + LENGTH(id)))");
             long abortedBefore = aborted(server);
-            Thread busy = new Thread(() -> TestDatabases.execute(server, "SELECT SLEEP(8)"));
-            busy.start();
-            while (TestDatabases.queryLong(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(8)'") == 0) {
-                Thread.sleep(20);
-            }
+            Thread busy = TestDatabases.busyFor(server, 8);
             Job job = h.client.startCopy(copy(Pace.newBuilder().setChunkSize(1_000).setSleepMs(0).setMaxThreadsRunning(1).build())
                     .toBuilder().setWriters(4).build());
             busy.join();

@@ -115,6 +115,22 @@ public final class TestDatabases {
     }
 
 
+    /**
+     * A statement that runs {@code seconds} on {@code server}, one more in its Threads_running; returns once the
+     * server runs it (or after 10 s), with the thread that runs it.
+     */
+    public static Thread busyFor(Endpoint server, int seconds) throws InterruptedException {
+        String sleep = "SELECT SLEEP(" + seconds + ")";
+        Thread busy = new Thread(() -> execute(server, sleep));
+        busy.start();
+        long until = System.currentTimeMillis() + 10_000;
+        while (queryLong(server, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO = '" + sleep + "'") == 0
+                && System.currentTimeMillis() < until) {
+            Thread.sleep(20);
+        }
+        return busy;
+    }
+
     public static void execute(Endpoint endpoint, String... sql) {
         try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement()) {
             for (String s : sql) {
