@@ -31,7 +31,7 @@ public final class ChunkWalker {
     private volatile java.util.concurrent.Future<ThrottleState> prefetched;
     private volatile long rowsThisRun;
     private final long runStartedAt = System.nanoTime();
-    private final IdRateMeter ids = new IdRateMeter();
+    private final IdRateMeter ids = new IdRateMeter(System.nanoTime());
 
     /**
      * The first id at or after a given one that holds a row in a table the job reads, or none: asked before each chunk
@@ -103,7 +103,7 @@ public final class ChunkWalker {
     public void restartFrom(long done) {
         doneThrough = Math.max(done, first - 1);
         issuedThrough = doneThrough;
-        ids.reset();
+        ids.reset(System.nanoTime());
     }
 
     /** The next chunk, or empty when the range is done or the job was cancelled. */
