@@ -77,7 +77,7 @@ public final class CopyRunner implements JobPass {
             long done = resumePoint(control, tables, first, snap.getRangeEnd());
             checkResumePoint(sourceMeta, control, tables, first, done, job.control().pace().getChunkSize());
             long rows = rowsDone(control, tables, first, snap, done);
-            job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rows).setThrottleReason(""));
+            job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rows).setThrottleReason("").clearRecount()); // a restart's recount starts over
             LOG.info("event=copy_resume id=" + job.id() + " mode=" + snap.getMode() + " from=" + (done + 1) + " to=" + snap.getRangeEnd()
                     + " rows_done=" + rows);
             int lockMode = new Inspector(control).autoincLockMode();
@@ -174,7 +174,7 @@ public final class CopyRunner implements JobPass {
         String note = snap.getSettle() + "; before success: " + wait.describe() + "; recounted ids "
                 + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
         LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
-        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason(""));
+        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason("").clearRecount());
         return !job.control().cancelled();
     }
 

@@ -15,6 +15,7 @@ import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.Tables;
+import org.csmh.proto.v1.Recount;
 
 /**
  * Rows that commit out of id order. An id is taken when a row is inserted, but the row is visible only when its
@@ -97,19 +98,18 @@ final class LateCommits {
      * the source does not have is an error: something else wrote old ids into CSMHE. Returns the rows copied.
      * Without PROCESS on the source account, or after another job's rows, this reads the whole of both tables on the
      * production servers: each chunk waits out a pause and the throttle as the copy's chunks do, and the job's
-     * {@code settle} says how far the recount is.
+     * {@code recount} says how far it is (once a second).
      */
     static long reconcile(Connection source, Connection target, Tables tables, long from, long to, long chunk, JobHandle job,
                           ChunkWalker walker) throws Exception {
         long copied = 0;
         StrictWrites.prepare(target);
-        String settled = job.snapshot().getSettle();
         long shownAt = 0;
         for (long a = from; a <= to; a += chunk) {
             if (System.nanoTime() - shownAt > 1_000_000_000L) {
                 shownAt = System.nanoTime();
-                long at = a;
-                job.progress(b -> b.setSettle(settled + "; recounting ids " + from + ".." + to + ", at " + at));
+                long doneThrough = a - 1;
+                job.progress(b -> b.setRecount(Recount.newBuilder().setRangeStart(from).setRangeEnd(to).setCurrentId(doneThrough)));
             }
             if (!walker.awaitThrottle()) {
                 break; // cancelled

@@ -1,6 +1,7 @@
 package org.csmh.agent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -105,11 +106,15 @@ class JobEngineIT {
             Thread busy = TestDatabases.busyFor(h.source, 3);
             open.commit();
             Job throttled = awaitReason(h, job.getId(), "Threads_running");
-            assertTrue(throttled.getSettle().contains("recounting ids 1..20000, at "), throttled.toString());
+            assertTrue(throttled.hasRecount(), "the recount shows while it waits: " + throttled);
+            assertEquals(1, throttled.getRecount().getRangeStart());
+            assertEquals(20_000, throttled.getRecount().getRangeEnd());
+            assertTrue(throttled.getRecount().getCurrentId() < 20_000, throttled.toString());
             busy.join();
             Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);
             assertTrue(done.getSettle().contains("recounted ids 1..20000: 0 late rows copied"), done.getSettle());
             assertEquals("", done.getThrottleReason());
+            assertFalse(done.hasRecount(), "a finished recount leaves no progress behind: " + done);
         }
     }
 

@@ -71,6 +71,7 @@ class MetricsIT {
             assertEquals(done.getCurrentId(), (long) value(end, "csmh_job_current_id", labels));
             assertEquals(done.getRangeEnd(), (long) value(end, "csmh_job_range_end_id", labels));
             assertEquals(1.0, value(end, "csmh_job_progress_ratio", labels));
+            assertEquals(0.0, value(end, "csmh_job_recount_progress_ratio", labels), "no recount runs after the copy: " + end);
             assertEquals(1.0, value(end, "csmh_job_state", labels + ",state=\"succeeded\""), end);
             // Every chunk the job counted went through the histogram, and its rows through the counter.
             assertEquals(done.getChunksDone(), (long) value(end, "csmh_job_chunk_duration_seconds_count", "kind=\"copy\""), end);

@@ -2,6 +2,7 @@ package org.csmh.client.cli;
 
 import java.util.Locale;
 import org.csmh.proto.v1.Job;
+import org.csmh.proto.v1.Recount;
 
 /** One line describing a job's progress, redrawn in place on a terminal. */
 final class ProgressBar {
@@ -20,6 +21,9 @@ final class ProgressBar {
                 .append(String.format(Locale.ROOT, "  %,.0f rows/s", j.getRowsPerSecond()))
                 .append("  ETA ").append(eta(j.getEtaSeconds()))
                 .append("  ").append(state(j));
+        if (j.hasRecount()) {
+            s.append("  ").append(recount(j.getRecount()));
+        }
         if (!j.getThrottleReason().isEmpty()) {
             s.append("  waiting: ").append(j.getThrottleReason());
         }
@@ -27,6 +31,16 @@ final class ProgressBar {
             s.append(String.format(Locale.ROOT, "  %,d rows differ", j.getMismatchedRows()));
         }
         return s.toString();
+    }
+
+    /**
+     * The final recount, which the bar alone would show as a copy at 100% going nowhere: on a large table it can
+     * read both whole tables, as long as a verify.
+     */
+    static String recount(Recount r) {
+        double span = Math.max(1, r.getRangeEnd() - r.getRangeStart() + 1);
+        double done = Math.max(0, Math.min(1, (r.getCurrentId() - r.getRangeStart() + 1) / span));
+        return String.format(Locale.ROOT, "recounting ids %,d..%,d: %.1f%%", r.getRangeStart(), r.getRangeEnd(), done * 100);
     }
 
     static String kind(Job j) {
