@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -14,6 +15,7 @@ import org.csmh.agent.job.IdRange;
 import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Inspector;
+import org.csmh.agent.mysql.NextRowId;
 import org.csmh.agent.mysql.Tables;
 import org.csmh.proto.v1.Recount;
 
@@ -105,30 +107,43 @@ final class LateCommits {
         long copied = 0;
         StrictWrites.prepare(target);
         long shownAt = 0;
-        for (long a = from; a <= to; a += chunk) {
-            if (System.nanoTime() - shownAt > 1_000_000_000L) {
-                shownAt = System.nanoTime();
-                long doneThrough = a - 1;
-                job.progress(b -> b.setRecount(Recount.newBuilder().setRangeStart(from).setRangeEnd(to).setCurrentId(doneThrough)));
+        try (NextRowId sourceNext = new NextRowId(source, tables.csmh()); NextRowId targetNext = new NextRowId(target, tables.csmhe())) {
+            long a = from;
+            while (a <= to) {
+                if (System.nanoTime() - shownAt > 1_000_000_000L) {
+                    shownAt = System.nanoTime();
+                    long doneThrough = a - 1;
+                    job.progress(b -> b.setRecount(Recount.newBuilder().setRangeStart(from).setRangeEnd(to).setCurrentId(doneThrough)));
+                }
+                if (!walker.awaitThrottle()) {
+                    break; // cancelled
+                }
+                IdRange r = new IdRange(a, Math.min(to, a + chunk - 1));
+                long inSource = count(source, tables.csmh(), r);
+                long inTarget = count(target, tables.csmhe(), r);
+                if (inSource == 0 && inTarget == 0) {
+                    // A hole in the ids (as in ChunkWalker.seekWith): the next chunk starts at the next id either table
+                    // holds, not chunk after empty chunk, each with its throttle reading.
+                    OptionalLong next = NextRowId.first(sourceNext.atOrAfter(r.last() + 1), targetNext.atOrAfter(r.last() + 1));
+                    a = next.isPresent() ? next.getAsLong() : to + 1;
+                    continue;
+                }
+                a = r.last() + 1;
+                if (inSource == inTarget) {
+                    continue;
+                }
+                TreeSet<Long> missing = ids(source, tables.csmh(), r);
+                TreeSet<Long> extra = ids(target, tables.csmhe(), r);
+                TreeSet<Long> common = new TreeSet<>(missing);
+                common.retainAll(extra);
+                missing.removeAll(common);
+                extra.removeAll(common);
+                if (!extra.isEmpty()) {
+                    throw new JobFailure("CSMHE has " + extra.size() + " rows in ids " + r + " that the old table does not (first id "
+                            + extra.first() + "): something else wrote old ids into CSMHE; find out what before copying");
+                }
+                copied += copyRows(source, target, tables, new ArrayList<>(missing), r);
             }
-            if (!walker.awaitThrottle()) {
-                break; // cancelled
-            }
-            IdRange r = new IdRange(a, Math.min(to, a + chunk - 1));
-            if (count(source, tables.csmh(), r) == count(target, tables.csmhe(), r)) {
-                continue;
-            }
-            TreeSet<Long> missing = ids(source, tables.csmh(), r);
-            TreeSet<Long> extra = ids(target, tables.csmhe(), r);
-            TreeSet<Long> common = new TreeSet<>(missing);
-            common.retainAll(extra);
-            missing.removeAll(common);
-            extra.removeAll(common);
-            if (!extra.isEmpty()) {
-                throw new JobFailure("CSMHE has " + extra.size() + " rows in ids " + r + " that the old table does not (first id "
-                        + extra.first() + "): something else wrote old ids into CSMHE; find out what before copying");
-            }
-            copied += copyRows(source, target, tables, new ArrayList<>(missing), r);
         }
         return copied;
     }

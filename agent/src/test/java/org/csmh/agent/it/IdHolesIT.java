@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.testing.TestDatabases;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An old table whose ids have a hole of fifty million (an AUTO_INCREMENT raised by hand, or ranges an earlier
  * clean-up deleted): copy by both write paths, verify and purge each fold the hole into one chunk instead of walking
- * it at the pace, which here (500 ids, 300 ms apart) would take eight hours. A row the copy holds inside the old
+ * it at the pace, which here (500 ids, 300 ms apart) would take eight hours; a copy's final recount over the whole
+ * range steps over it too (100,000 empty chunks, each with a throttle reading and two counts: 48 s). A row the copy holds inside the old
  * table's hole is no hole to the verify: it finds it.
  */
 class IdHolesIT {
@@ -50,6 +53,14 @@ class IdHolesIT {
                 // 3,000 rows in 500-id chunks: two chunks to the hole, one over it, four after (the seeder leaves gaps).
                 assertTrue(copied.getChunksDone() <= 10, statement + " walked the hole: " + copied.getChunksDone() + " chunks");
             }
+            // Copying again over what another job copied: no chunk to copy, but the final recount covers the whole
+            // range (it cannot know what that job saw), hole and all.
+            Job again = ended(h, h.client.startCopy(copy(PACE)));
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, again.getState(), again.toString());
+            assertTrue(again.getSettle().contains("recounted ids 1.." + max + ": 0 late rows copied"), again.getSettle());
+            // Walking the hole's 100,000 empty chunks took 48 s here (a throttle reading and two counts each).
+            Duration took = Duration.between(Instant.parse(again.getCreatedAt()), Instant.parse(again.getFinishedAt()));
+            assertTrue(took.toSeconds() < 15, "the recount walked the hole: " + took);
 
             Job verified = ended(h, h.client.startVerify(StartVerifyRequest.newBuilder().setPace(PACE).build()));
             assertEquals(JobState.JOB_STATE_SUCCEEDED, verified.getState(), verified.toString());
