@@ -174,7 +174,7 @@ public final class CopyRunner implements JobPass {
         String note = snap.getSettle() + "; before success: " + wait.describe() + "; recounted ids "
                 + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
         LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
-        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason("").clearRecount());
+        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason("").clearRecount().setEtaSeconds(0));
         return !job.control().cancelled();
     }
 

@@ -106,6 +106,7 @@ final class LateCommits {
                           ChunkWalker walker) throws Exception {
         long copied = 0;
         StrictWrites.prepare(target);
+        long startedAt = System.nanoTime();
         long shownAt = 0;
         try (NextRowId sourceNext = new NextRowId(source, tables.csmh()); NextRowId targetNext = new NextRowId(target, tables.csmhe())) {
             long a = from;
@@ -113,7 +114,10 @@ final class LateCommits {
                 if (System.nanoTime() - shownAt > 1_000_000_000L) {
                     shownAt = System.nanoTime();
                     long doneThrough = a - 1;
-                    job.progress(b -> b.setRecount(Recount.newBuilder().setRangeStart(from).setRangeEnd(to).setCurrentId(doneThrough)));
+                    // The copy's own ETA reached 0 with its last chunk; until success it is the recount's.
+                    long eta = recountEta(from, doneThrough, to, shownAt - startedAt);
+                    job.progress(b -> b.setRecount(Recount.newBuilder().setRangeStart(from).setRangeEnd(to).setCurrentId(doneThrough))
+                            .setEtaSeconds(eta));
                 }
                 if (!walker.awaitThrottle()) {
                     break; // cancelled
@@ -146,6 +150,15 @@ final class LateCommits {
             }
         }
         return copied;
+    }
+
+    /** Seconds left at the recount's pace so far (ids over time), or -1 before it has any. */
+    static long recountEta(long from, long doneThrough, long to, long elapsedNanos) {
+        long done = doneThrough - from + 1;
+        if (done <= 0 || elapsedNanos <= 0) {
+            return -1;
+        }
+        return (long) Math.ceil((to - doneThrough) * (elapsedNanos / 1e9) / done);
     }
 
     private static long copyRows(Connection source, Connection target, Tables tables, List<Long> ids, IdRange r)

@@ -110,11 +110,13 @@ class JobEngineIT {
             assertEquals(1, throttled.getRecount().getRangeStart());
             assertEquals(20_000, throttled.getRecount().getRangeEnd());
             assertTrue(throttled.getRecount().getCurrentId() < 20_000, throttled.toString());
+            assertTrue(throttled.getEtaSeconds() != 0, "the ETA is the recount's, not the finished chunks' 0: " + throttled);
             busy.join();
             Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);
             assertTrue(done.getSettle().contains("recounted ids 1..20000: 0 late rows copied"), done.getSettle());
             assertEquals("", done.getThrottleReason());
             assertFalse(done.hasRecount(), "a finished recount leaves no progress behind: " + done);
+            assertEquals(0, done.getEtaSeconds());
         }
     }
 
