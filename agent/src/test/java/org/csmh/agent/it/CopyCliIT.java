@@ -56,6 +56,9 @@ class CopyCliIT {
             assertTrue(verify.out().contains("\r\033[2Kverify "), verify.out());
             assertTrue(verify.out().contains("[##############################] 100.0%"), verify.out());
             assertTrue(verify.out().contains("succeeded"), verify.out());
+            assertTrue(verify.err().matches("(?s)started verify job \\w+ \\(ids 1\\.\\.\\d+\\); Ctrl-C stops watching.*"),
+                    "a verify has no copy mode to show: " + verify.err());
+            assertTrue(copy.err().contains("(ids 1..6000, same_instance); Ctrl-C stops watching"), "a copy shows its mode: " + copy.err());
 
             TestDatabases.execute(h.target, "DELETE FROM " + h.csmhe() + " WHERE id = 4321");
             Run bad = run(h, false, "--json", "verify", "--chunk-size", "2000");

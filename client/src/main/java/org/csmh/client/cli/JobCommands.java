@@ -131,8 +131,11 @@ final class JobCommands {
             return ExitCodes.OK;
         }
         if (!root.json) {
+            // Only a copy has a mode; a verify's or purge's would print as "unspecified".
+            String mode = job.getMode() == org.csmh.proto.v1.CopyMode.COPY_MODE_UNSPECIFIED ? ""
+                    : ", " + job.getMode().name().replace("COPY_MODE_", "").toLowerCase(java.util.Locale.ROOT);
             root.err.println("started " + ProgressBar.kind(job) + " job " + job.getId() + " (ids " + job.getRangeStart() + ".." + job.getRangeEnd()
-                    + ", " + job.getMode().name().replace("COPY_MODE_", "").toLowerCase() + "); Ctrl-C stops watching, not the job");
+                    + mode + "); Ctrl-C stops watching, not the job");
         }
         return out.follow(c, job.getId());
     }
