@@ -44,6 +44,7 @@ cat > "$run/agent.yml" <<YAML
 listen: unix:$run/agent.sock
 lms_yml: $run/lms.yml
 cms_yml: $run/cms.yml
+state_dir: $run/state   # the demo's job records stay with it (the default, /var/lib/csmh-agent, is the host agent's)
 endpoints:
   admin: {host: 127.0.0.1, port: $db_port, user: root, password_file: $run/admin.pass}
 YAML
