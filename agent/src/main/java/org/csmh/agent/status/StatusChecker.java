@@ -283,7 +283,8 @@ public final class StatusChecker {
         try (Connection src = connections.open(source)) {
             var found = OldIdRows.probe(src, targetConnection, new Tables(source.database(), target.database()), oldMax);
             if (found.isEmpty()) {
-                return new Check("old_ids", OLD_IDS_TITLE, State.OK, "no rows at ids <= " + oldMax, Map.of("old_max_id", Long.toString(oldMax)));
+                return new Check("old_ids", OLD_IDS_TITLE, State.OK, oldMax == 0 ? "the old table is empty: no old ids to check"
+                        : "no rows at ids <= " + oldMax, Map.of("old_max_id", Long.toString(oldMax)));
             }
             OldIdRows.Finding f = found.get();
             Map<String, String> fields = Map.of("lowest", Long.toString(f.lowest()), "highest", Long.toString(f.highest()),
@@ -299,6 +300,10 @@ public final class StatusChecker {
                 : Map.of("next_id", Long.toString(next), "old_max_id", Long.toString(oldMax));
         if (oldMax == null) {
             return new Check("auto_increment_gap", GAP_TITLE, State.WARNING, "next id " + next + "; old table max(id) unknown", fields);
+        } else if (oldMax == 0) {
+            // After a purge, or on a site that never wrote the old table: "room for N more old rows" would mislead.
+            return new Check("auto_increment_gap", GAP_TITLE, State.OK, "next id " + next + "; the old table is empty: no old ids for new"
+                    + " rows to collide with", fields);
         } else if (next > oldMax) {
             return new Check("auto_increment_gap", GAP_TITLE, State.OK, "next id " + next + " > old max(id) " + oldMax
                     + " (room for " + (next - oldMax - 1) + " more old rows)", fields);

@@ -101,12 +101,21 @@ class StatusIT {
         assertEquals("purge", done.getNextStep(), "cut over: copy and verify are behind; the old rows remain");
         assertTrue(step("purge").getDestructive());
         assertEquals(CheckState.CHECK_STATE_OK, status().get("auto_increment_gap").getState());
+        assertEquals("next id 10500 > old max(id) 500 (room for 9999 more old rows)", status().get("auto_increment_gap").getDetail());
         long mode = TestDatabases.queryLong(h.root, "SELECT @@innodb_autoinc_lock_mode");
         Check lock = status().get("autoinc_lock_mode");
         assertEquals(CheckState.CHECK_STATE_INFO, lock.getState());
         assertTrue(lock.getDetail().startsWith("innodb_autoinc_lock_mode = " + mode + ": "), lock.getDetail());
         assertEquals(mode == 1, lock.getDetail().contains("the copy writes explicit-id multi-row INSERTs (simple inserts"), lock.getDetail());
         assertEquals(mode == 0, lock.getDetail().contains("LMS inserts of new history rows wait up to one copy statement"), lock.getDetail());
+
+        // Purged: no "old max(id) 0 (room for 10499 more old rows)" for a table that has none.
+        TestDatabases.execute(h.root, "DELETE FROM " + h.sourceDb + "." + TableNames.CSMH);
+        Map<String, Check> purged = status();
+        assertEquals(CheckState.CHECK_STATE_OK, purged.get("auto_increment_gap").getState());
+        assertEquals("next id 10500; the old table is empty: no old ids for new rows to collide with",
+                purged.get("auto_increment_gap").getDetail());
+        assertEquals("the old table is empty: no old ids to check", purged.get("old_ids").getDetail());
     }
 
     private Step step(String id) {
