@@ -116,8 +116,8 @@ final class LateCommits {
                     long doneThrough = a - 1;
                     // The copy's own ETA reached 0 with its last chunk; until success it is the recount's.
                     long eta = recountEta(from, doneThrough, to, shownAt - startedAt);
-                    job.progress(b -> b.setRecount(Recount.newBuilder().setRangeStart(from).setRangeEnd(to).setCurrentId(doneThrough))
-                            .setEtaSeconds(eta));
+                    job.progress(b -> b.setRecount(Recount.newBuilder().setRangeStart(from).setRangeEnd(to).setCurrentId(doneThrough)
+                            .setProgress(IdRange.doneShare(from, doneThrough, to))).setEtaSeconds(eta));
                 }
                 if (!walker.awaitThrottle()) {
                     break; // cancelled

@@ -232,10 +232,10 @@ public final class ChunkWalker {
         double idRate = ids.idsPerSecond();
         long remaining = last - doneThrough;
         long eta = idRate > 0 ? (long) Math.ceil(remaining / idRate) : -1;
-        double span = Math.max(1, last - first + 1);
         long done = doneThrough;
+        double progress = IdRange.doneShare(first, done, last);
         job.progress(b -> b.setCurrentId(done).clearInFlight().setRowsDone(b.getRowsDone() + rows).setChunksDone(b.getChunksDone() + 1)
-                .setRowsPerSecond(ids.rowsPerSecond()).setEtaSeconds(eta).setProgress(Math.min(1.0, (done - first + 1) / span)));
+                .setRowsPerSecond(ids.rowsPerSecond()).setEtaSeconds(eta).setProgress(progress));
     }
 
     private boolean paceSleep() throws InterruptedException {

@@ -20,6 +20,15 @@ public record IdRange(long first, long last) {
         }
     }
 
+    /**
+     * The done share, 0..1, of ids first..last when every id up to doneThrough is done: a job's progress and its
+     * final recount's. An empty range (last below first) counts as one id.
+     */
+    public static double doneShare(long first, long doneThrough, long last) {
+        double span = Math.max(1, last - first + 1);
+        return Math.max(0, Math.min(1, (doneThrough - first + 1) / span));
+    }
+
     @Override
     public String toString() {
         return first + ".." + last;

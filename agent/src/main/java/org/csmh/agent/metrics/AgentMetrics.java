@@ -55,7 +55,7 @@ public final class AgentMetrics implements JobTelemetry {
         perJob(jobs, "csmh_job_eta_seconds", "Estimated seconds left (-1 unknown)", j -> (double) j.getEtaSeconds());
         perJob(jobs, "csmh_job_progress_ratio", "Done share of the id range, 0..1", Job::getProgress);
         perJob(jobs, "csmh_job_recount_progress_ratio", "Copy: done share of the final recount before success, 0..1 (0 when none runs)",
-                j -> j.hasRecount() ? recountDone(j.getRecount()) : 0.0);
+                j -> j.hasRecount() ? j.getRecount().getProgress() : 0.0);
         perJob(jobs, "csmh_job_chunks_done", "Chunks finished", j -> (double) j.getChunksDone());
         perJob(jobs, "csmh_job_attempts", "Times the job (re)started after an error or a restart", j -> (double) j.getAttempts());
         perJob(jobs, "csmh_job_mismatched_rows", "Verify: rows that differ", j -> (double) j.getMismatchedRows());
@@ -76,11 +76,6 @@ public final class AgentMetrics implements JobTelemetry {
         GaugeWithCallback.builder().name("csmh_replica_lag_seconds").help("Replica lag as the throttle last read it (NaN: unreadable)")
                 .labelNames("endpoint").callback(cb -> throttle.lastReplicaLag().forEach((name, r) ->
                         cb.call(r.value() == null ? Double.NaN : r.value(), name))).register(registry);
-    }
-
-    private static double recountDone(org.csmh.proto.v1.Recount r) {
-        double span = Math.max(1, r.getRangeEnd() - r.getRangeStart() + 1);
-        return Math.max(0, Math.min(1, (r.getCurrentId() - r.getRangeStart() + 1) / span));
     }
 
     public PrometheusRegistry registry() {

@@ -110,6 +110,7 @@ class JobEngineIT {
             assertEquals(1, throttled.getRecount().getRangeStart());
             assertEquals(20_000, throttled.getRecount().getRangeEnd());
             assertTrue(throttled.getRecount().getCurrentId() < 20_000, throttled.toString());
+            assertTrue(throttled.getRecount().getProgress() < 1.0, throttled.toString());
             assertTrue(throttled.getEtaSeconds() != 0, "the ETA is the recount's, not the finished chunks' 0: " + throttled);
             busy.join();
             Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);

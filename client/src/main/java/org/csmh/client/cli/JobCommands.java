@@ -1,5 +1,6 @@
 package org.csmh.client.cli;
 
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.csmh.client.CsmhClient;
@@ -132,8 +133,8 @@ final class JobCommands {
         }
         if (!root.json) {
             // Only a copy has a mode; a verify's or purge's would print as "unspecified".
-            String mode = job.getMode() == org.csmh.proto.v1.CopyMode.COPY_MODE_UNSPECIFIED ? ""
-                    : ", " + job.getMode().name().replace("COPY_MODE_", "").toLowerCase(java.util.Locale.ROOT);
+            String mode = job.getMode() == CopyMode.COPY_MODE_UNSPECIFIED ? ""
+                    : ", " + job.getMode().name().replace("COPY_MODE_", "").toLowerCase(Locale.ROOT);
             root.err.println("started " + ProgressBar.kind(job) + " job " + job.getId() + " (ids " + job.getRangeStart() + ".." + job.getRangeEnd()
                     + mode + "); Ctrl-C stops watching, not the job");
         }

@@ -38,9 +38,7 @@ final class ProgressBar {
      * read both whole tables, as long as a verify.
      */
     static String recount(Recount r) {
-        double span = Math.max(1, r.getRangeEnd() - r.getRangeStart() + 1);
-        double done = Math.max(0, Math.min(1, (r.getCurrentId() - r.getRangeStart() + 1) / span));
-        return String.format(Locale.ROOT, "recounting ids %,d..%,d: %.1f%%", r.getRangeStart(), r.getRangeEnd(), done * 100);
+        return String.format(Locale.ROOT, "recounting ids %,d..%,d: %.1f%%", r.getRangeStart(), r.getRangeEnd(), r.getProgress() * 100);
     }
 
     static String kind(Job j) {

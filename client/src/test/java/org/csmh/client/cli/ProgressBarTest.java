@@ -16,7 +16,7 @@ class ProgressBarTest {
     @Test
     void aCopyInItsFinalRecountSaysSoAndHowFar() {
         String bar = ProgressBar.render(AT_THE_END.toBuilder()
-                .setRecount(Recount.newBuilder().setRangeStart(1).setRangeEnd(1_000_000).setCurrentId(400_000)).build());
+                .setRecount(Recount.newBuilder().setRangeStart(1).setRangeEnd(1_000_000).setCurrentId(400_000).setProgress(0.4)).build());
         assertTrue(bar.contains("100.0%") && bar.contains("recounting ids 1..1,000,000: 40.0%"), bar);
     }
 
