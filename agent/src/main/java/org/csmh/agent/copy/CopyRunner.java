@@ -86,7 +86,7 @@ public final class CopyRunner implements JobPass {
                         + TableNames.CSMHE + " takes its table AUTO-INC lock (traditional mode), the copy's too: LMS inserts wait up to"
                         + " one statement's time; keep chunks short (--target-chunk-ms 200)\"");
             }
-            if (snap.getReconcileFrom() == 0 && !settleBeforeFirstChunk(job, sourceMeta, source, first, done, settleTimeoutMs)) {
+            if (snap.getReconcileFrom() == 0 && !settleBeforeFirstChunk(job, sourceMeta, source, first, done, settleTimeoutMs, settleBlindMs)) {
                 return;
             }
             var throttle = snap.getMode() == CopyMode.COPY_MODE_CROSS_SERVER ? Throttling.of(metrics, job, control, sourceMeta)
@@ -129,20 +129,46 @@ public final class CopyRunner implements JobPass {
 
     /**
      * Before the first chunk: once the write transactions open now have ended, no id below the old table's next
-     * AUTO_INCREMENT value can still appear, so only ids from there up need the final recount. A copy that starts
-     * over rows already in the target (another job's work) cannot know what those saw: it recounts the whole range.
+     * AUTO_INCREMENT value can still appear, so only ids from there up need the final recount. Without PROCESS the
+     * copy cannot see them and waits settle_seconds instead, the same bound it trusts before success: an LMS
+     * request's transaction lasts well under that. (Recounting the whole range instead read both whole tables on the
+     * production servers at the end of every copy made with the LMS's own account, hours on a large table, to catch
+     * what the verify the cutover requires catches anyway.) A copy that starts over rows already in the target
+     * (another job's work), or that timed out waiting, cannot know what those saw: it recounts the whole range.
      */
     private static boolean settleBeforeFirstChunk(JobHandle job, Connection sourceMeta, Endpoint source, long first, long done,
-                                                  long timeoutMs) throws SQLException, InterruptedException {
+                                                  long timeoutMs, long blindMs) throws SQLException, InterruptedException {
         long next = new Inspector(sourceMeta).nextAutoIncrement(source.database(), TableNames.CSMH);
         LateCommits.Wait wait = LateCommits.awaitOpenTransactions(sourceMeta, job, timeoutMs, "before the first chunk");
-        if (wait.outcome() == LateCommits.Outcome.CANCELLED) {
+        if (wait.outcome() == LateCommits.Outcome.CANCELLED || !waitBlind(job, wait, "before the first chunk", blindMs)) {
             return false;
         }
-        long from = wait.outcome() == LateCommits.Outcome.ENDED && done < first ? Math.max(first, next) : first;
-        LOG.info("event=copy_settled id=" + job.id() + " when=start reconcile_from=" + from + " detail=\"" + wait.describe() + "\"");
-        job.checkpoint(b -> b.setReconcileFrom(from).setSettle("at start: " + wait.describe()));
+        boolean settled = wait.outcome() == LateCommits.Outcome.ENDED || wait.outcome() == LateCommits.Outcome.INVISIBLE;
+        long from = settled && done < first ? Math.max(first, next) : first;
+        String detail = describe(wait, blindMs);
+        LOG.info("event=copy_settled id=" + job.id() + " when=start reconcile_from=" + from + " detail=\"" + detail + "\"");
+        job.checkpoint(b -> b.setReconcileFrom(from).setSettle("at start: " + detail));
         return true;
+    }
+
+    /**
+     * Where the source's open transactions cannot be seen (INVISIBLE), waits settle_seconds for them instead, saying
+     * so in the snapshot. False when cancelled; true at once for any other outcome.
+     */
+    private static boolean waitBlind(JobHandle job, LateCommits.Wait wait, String when, long blindMs) throws InterruptedException {
+        if (wait.outcome() != LateCommits.Outcome.INVISIBLE) {
+            return true;
+        }
+        job.progress(b -> b.setThrottleReason("settling " + when + ": " + wait.describe() + "; waiting " + blindMs / 1000 + " s"));
+        try {
+            return job.control().sleep(blindMs);
+        } finally {
+            job.progress(b -> b.setThrottleReason(""));
+        }
+    }
+
+    private static String describe(LateCommits.Wait wait, long blindMs) {
+        return wait.outcome() == LateCommits.Outcome.INVISIBLE ? wait.describe() + "; waited " + blindMs / 1000 + " s" : wait.describe();
     }
 
     /**
@@ -154,24 +180,16 @@ public final class CopyRunner implements JobPass {
         long last = walker.last();
         Job snap = job.snapshot();
         LateCommits.Wait wait = LateCommits.awaitOpenTransactions(sourceMeta, job, timeoutMs, "before success");
-        switch (wait.outcome()) {
-            case CANCELLED:
-                return false;
-            case TIMED_OUT:
-                throw new JobFailure("not reporting success: " + wait.describe() + ". A row such a transaction commits below id " + last
-                        + " would be missed; copy again once it has ended (the copy resumes and recounts)");
-            case INVISIBLE:
-                job.progress(b -> b.setThrottleReason("settling before success: " + wait.describe() + "; waiting " + blindMs / 1000 + " s"));
-                if (!job.control().sleep(blindMs)) {
-                    return false;
-                }
-                break;
-            default:
-                break;
+        if (wait.outcome() == LateCommits.Outcome.TIMED_OUT) {
+            throw new JobFailure("not reporting success: " + wait.describe() + ". A row such a transaction commits below id " + last
+                    + " would be missed; copy again once it has ended (the copy resumes and recounts)");
         }
-        long from = wait.outcome() == LateCommits.Outcome.INVISIBLE ? snap.getRangeStart() : Math.max(snap.getRangeStart(), snap.getReconcileFrom());
+        if (wait.outcome() == LateCommits.Outcome.CANCELLED || !waitBlind(job, wait, "before success", blindMs)) {
+            return false;
+        }
+        long from = Math.max(snap.getRangeStart(), snap.getReconcileFrom());
         long copied = from > last ? 0 : recount(job, sourceMeta, target, tables, from, last, walker);
-        String note = snap.getSettle() + "; before success: " + wait.describe() + "; recounted ids "
+        String note = snap.getSettle() + "; before success: " + describe(wait, blindMs) + "; recounted ids "
                 + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
         LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
         job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason("").clearRecount().setEtaSeconds(0));

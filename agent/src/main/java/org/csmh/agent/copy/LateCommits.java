@@ -16,6 +16,7 @@ import org.csmh.agent.job.JobFailure;
 import org.csmh.agent.job.JobHandle;
 import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.NextRowId;
+import org.csmh.agent.mysql.SqlErrors;
 import org.csmh.agent.mysql.Tables;
 import org.csmh.proto.v1.Recount;
 
@@ -30,11 +31,10 @@ import org.csmh.proto.v1.Recount;
  *   <li>before it reports success waits again for the write transactions open then, and recounts every chunk from
  *       that value up on both sides, copying the rows the target lacks.</li>
  * </ol>
- * Seeing open transactions needs PROCESS on the source; without it the copy waits a fixed time and recounts the
- * whole range.
+ * Seeing open transactions needs PROCESS on the source; without it the copy waits settle_seconds at each of the
+ * two points instead (CopyRunner), trusting that no write transaction stays open longer.
  */
 final class LateCommits {
-    private static final Set<Integer> NOT_ALLOWED = Set.of(1227, 1142, 1143, 1044);
     private static final int ID_BATCH = 500;
 
     enum Outcome { ENDED, INVISIBLE, TIMED_OUT, CANCELLED }
@@ -62,7 +62,7 @@ final class LateCommits {
         try {
             open = new Inspector(source).openWriteTransactions();
         } catch (SQLException e) {
-            if (NOT_ALLOWED.contains(e.getErrorCode())) {
+            if (SqlErrors.kind(e) == SqlErrors.Kind.ACCESS_DENIED) { // 1227: PROCESS needed to read INNODB_TRX
                 return new Wait(Outcome.INVISIBLE, 0, 0, "");
             }
             throw e;
@@ -98,9 +98,9 @@ final class LateCommits {
     /**
      * Recounts ids {@code from..to} chunk by chunk on both sides and copies the rows the target lacks. A target row
      * the source does not have is an error: something else wrote old ids into CSMHE. Returns the rows copied.
-     * Without PROCESS on the source account, or after another job's rows, this reads the whole of both tables on the
-     * production servers: each chunk waits out a pause and the throttle as the copy's chunks do, and the job's
-     * {@code recount} says how far it is (once a second).
+     * After another job's rows, or a wait for open transactions that timed out at the start, this reads the whole
+     * of both tables on the production servers: each chunk waits out a pause and the throttle as the copy's chunks
+     * do, and the job's {@code recount} says how far it is (once a second).
      */
     static long reconcile(Connection source, Connection target, Tables tables, long from, long to, long chunk, JobHandle job,
                           ChunkWalker walker) throws Exception {

@@ -108,8 +108,8 @@ public final class StatusChecker {
             Endpoint source = endpoints.resolve("source");
             try (Connection c = connections.open(source)) {
                 Inspector in = new Inspector(c);
-                guarded(out, "source_server", "source server (the old table)", () -> out.add(serverCheck("source_server",
-                        "source server (the old table)", in.serverFacts(), false, source, in.connectionTls())));
+                guarded(out, "source_server", "source server (the old table)", () -> out.add(withTransactions(serverCheck("source_server",
+                        "source server (the old table)", in.serverFacts(), false, source, in.connectionTls()), in.seesOpenTransactions())));
                 if (!in.tableExists(source.database(), TableNames.CSMH)) {
                     out.add(new Check("old_table", title, State.INFO, "not found in " + source.database(), Map.of("exists", "false")));
                     return null;
@@ -214,6 +214,19 @@ public final class StatusChecker {
         return new Check(id, title, statement || readOnly || unencryptedRemote ? State.WARNING : State.INFO, d.toString(), fields);
     }
 
+
+    /**
+     * The source check, with whether its account sees the open transactions a copy settles late commits by (the
+     * LMS's own account usually lacks PROCESS; the copy then waits a fixed time instead).
+     */
+    static Check withTransactions(Check server, boolean visible) {
+        Map<String, String> fields = new java.util.TreeMap<>(server.fields());
+        fields.put("open_transactions_visible", Boolean.toString(visible));
+        String d = visible ? "; open transactions visible: a copy waits for those that hold ids to end (late commits)"
+                : "; open transactions not visible (the account lacks PROCESS): a copy waits settle_seconds (default 10) before its"
+                + " first chunk and before success instead of waiting for them; GRANT PROCESS ON *.* lets it wait only as long as they last";
+        return new Check(server.id(), server.title(), server.state(), server.detail() + d, fields);
+    }
 
     /** How the connection to the server goes: encrypted or not, and whether the server proved who it is. */
     private static String connectionWords(Endpoint endpoint, java.util.Optional<String> tls) {

@@ -38,10 +38,18 @@ final class CopyHarness implements AutoCloseable {
 
 
     CopyHarness(Path dir, Endpoint sourceRoot, Endpoint targetRoot, long rows) throws Exception {
+        this(dir, sourceRoot, targetRoot, rows, true);
+    }
+
+    /**
+     * With {@code sourceProcess} false the old table is reached (lms.yml's default database) with an account that
+     * holds every privilege on the old database and nothing global, as the LMS's own account does: no PROCESS.
+     */
+    CopyHarness(Path dir, Endpoint sourceRoot, Endpoint targetRoot, long rows, boolean sourceProcess) throws Exception {
         this.dir = dir;
-        this.source = copier(sourceRoot);
         this.target = copier(targetRoot);
-        HistorySeeder.seed(source, sourceDb, rows, null);
+        HistorySeeder.seed(copier(sourceRoot), sourceDb, rows, null);
+        this.source = sourceProcess ? copier(sourceRoot) : lmsAccount(sourceRoot, sourceDb);
         TestDatabases.execute(target, "CREATE DATABASE " + targetDb + " CHARACTER SET utf8", HistoryTables.createCsmhe(targetDb),
                 "ALTER TABLE " + targetDb + "." + TableNames.CSMHE + " AUTO_INCREMENT = " + (rows + 10_000));
         this.config = Fixtures.agentConfig(dir, source, sourceDb);
@@ -52,6 +60,13 @@ final class CopyHarness implements AutoCloseable {
         TestDatabases.execute(root, "CREATE USER IF NOT EXISTS 'csmh_copier'@'%' IDENTIFIED BY 'copier-pw'",
                 "GRANT ALL PRIVILEGES ON *.* TO 'csmh_copier'@'%' WITH GRANT OPTION");
         return new Endpoint("copier", root.host(), root.port(), "csmh_copier", "copier-pw", null);
+    }
+
+    /** An account like the LMS's: all privileges on its own database, none global (so no PROCESS). */
+    static Endpoint lmsAccount(Endpoint root, String db) {
+        TestDatabases.execute(root, "CREATE USER IF NOT EXISTS 'csmh_lms'@'%' IDENTIFIED BY 'lms-pw'",
+                "GRANT ALL PRIVILEGES ON `" + db + "`.* TO 'csmh_lms'@'%'");
+        return new Endpoint("lms", root.host(), root.port(), "csmh_lms", "lms-pw", null);
     }
 
     String csmh() {

@@ -58,6 +58,7 @@ class JobEngineIT {
             TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"), insert.replace("'late'", "'on time'"));  // 5002, 5003
             Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setSettleTimeoutSeconds(60)
                     .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(300)).build());
+            assertEquals("true", h.check("source_server").getFieldsMap().get("open_transactions_visible"));
             Job waiting = awaitReason(h, job.getId(), "open source transaction");
             assertTrue(waiting.getThrottleReason().startsWith("settling before the first chunk"), waiting.toString());
             assertEquals(0, waiting.getRowsDone(), "no chunk before the open transaction ended");
@@ -76,6 +77,53 @@ class JobEngineIT {
             assertEquals(5_005, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), done.toString());
             assertEquals(2, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE state = 'late'"));
             assertTrue(done.getSettle().contains("waited") && done.getSettle().contains("1 late row copied"), done.getSettle());
+            assertEquals(5_005, done.getRowsDone(), "the late row is counted once");
+            CopyFaultIT.assertVerified(h, 5_005);
+        }
+    }
+
+    /**
+     * The same out-of-order commits where the source account cannot see open transactions (no PROCESS, as the
+     * LMS's own account): the copy waits settle_seconds before its first chunk and before success instead, and
+     * recounts only the ids that arrived during the copy, not both whole tables.
+     */
+    @Test
+    void withoutProcessTheCopyWaitsSettleSecondsAndRecountsOnlyTheNewIds() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 5_000, false).startInProcess();
+             Connection early = open(h); Connection late = open(h)) {
+            h.configureTarget();
+            assertEquals("false", h.check("source_server").getFieldsMap().get("open_transactions_visible"));
+            assertTrue(h.check("source_server").getDetail().contains("lacks PROCESS"), h.check("source_server").toString());
+            String insert = "INSERT INTO " + h.csmh() + " (created, state, student_module_id) VALUES (NOW(6), 'late', 7)";
+            early.setAutoCommit(false);
+            try (Statement st = early.createStatement()) {
+                st.execute(insert);                                     // takes id 5001, not committed
+            }
+            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"), insert.replace("'late'", "'on time'"));  // 5002, 5003
+            Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setSettleSeconds(5).setSettleTimeoutSeconds(60)
+                    .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(300)).build());
+            Job waiting = awaitReason(h, job.getId(), "lacks PROCESS");
+            assertTrue(waiting.getThrottleReason().startsWith("settling before the first chunk"), waiting.toString());
+            assertTrue(waiting.getThrottleReason().endsWith("waiting 5 s"), waiting.toString());
+            assertEquals(0, waiting.getRowsDone(), "no chunk before the wait is over");
+            early.commit();
+
+            h.awaitProgress(job.getId(), 1_000, 30_000);
+            late.setAutoCommit(false);
+            try (Statement st = late.createStatement()) {
+                st.execute(insert);                                     // 5004, open while the copy runs
+            }
+            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"));   // 5005 commits first: a catch-up pass copies it
+            Job blind = awaitReason(h, job.getId(), "settling before success");
+            assertTrue(blind.getThrottleReason().contains("lacks PROCESS"), blind.toString());
+            late.commit();
+
+            Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(5_005, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), done.toString());
+            assertEquals(2, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE state = 'late'"));
+            // The old table's next id at the start was 5004: ids below it had settled during the first wait.
+            assertTrue(done.getSettle().contains("recounted ids 5004..5005: 1 late row copied"), done.getSettle());
+            assertTrue(done.getSettle().startsWith("at start: cannot see"), done.getSettle());
             assertEquals(5_005, done.getRowsDone(), "the late row is counted once");
             CopyFaultIT.assertVerified(h, 5_005);
         }

@@ -72,8 +72,8 @@ final class JobCommands {
         @Option(names = "--settle-timeout-seconds", description = "longest wait for open source transactions before the first chunk"
                 + " and before success; still open then fails the copy (default 300)")
         Integer settleTimeout;
-        @Option(names = "--settle-seconds", description = "where open transactions cannot be seen (no PROCESS): wait this long,"
-                + " then recount the whole range (default 10)")
+        @Option(names = "--settle-seconds", description = "where open transactions cannot be seen (no PROCESS): wait this long"
+                + " before the first chunk and before success instead (default 10)")
         Integer settle;
 
         @Override
