@@ -71,6 +71,13 @@ class EngineMatrixIT {
             assertEquals("OFF", server.get("read_only"));
             assertEquals(Long.toString(TestDatabases.queryLong(root, "SELECT @@max_allowed_packet")), server.get("max_allowed_packet"));
             assertTrue(checks.get("target_server").getDetail().contains(engine.isMySql() ? "multi-row INSERTs" : "LOAD DATA LOCAL"));
+            // Late commits: the copy sees open transactions with PROCESS; without it each engine refuses (not an empty
+            // list, which would read as "none open"), and the copy waits settle_seconds instead.
+            assertEquals("true", checks.get("source_server").getFieldsMap().get("open_transactions_visible"), checks.get("source_server").toString());
+            try (java.sql.Connection lms = new org.csmh.agent.mysql.ConnectionFactory(5000).open(CopyHarness.lmsAccount(root, h.sourceDb)
+                    .withDatabase(h.sourceDb))) {
+                assertFalse(new org.csmh.agent.mysql.Inspector(lms).seesOpenTransactions(), "INNODB_TRX refused without PROCESS");
+            }
             assertEquals("utf8mb3", checks.get("old_table").getFieldsMap().get("charset").replace("utf8mb3", "utf8").replace("utf8", "utf8mb3"));
             assertEquals("utf8mb3", TestDatabases.queryString(root, "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA"
                     + " WHERE SCHEMA_NAME = '" + db + "'").replace("utf8mb3", "utf8").replace("utf8", "utf8mb3"), "the new database takes the old table's");
