@@ -35,6 +35,14 @@ public final class PurgeRunner implements JobPass {
     /** The job's write_path: how the rows go, and what becomes of the table's file (InnoDB keeps a file's pages). */
     public static final String DELETE_PATH = "chunked DELETE ... WHERE id BETWEEN, a transaction per chunk (the table's file keeps its size)";
     public static final String TRUNCATE_PATH = "TRUNCATE TABLE (the table's file is made anew, empty)";
+    /**
+     * A TRUNCATE's rows are counted only where InnoDB's estimate is below this: a COUNT(*) of a billion rows takes
+     * minutes and holds a read view open on the LMS's primary, far longer than the TRUNCATE; above it the job
+     * reports the estimate.
+     */
+    static final long COUNT_BELOW_ROWS = 10_000_000;
+    /** How long a TRUNCATE waits for the table's metadata lock before it lets go and the job tries again. */
+    static final int TRUNCATE_LOCK_WAIT_SECONDS = 5;
     private final JobEnvironment env;
     private final ThrottleMetrics metrics;
 
@@ -57,10 +65,8 @@ public final class PurgeRunner implements JobPass {
             }
             if (job.spec().getPurge().getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE) {
                 job.progress(b -> b.setWritePath(TRUNCATE_PATH));
-                long rows = new Inspector(c).exactRows(purger.database(), TableNames.CSMH);
-                try (Statement st = c.createStatement()) {
-                    st.execute("TRUNCATE TABLE " + table);
-                }
+                long rows = rowsBeforeTruncate(new Inspector(c), purger.database());
+                truncate(c, table);
                 LOG.info("event=purge_truncated table=" + table + " rows=" + rows);
                 job.progress(b -> b.setRowsDone(rows).setCurrentId(snap.getRangeEnd()).setProgress(1.0).setChunksDone(1));
                 return;
@@ -85,6 +91,31 @@ public final class PurgeRunner implements JobPass {
                     walker.completed(r, rows, System.nanoTime() - t0);
                 }
             }
+        }
+    }
+
+    static long rowsBeforeTruncate(Inspector in, String database) throws SQLException {
+        long estimate = in.estimatedRows(database, TableNames.CSMH);
+        return estimate < COUNT_BELOW_ROWS ? in.exactRows(database, TableNames.CSMH) : estimate;
+    }
+
+    /**
+     * TRUNCATE needs the table to itself: it waits for every open transaction that has read the table (a backup's
+     * snapshot, a long report), and while it waits each new query on the table queues behind it, for as long as
+     * lock_wait_timeout allows (a year by default). So it waits a few seconds, then lets go, and the job tries again
+     * with backoff (Retrying: 1205 is waited out) and says why in its snapshot.
+     */
+    private static void truncate(Connection c, String table) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SET SESSION lock_wait_timeout = " + TRUNCATE_LOCK_WAIT_SECONDS);
+            st.execute("TRUNCATE TABLE " + table);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == 1205) {
+                throw new SQLException("TRUNCATE TABLE waited " + TRUNCATE_LOCK_WAIT_SECONDS + " s for the table's metadata lock, which another"
+                        + " session holds (an open transaction or a long query that read " + TableNames.CSMH + ", e.g. a backup's snapshot);"
+                        + " it let go so that queries on the table do not queue behind it", e.getSQLState(), e.getErrorCode(), e);
+            }
+            throw e;
         }
     }
 

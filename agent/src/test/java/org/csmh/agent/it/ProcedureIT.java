@@ -9,9 +9,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.csmh.agent.mysql.ConnectionFactory;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.purge.PurgeRunner;
 import org.csmh.agent.testing.TestDatabases;
@@ -193,6 +197,48 @@ class ProcedureIT {
             assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
             assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
                     () -> h.client.startPurge(StartPurgeRequest.newBuilder().setMethodValue(9).build())).getStatus().getCode());
+        }
+    }
+
+    /**
+     * A TRUNCATE waits for every open transaction that read the table (here one that stands for a backup's
+     * snapshot), and every new query on the table would queue behind it: it waits a few seconds at a time and lets
+     * go in between, says why, and goes through once the transaction ends.
+     */
+    @Test
+    void aTruncateBehindAnOpenTransactionLetsQueriesThrough() throws Exception {
+        ConnectionFactory connections = new ConnectionFactory(5000);
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 2_000).startInProcess();
+             Connection holder = connections.open(h.source.withDatabase(h.sourceDb)); Connection reader = connections.open(h.source.withDatabase(h.sourceDb))) {
+            h.configureTarget();
+            h.client.cutover(CutoverRequest.newBuilder().setForce(true).build());
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + h.csmh())) {
+                rs.next();   // the transaction now holds the table's metadata lock (shared) until it ends
+            }
+            Job t = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build());
+            Job waiting = h.client.getJob(t.getId());
+            for (long end = System.currentTimeMillis() + 30_000; !waiting.getThrottleReason().contains("metadata lock")
+                    && System.currentTimeMillis() < end; waiting = h.client.getJob(t.getId())) {
+                Thread.sleep(50);
+            }
+            assertTrue(waiting.getThrottleReason().contains("TRUNCATE TABLE waited 5 s for the table's metadata lock"), waiting.toString());
+            assertEquals(JobState.JOB_STATE_RUNNING, waiting.getState(), waiting.toString());
+            // A query on the table waits at most one of the TRUNCATE's tries, not until the transaction ends.
+            try (Statement st = reader.createStatement()) {
+                st.setQueryTimeout(15);
+                long t0 = System.nanoTime();
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + h.csmh())) {
+                    rs.next();
+                    assertEquals(2_000, rs.getLong(1));
+                }
+                assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "the query waited " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            }
+            holder.commit();
+            Job done = h.awaitState(t.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(2_000, done.getRowsDone());
+            assertEquals("", done.getThrottleReason());
+            assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
         }
     }
 
