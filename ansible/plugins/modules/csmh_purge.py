@@ -9,7 +9,8 @@ DOCUMENTATION = r'''
 module: csmh_purge
 short_description: Empty the old history table through csmh-agent
 description:
-  - Chunked, throttled, resumable DELETE by id range (seed pace 20000 ids, 3 s apart) or one TRUNCATE.
+  - Chunked, throttled, resumable DELETE by id range (seed pace 20000 ids, 3 s apart) or one TRUNCATE, which waits at most 5 s at a
+    time for the table's metadata lock (any open transaction that read the table holds it) and tries again in between.
   - Refused until the cutover is done, unless I(force). Unchanged when the old table is already empty, except that
     I(method=truncate) after a chunked DELETE truncates the empty table, which gives back the disk space its file kept.
 options:

@@ -131,7 +131,8 @@ public final class CopyRunner implements JobPass {
      * Before the first chunk: once the write transactions open now have ended, no id below the old table's next
      * AUTO_INCREMENT value can still appear, so only ids from there up need the final recount. Without PROCESS the
      * copy cannot see them and waits settle_seconds instead, the same bound it trusts before success: an LMS
-     * request's transaction lasts well under that. (Recounting the whole range instead read both whole tables on the
+     * request's transaction lasts well under that, and the ids such a transaction holds are the top of the first
+     * pass's range, which it reaches last. (Recounting the whole range instead read both whole tables on the
      * production servers at the end of every copy made with the LMS's own account, hours on a large table, to catch
      * what the verify the cutover requires catches anyway.) A copy that starts over rows already in the target
      * (another job's work), or that timed out waiting, cannot know what those saw: it recounts the whole range.

@@ -37,7 +37,7 @@ public final class OldIdRows {
                     + csmhe + " AUTO_INCREMENT = " + above + "; INSERT INTO " + csmhe + " (version, created, state, grade, max_grade,"
                     + " student_module_id) SELECT version, created, state, grade, max_grade, student_module_id FROM " + csmhe
                     + " WHERE id <= " + oldMax + " ORDER BY id; DELETE FROM " + csmhe + " WHERE id <= " + oldMax
-                    + " (in one transaction; the first statement stops new rows landing there)";
+                    + " (the ALTER first, so that no new row lands there; then the INSERT and the DELETE in one transaction)";
         }
     }
 

@@ -65,7 +65,7 @@ class OldIdRowsIT {
                     "nothing was copied");
 
             // What the operator is told to run, run as given (qualified with the database, as a client would be connected to it).
-            String remedy = why.substring(why.indexOf("ALTER TABLE"), why.indexOf(" (in one transaction"));
+            String remedy = why.substring(why.indexOf("ALTER TABLE"), why.indexOf(" (the ALTER first"));
             List<String> statements = List.of(remedy.split("; "));
             TestDatabases.execute(h.target.withDatabase(h.targetDb), statements.toArray(String[]::new));
             assertEquals(CheckState.CHECK_STATE_OK, checks(h).get("old_ids").getState());

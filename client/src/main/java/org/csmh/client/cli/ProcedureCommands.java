@@ -144,7 +144,8 @@ final class ProcedureCommands {
     @Command(name = "purge", sortOptions = false, description = {"Empty the old table: chunked DELETE (default; seed pace 20000 ids / 3 s)",
             "or --truncate. Refused until the cutover is done, unless --force."})
     static final class Purge extends JobCommands.StartJob {
-        @Option(names = "--truncate", description = "one TRUNCATE TABLE instead of chunked DELETE")
+        @Option(names = "--truncate", description = "one TRUNCATE TABLE instead of chunked DELETE; it waits at most 5 s at a time"
+                + " for the table's metadata lock (held by any open transaction that read the table), then retries")
         boolean truncate;
         @Option(names = "--force", description = "purge even though reads may still use the old table (never while a copy of it runs)")
         boolean force;
