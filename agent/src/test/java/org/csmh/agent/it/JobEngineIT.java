@@ -40,6 +40,45 @@ class JobEngineIT {
         return j;
     }
 
+    private static String insert(CopyHarness h, String state) {
+        return "INSERT INTO " + h.csmh() + " (created, state, student_module_id) VALUES (NOW(6), '" + state + "', 7)";
+    }
+
+    /** A row inserted on {@code c} in a transaction left open: it holds its id, unseen, until {@code c} commits. */
+    private static void holdLateRow(CopyHarness h, Connection c) throws java.sql.SQLException {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute(insert(h, "late"));
+        }
+    }
+
+    private static void insertOnTime(CopyHarness h, int rows) {
+        for (int i = 0; i < rows; i++) {
+            TestDatabases.execute(h.source, insert(h, "on time"));
+        }
+    }
+
+    /**
+     * Once the copy is under way, a row held open (id 5004) and one that commits after it (5005, which a catch-up
+     * pass copies); returns the job when it waits before success, the late row still uncommitted.
+     */
+    private static Job lateRowWhileCopying(CopyHarness h, String id, Connection late) throws Exception {
+        h.awaitProgress(id, 1_000, 30_000);
+        holdLateRow(h, late);
+        insertOnTime(h, 1);
+        return awaitReason(h, id, "settling before success");
+    }
+
+    /** The copy succeeded with every row, both late ones too, each counted once. */
+    private static Job awaitAllRowsIn(CopyHarness h, String id) throws Exception {
+        Job done = h.awaitState(id, JobState.JOB_STATE_SUCCEEDED, 60_000);
+        assertEquals(5_005, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), done.toString());
+        assertEquals(2, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE state = 'late'"));
+        assertEquals(5_005, done.getRowsDone(), "the late row is counted once");
+        CopyFaultIT.assertVerified(h, 5_005);
+        return done;
+    }
+
     /**
      * An LMS transaction holds a new history row uncommitted while later rows commit (Django's ATOMIC_REQUESTS), once
      * before the copy starts and once while it runs. Both rows commit below ids the copy has already read; the copy
@@ -50,12 +89,8 @@ class JobEngineIT {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 5_000).startInProcess();
              Connection early = open(h); Connection late = open(h)) {
             h.configureTarget();
-            String insert = "INSERT INTO " + h.csmh() + " (created, state, student_module_id) VALUES (NOW(6), 'late', 7)";
-            early.setAutoCommit(false);
-            try (Statement st = early.createStatement()) {
-                st.execute(insert);                                     // takes id 5001, not committed
-            }
-            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"), insert.replace("'late'", "'on time'"));  // 5002, 5003
+            holdLateRow(h, early);                                      // takes id 5001, not committed
+            insertOnTime(h, 2);                                         // 5002, 5003
             Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setSettleTimeoutSeconds(60)
                     .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(300)).build());
             assertEquals("true", h.check("source_server").getFieldsMap().get("open_transactions_visible"));
@@ -64,21 +99,11 @@ class JobEngineIT {
             assertEquals(0, waiting.getRowsDone(), "no chunk before the open transaction ended");
             early.commit();
 
-            h.awaitProgress(job.getId(), 1_000, 30_000);
-            late.setAutoCommit(false);
-            try (Statement st = late.createStatement()) {
-                st.execute(insert);                                     // 5004, open while the copy runs
-            }
-            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"));   // 5005 commits first: a catch-up pass copies it
-            awaitReason(h, job.getId(), "settling before success");
+            lateRowWhileCopying(h, job.getId(), late);
             late.commit();
 
-            Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
-            assertEquals(5_005, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), done.toString());
-            assertEquals(2, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE state = 'late'"));
+            Job done = awaitAllRowsIn(h, job.getId());
             assertTrue(done.getSettle().contains("waited") && done.getSettle().contains("1 late row copied"), done.getSettle());
-            assertEquals(5_005, done.getRowsDone(), "the late row is counted once");
-            CopyFaultIT.assertVerified(h, 5_005);
         }
     }
 
@@ -94,12 +119,8 @@ class JobEngineIT {
             h.configureTarget();
             assertEquals("false", h.check("source_server").getFieldsMap().get("open_transactions_visible"));
             assertTrue(h.check("source_server").getDetail().contains("lacks PROCESS"), h.check("source_server").toString());
-            String insert = "INSERT INTO " + h.csmh() + " (created, state, student_module_id) VALUES (NOW(6), 'late', 7)";
-            early.setAutoCommit(false);
-            try (Statement st = early.createStatement()) {
-                st.execute(insert);                                     // takes id 5001, not committed
-            }
-            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"), insert.replace("'late'", "'on time'"));  // 5002, 5003
+            holdLateRow(h, early);                                      // takes id 5001, not committed
+            insertOnTime(h, 2);                                         // 5002, 5003
             Job job = h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setSettleSeconds(5).setSettleTimeoutSeconds(60)
                     .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(300)).build());
             Job waiting = awaitReason(h, job.getId(), "lacks PROCESS");
@@ -108,31 +129,21 @@ class JobEngineIT {
             assertEquals(0, waiting.getRowsDone(), "no chunk before the wait is over");
             early.commit();
 
-            h.awaitProgress(job.getId(), 1_000, 30_000);
-            late.setAutoCommit(false);
-            try (Statement st = late.createStatement()) {
-                st.execute(insert);                                     // 5004, open while the copy runs
-            }
-            TestDatabases.execute(h.source, insert.replace("'late'", "'on time'"));   // 5005 commits first: a catch-up pass copies it
-            Job blind = awaitReason(h, job.getId(), "settling before success");
+            Job blind = lateRowWhileCopying(h, job.getId(), late);
             assertTrue(blind.getThrottleReason().contains("lacks PROCESS"), blind.toString());
             late.commit();
 
-            Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
-            assertEquals(5_005, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), done.toString());
-            assertEquals(2, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe() + " WHERE state = 'late'"));
+            Job done = awaitAllRowsIn(h, job.getId());
             // The old table's next id at the start was 5004: ids below it had settled during the first wait.
             assertTrue(done.getSettle().contains("recounted ids 5004..5005: 1 late row copied"), done.getSettle());
             assertTrue(done.getSettle().startsWith("at start: cannot see"), done.getSettle());
-            assertEquals(5_005, done.getRowsDone(), "the late row is counted once");
-            CopyFaultIT.assertVerified(h, 5_005);
         }
     }
 
     /**
      * The recount before success can read the whole of both tables (here: the copy starts over rows another job
-     * wrote; without PROCESS on the source account too) on the production servers: it waits out the throttle as the
-     * chunks do, and the job's settle says how far it is.
+     * wrote) on the production servers: it waits out the throttle as the chunks do, and the job's settle says how
+     * far it is.
      */
     @Test
     void theFinalRecountWaitsOutTheThrottle() throws Exception {
