@@ -36,11 +36,12 @@ public final class PurgeRunner implements JobPass {
     public static final String DELETE_PATH = "chunked DELETE ... WHERE id BETWEEN, a transaction per chunk (the table's file keeps its size)";
     public static final String TRUNCATE_PATH = "TRUNCATE TABLE (the table's file is made anew, empty)";
     /**
-     * A TRUNCATE's rows are counted only where InnoDB's estimate is below this: a COUNT(*) of a billion rows takes
-     * minutes and holds a read view open on the LMS's primary, far longer than the TRUNCATE; above it the job
-     * reports the estimate.
+     * A TRUNCATE's rows are counted only where the ids span fewer than this (so at most this many rows: seconds to
+     * count): a COUNT(*) of a billion rows takes minutes and holds a read view open on the LMS's primary, far longer
+     * than the TRUNCATE; beyond it the job reports InnoDB's estimate. The span, not the estimate, decides: MySQL 8
+     * caches the estimate for up to a day, so right after a chunked DELETE it can still say a billion rows.
      */
-    static final long COUNT_BELOW_ROWS = 10_000_000;
+    static final long COUNT_BELOW_IDS = 10_000_000;
     /** How long a TRUNCATE waits for the table's metadata lock before it lets go and the job tries again. */
     static final int TRUNCATE_LOCK_WAIT_SECONDS = 5;
     private final JobEnvironment env;
@@ -95,8 +96,12 @@ public final class PurgeRunner implements JobPass {
     }
 
     static long rowsBeforeTruncate(Inspector in, String database) throws SQLException {
-        long estimate = in.estimatedRows(database, TableNames.CSMH);
-        return estimate < COUNT_BELOW_ROWS ? in.exactRows(database, TableNames.CSMH) : estimate;
+        java.util.OptionalLong min = in.minId(database, TableNames.CSMH);
+        if (min.isEmpty()) {
+            return 0;
+        }
+        long span = in.maxId(database, TableNames.CSMH).orElseThrow() - min.getAsLong() + 1;
+        return span < COUNT_BELOW_IDS ? in.exactRows(database, TableNames.CSMH) : in.estimatedRows(database, TableNames.CSMH);
     }
 
     /**
