@@ -100,8 +100,9 @@ public final class Inspector {
         }
     }
 
-    /** Facts about the server that change how the procedure goes: flavour, version, copy paths, binary log. */
     /**
+     * Facts about the server that change how the procedure goes: flavour, version, copy paths, binary log.
+     *
      * @param maxAllowedPacket the largest statement (packet) the server takes from a client, in bytes
      * @param readOnly         read_only is on (super_read_only turns it on too): only accounts allowed past it write
      */
