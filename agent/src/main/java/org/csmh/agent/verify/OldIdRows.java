@@ -16,7 +16,8 @@ import org.csmh.agent.mysql.Tables;
  * skip or collide with rows, so callers refuse.
  *
  * <p>Cheap on a billion rows: MIN/MAX on the primary key, then one checksum of a window at each end of what is there
- * (a copy writes in id order from the bottom, the LMS from 1 upward, so either end shows which it was).
+ * (a copy writes in id order from the bottom, the LMS from 1 upward, so either end shows which it was). Rows only
+ * missing from a window do not count: they are a copy's gap, not another writer's rows.
  */
 public final class OldIdRows {
     /** Ids compared at each end; small enough for a status call. */
@@ -65,7 +66,9 @@ public final class OldIdRows {
         IdRange bottom = new IdRange(lowest, Math.min(highest, lowest + WINDOW - 1));
         IdRange top = new IdRange(Math.max(lowest, highest - WINDOW + 1), highest);
         for (IdRange r : bottom.equals(top) ? new IdRange[] {bottom} : new IdRange[] {bottom, top}) {
-            if (!ChunkChecksum.compare(source, target, tables, r).same()) {
+            // A window that only lacks rows (a late commit a copy missed) holds copies all the same: copying again
+            // brings the rest, where the remedy below would move every copied row.
+            if (!ChunkChecksum.compare(source, target, tables, r).same() && !ChunkChecksum.onlyLacksRows(source, target, tables, r)) {
                 return Optional.of(new Finding(lowest, highest, oldMax, true, r));
             }
         }

@@ -85,8 +85,24 @@ public final class VerifyRunner implements JobPass {
         Job end = job.snapshot();
         if (end.getMismatchedRows() > 0 && !job.control().cancelled()) {
             throw new JobFailure(end.getMismatchedRows() + " rows differ in " + end.getMismatchesCount() + " chunks (ids "
-                    + end.getMismatches(0).getRangeStart() + ".." + end.getMismatches(end.getMismatchesCount() - 1).getRangeEnd() + ")");
+                    + end.getMismatches(0).getRangeStart() + ".." + end.getMismatches(end.getMismatchesCount() - 1).getRangeEnd() + ")"
+                    + remedy(end.getMismatchesList()));
         }
+    }
+
+    /**
+     * What to do, from the chunks' row counts: where the new table has fewer rows (a late commit a copy missed),
+     * copying again brings them, since a copy over rows already there recounts its range; where it has as many or
+     * more, something other than the copy wrote old ids into it.
+     */
+    static String remedy(List<Mismatch> chunks) {
+        long fewer = chunks.stream().filter(m -> m.getTargetRows() < m.getSourceRows()).count();
+        String copyAgain = "copy again (a copy over rows already there recounts its range and copies what is missing), then verify";
+        String foreign = "the new table holds rows the old one does not, or other rows at old ids (see csmhctl status, old_ids)";
+        if (fewer == chunks.size()) {
+            return ": the new table has fewer rows there; " + copyAgain;
+        }
+        return fewer == 0 ? ": " + foreign : ": in " + fewer + " of them the new table has fewer rows (" + copyAgain + "); in the others " + foreign;
     }
 
     /** Both sums at once; the first side to fail cancels the other, and both have stopped when this returns. */
