@@ -113,7 +113,8 @@ public class ThrottleMetrics {
         throw last;
     }
 
-    private static Reading maxLag(ResultSet rs, String sql) throws SQLException {
+    /** The largest lag over the rows of a replica-status listing, whichever spelling of its columns the server uses. */
+    static Reading maxLag(ResultSet rs, String sql) throws SQLException {
         ResultSetMetaData md = rs.getMetaData();
         int lagColumn = 0;
         int channelColumn = 0;
