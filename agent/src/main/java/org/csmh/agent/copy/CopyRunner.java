@@ -297,8 +297,9 @@ public final class CopyRunner implements JobPass {
             return;
         }
         IdRange below = new IdRange(Math.max(first, done - window + 1), done);
-        ChunkChecksum.Both sums = ChunkChecksum.compare(source, target, tables, below);
-        if (!sums.same() && !ChunkChecksum.onlyLacksRows(source, target, tables, below)) {
+        var foreign = ChunkChecksum.foreignRows(source, target, tables, below);
+        if (foreign.isPresent()) {
+            ChunkChecksum.Both sums = foreign.get();
             throw new JobFailure("CSMHE has rows in the copy range that this copy did not write: ids " + below + " hold "
                     + sums.copy().rows() + " rows in the target, " + sums.old().rows() + " in the source, and they differ. Find out what wrote them before"
                     + " copying (csmhctl status names rows the LMS wrote at old ids)");

@@ -64,32 +64,26 @@ public final class ChunkChecksum implements AutoCloseable {
         }
     }
 
-    /** One id range summed on the old table and on the new, and whether they hold the same rows. */
+    /** One id range summed on the old table and on the new. */
     public record Both(Sum old, Sum copy) {
-        public boolean same() {
-            return old.equals(copy);
-        }
     }
 
     /**
-     * Sums one range on each side, one after the other: for the small windows the copy and status check below a
-     * resume point or at old ids (a verify job runs its sides in parallel instead, VerifyRunner).
+     * Whether CSMHE holds, in {@code r}, a row that is not the old row with its id (a row the old table lacks, or
+     * another row at an old id): the two sums when it does, empty when it holds only old rows. A range whose sums
+     * differ only because the new table lacks rows (a late commit a copy missed, which a copy's recount brings) is
+     * compared row by row and comes back empty. Both sides one after the other: for the small windows the copy and
+     * status check below a resume point or at old ids (a verify job runs its sides in parallel, VerifyRunner).
      */
-    public static Both compare(Connection source, Connection target, Tables tables, IdRange r) throws SQLException {
+    public static java.util.Optional<Both> foreignRows(Connection source, Connection target, Tables tables, IdRange r) throws SQLException {
         try (ChunkChecksum old = old(source, tables); ChunkChecksum copy = copy(target, tables)) {
-            return new Both(old.sum(r), copy.sum(r));
-        }
-    }
-
-    /**
-     * Whether every row CSMHE holds in {@code r} is the old row with its id: true where the new table only lacks
-     * rows (a late commit a copy missed, which a copy's recount brings), false where it holds a row the old table
-     * does not, or another row at an old id.
-     */
-    public static boolean onlyLacksRows(Connection source, Connection target, Tables tables, IdRange r) throws SQLException {
-        try (ChunkChecksum old = old(source, tables); ChunkChecksum copy = copy(target, tables)) {
+            Both sums = new Both(old.sum(r), copy.sum(r));
+            if (sums.old().equals(sums.copy())) {
+                return java.util.Optional.empty();
+            }
             TreeMap<Long, Long> had = old.rows(r);
-            return copy.rows(r).entrySet().stream().allMatch(e -> e.getValue().equals(had.get(e.getKey())));
+            boolean onlyLacks = copy.rows(r).entrySet().stream().allMatch(e -> e.getValue().equals(had.get(e.getKey())));
+            return onlyLacks ? java.util.Optional.empty() : java.util.Optional.of(sums);
         }
     }
 

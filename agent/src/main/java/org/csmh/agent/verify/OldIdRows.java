@@ -68,7 +68,7 @@ public final class OldIdRows {
         for (IdRange r : bottom.equals(top) ? new IdRange[] {bottom} : new IdRange[] {bottom, top}) {
             // A window that only lacks rows (a late commit a copy missed) holds copies all the same: copying again
             // brings the rest, where the remedy below would move every copied row.
-            if (!ChunkChecksum.compare(source, target, tables, r).same() && !ChunkChecksum.onlyLacksRows(source, target, tables, r)) {
+            if (ChunkChecksum.foreignRows(source, target, tables, r).isPresent()) {
                 return Optional.of(new Finding(lowest, highest, oldMax, true, r));
             }
         }
