@@ -11,11 +11,15 @@ short_description: Empty the old history table through csmh-agent
 description:
   - Chunked, throttled, resumable DELETE by id range (seed pace 20000 ids, 3 s apart) or one TRUNCATE, which waits at most 5 s at a
     time for the table's metadata lock (any open transaction that read the table holds it) and tries again in between.
+  - Only rows CSMHE holds leave the old table. A chunked DELETE removes, per chunk, the rows CSMHE holds with equal content and leaves
+    the rest (a server still writing the old table, a late commit), then fails naming them: copy again, verify, purge again. A
+    TRUNCATE runs only where a verify that passed after the last copy covers every row the table holds at that moment.
   - Refused until the cutover is done, unless I(force). Unchanged when the old table is already empty, except that
     I(method=truncate) after a chunked DELETE truncates the empty table, which gives back the disk space its file kept.
 options:
   method: {description: How., type: str, choices: [delete, truncate], default: delete}
   force: {description: 'Purge even though reads may still use the old table (never while a copy of it runs, here or on another host).', type: bool, default: false}
+  discard_uncopied: {description: 'Delete old rows whether or not CSMHE holds them, for a site that chose not to copy its history: they are lost.', type: bool, default: false}
   wait: {description: Follow the job to its end., type: bool, default: true}
 extends_documentation_fragment:
   - csmh.agent.common
@@ -42,7 +46,7 @@ from ansible_collections.csmh.agent.plugins.module_utils import csmhctl
 
 def main():
     args = dict(method=dict(type='str', choices=['delete', 'truncate'], default='delete'), force=dict(type='bool', default=False),
-                wait=dict(type='bool', default=True))
+                discard_uncopied=dict(type='bool', default=False), wait=dict(type='bool', default=True))
     args.update(csmhctl.PACE_ARGS)
     args.update(csmhctl.COMMON_ARGS)
     module = AnsibleModule(argument_spec=args, supports_check_mode=True)
@@ -60,6 +64,8 @@ def main():
         cmd.append('--truncate')
     if p['force']:
         cmd.append('--force')
+    if p['discard_uncopied']:
+        cmd.append('--discard-uncopied')
     if not p['wait']:
         rc, lines = csmhctl.run(module, cmd + ['--detach'])
         module.exit_json(changed=True, job=lines[-1])

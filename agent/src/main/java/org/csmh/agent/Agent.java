@@ -64,7 +64,7 @@ public final class Agent {
         this.jobs = new JobManager(new JobStore(config.stateDir()), record -> switch (record.getSpecCase()) {
             case COPY -> Retrying.body(retryMillis, new CopyRunner(env, metrics));
             case VERIFY -> Retrying.body(retryMillis, new VerifyRunner(env, metrics));
-            case PURGE -> Retrying.body(retryMillis, new PurgeRunner(env, metrics));
+            case PURGE -> Retrying.body(retryMillis, new PurgeRunner(env, metrics, this::jobSnapshots));
             default -> throw new IllegalStateException("job " + record.getJob().getId() + " has no spec");
         }, config.metrics() == null ? org.csmh.agent.job.JobTelemetry.NONE : prometheus);
         CutoverGate gate = new CutoverGate(jobs, env, settings);

@@ -51,7 +51,10 @@ public final class CopyPreflight {
                 }
                 return in.maxId(source.database(), TableNames.CSMH).orElse(0L);
             });
-            long first = rangeStart == 0 ? 1 : rangeStart;
+            // From the old table's lowest row: below it are no old rows to copy, only (after a purge that kept some
+            // rows) copies whose originals the purge removed, which a copy must not take for another writer's rows.
+            long lowest = on(source, () -> in.minId(source.database(), TableNames.CSMH).orElse(1L));
+            long first = rangeStart == 0 ? lowest : rangeStart;
             long last = rangeEnd == 0 ? max : rangeEnd;
             on(target, () -> {
                 if (!out.tableExists(target.database(), TableNames.CSMHE)) {

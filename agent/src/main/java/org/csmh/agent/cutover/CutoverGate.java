@@ -55,7 +55,7 @@ public final class CutoverGate {
      * The decision itself, on the jobs as they are: no copy running, and a verify that succeeded over every old id
      * ({@code min..max}) and finished no earlier than the last successful copy.
      */
-    static Job passingVerify(List<Job> all, long min, long max) {
+    public static Job passingVerify(List<Job> all, long min, long max) {
         if (all.stream().anyMatch(j -> j.getKind() == JobKind.JOB_KIND_COPY && !JobHandle.isTerminal(j.getState()))) {
             throw new PreconditionException("a copy job is still running; cut over after it and a verify have finished");
         }

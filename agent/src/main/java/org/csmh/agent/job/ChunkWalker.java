@@ -220,6 +220,14 @@ public final class ChunkWalker {
 
     /** Records a finished chunk; chunks complete in the order they were handed out. */
     public void completed(IdRange range, long rows, long nanos) {
+        completed(range, rows, nanos, b -> b);
+    }
+
+    /**
+     * Records a finished chunk with more of its outcome (a purge's kept rows), published in the same snapshot as the
+     * done-point, so a restart sees both or neither.
+     */
+    public void completed(IdRange range, long rows, long nanos, java.util.function.UnaryOperator<org.csmh.proto.v1.Job.Builder> also) {
         if (range.first() != doneThrough + 1) {
             throw new IllegalStateException("chunk " + range + " completed out of order after " + doneThrough);
         }
@@ -234,8 +242,8 @@ public final class ChunkWalker {
         long eta = idRate > 0 ? (long) Math.ceil(remaining / idRate) : -1;
         long done = doneThrough;
         double progress = IdRange.doneShare(first, done, last);
-        job.progress(b -> b.setCurrentId(done).clearInFlight().setRowsDone(b.getRowsDone() + rows).setChunksDone(b.getChunksDone() + 1)
-                .setRowsPerSecond(ids.rowsPerSecond()).setEtaSeconds(eta).setProgress(progress));
+        job.progress(b -> also.apply(b.setCurrentId(done).clearInFlight().setRowsDone(b.getRowsDone() + rows).setChunksDone(b.getChunksDone() + 1)
+                .setRowsPerSecond(ids.rowsPerSecond()).setEtaSeconds(eta).setProgress(progress)));
     }
 
     private boolean paceSleep() throws InterruptedException {

@@ -70,10 +70,12 @@ public final class Procedure {
                     + "; csmhctl migrate with the same steps follows them", "")).orElseGet(() -> fromChecks(step, checks, false));
             case AUTO_INCREMENT_GAP -> checks.containsKey("auto_increment_gap") ? fromChecks(step, checks, true)
                     : StepStatus.todo(step, "checked once the new table exists");
-            case COPY -> cutOver ? StepStatus.done(step, "cut over already") : noOldRows ? StepStatus.done(step, "no old rows to copy")
-                    : copy(step, all, Long.parseLong(old.getOrDefault("max_id", "0")));
-            case VERIFY -> cutOver ? StepStatus.done(step, "cut over already") : noOldRows ? StepStatus.done(step, "no old rows to verify")
-                    : verify(step, all, before);
+            // After the cutover the old table should not grow: rows it gained since the last copy (a server never
+            // restarted with the new settings) are copied and verified again before anything is purged.
+            case COPY -> noOldRows ? StepStatus.done(step, "no old rows to copy") : cutOver && writtenAfterCopy(all, old).isEmpty()
+                    ? StepStatus.done(step, "cut over already") : copy(step, all, Long.parseLong(old.getOrDefault("max_id", "0")));
+            case VERIFY -> noOldRows ? StepStatus.done(step, "no old rows to verify") : cutOver && verifiedSinceLastCopy(all)
+                    ? StepStatus.done(step, "cut over already") : verify(step, all, before);
             case PURGE -> noOldRows ? purged(step, all, "true".equals(old.get("exists"))) : purge(step, all, old);
         };
     }
@@ -131,10 +133,48 @@ public final class Procedure {
         }
     }
 
+    /**
+     * The old ids above the last successful copy's range, where the old table has rows there: rows written to it
+     * after that copy. Empty when there are none or no copy succeeded.
+     */
+    private static Optional<String> writtenAfterCopy(List<Job> all, Map<String, String> old) {
+        if (!old.containsKey("max_id")) {
+            return Optional.empty();
+        }
+        long max = Long.parseLong(old.get("max_id"));
+        return lastCopy(all).filter(c -> c.getRangeEnd() < max).map(c -> "rows written to the old table after copy " + c.getId()
+                + " (ids " + (c.getRangeEnd() + 1) + ".." + max + ")");
+    }
+
+    /** A verify passed after the last copy that succeeded (or none ever did: nothing to verify again). */
+    private static boolean verifiedSinceLastCopy(List<Job> all) {
+        Optional<Job> copy = lastCopy(all);
+        return copy.isEmpty() || all.stream().anyMatch(j -> j.getKind() == JobKind.JOB_KIND_VERIFY && j.getState() == JobState.JOB_STATE_SUCCEEDED
+                && !CutoverGate.finishedAt(j).isBefore(CutoverGate.finishedAt(copy.get())));
+    }
+
+    private static Optional<Job> lastCopy(List<Job> all) {
+        return all.stream().filter(j -> j.getKind() == JobKind.JOB_KIND_COPY && j.getState() == JobState.JOB_STATE_SUCCEEDED)
+                .max(Comparator.comparing(CutoverGate::finishedAt));
+    }
+
+    /**
+     * The purge removes only rows CSMHE holds, so it waits for the old table's rows to be copied: rows written after
+     * the last copy block it (a server still writes the old table), as does a site where no copy ever ran.
+     */
     private static StepStatus purge(ProcedureStep step, List<Job> all, Map<String, String> old) {
         Optional<Job> running = active(all, JobKind.JOB_KIND_PURGE);
         if (running.isPresent()) {
             return running(step, running.get());
+        }
+        Optional<String> grew = writtenAfterCopy(all, old);
+        if (grew.isPresent()) {
+            return StepStatus.blocked(step, grew.get() + ": a server still writes the old table (restart the LMS, Studio and their workers"
+                    + " with ENABLE_CSMH_EXTENDED on); copy again, verify, then purge");
+        }
+        if (lastCopy(all).isEmpty()) {
+            return StepStatus.blocked(step, "no copy has succeeded, and the purge removes only rows CSMHE holds: copy and verify first"
+                    + " (csmhctl purge --discard-uncopied drops rows you chose not to copy)");
         }
         return StepStatus.todo(step, old.getOrDefault("rows", "?") + " rows" + ("true".equals(old.get("rows_exact")) ? "" : " (estimate)")
                 + " left in the old table; purging is destructive");
@@ -148,7 +188,7 @@ public final class Procedure {
     private static StepStatus purged(ProcedureStep step, List<Job> all, boolean tableExists) {
         Optional<Job> newest = newest(all, JobKind.JOB_KIND_PURGE);
         if (tableExists && newest.isPresent() && newest.get().getState() == JobState.JOB_STATE_SUCCEEDED
-                && PurgeRunner.DELETE_PATH.equals(newest.get().getWritePath())) {
+                && newest.get().getWritePath().startsWith(PurgeRunner.DELETE_PREFIX)) {
             return StepStatus.done(step, "no old rows left; the chunked DELETE of purge " + newest.get().getId() + " left the table's file at"
                     + " its size: csmhctl purge --truncate (no rows left to lose) gives the space back").withJob(newest.get().getId());
         }

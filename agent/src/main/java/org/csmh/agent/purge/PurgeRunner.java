@@ -1,9 +1,10 @@
 package org.csmh.agent.purge;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.csmh.agent.job.ChunkWalker;
 import org.csmh.agent.job.FleetLock;
@@ -21,20 +22,25 @@ import org.csmh.agent.mysql.Inspector;
 import org.csmh.agent.mysql.NextRowId;
 import org.csmh.agent.mysql.SqlNames;
 import org.csmh.agent.mysql.TableNames;
+import org.csmh.proto.v1.IdSpan;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.PurgeMethod;
 
 /**
- * Empties the old table. TRUNCATE is one statement. DELETE walks the id range in chunks like the seed script's
- * slow delete, each chunk its own transaction; since the table only loses rows from the bottom, min(id) says how
- * far a previous run got, so a restart resumes there. Deleted rows cannot be counted afterwards, so each chunk's
- * count is saved with the job before its commit: a restart counts it once if the table shows it committed.
+ * Empties the old table of the rows CSMHE holds. A DELETE walks the id range in chunks like the seed script's slow
+ * delete, each chunk its own transaction that deletes only the rows CSMHE holds with equal content ({@link ChunkPurge})
+ * and leaves the rest, counted and named; a purge that left any fails saying so. A TRUNCATE runs only under the table's
+ * lock and only where {@link TruncateCheck} finds every row it would remove verified. Deleted rows cannot be counted
+ * afterwards, so each chunk's count is saved with the job before its commit; a restart does that chunk again (it
+ * deletes the same rows, or none if they went) and counts it once.
  */
 public final class PurgeRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(PurgeRunner.class.getName());
-    /** The job's write_path: how the rows go, and what becomes of the table's file (InnoDB keeps a file's pages). */
-    public static final String DELETE_PATH = "chunked DELETE ... WHERE id BETWEEN, a transaction per chunk (the table's file keeps its size)";
+    /** Every chunked DELETE's write_path starts so; what follows says which rows go. */
+    public static final String DELETE_PREFIX = "chunked DELETE";
     public static final String TRUNCATE_PATH = "TRUNCATE TABLE (the table's file is made anew, empty)";
+    /** At most this many spans of kept rows are listed with the job; past it the last one widens. */
+    static final int MAX_KEPT_SPANS = 100;
     /**
      * A TRUNCATE's rows are counted only where the ids span fewer than this (so at most this many rows: seconds to
      * count): a COUNT(*) of a billion rows takes minutes and holds a read view open on the LMS's primary, far longer
@@ -46,10 +52,13 @@ public final class PurgeRunner implements JobPass {
     static final int TRUNCATE_LOCK_WAIT_SECONDS = 5;
     private final JobEnvironment env;
     private final ThrottleMetrics metrics;
+    private final Supplier<List<Job>> jobs;
 
-    public PurgeRunner(JobEnvironment env, ThrottleMetrics metrics) {
+    /** @param jobs every job as it is now: the TRUNCATE's check reads the verify that allows it */
+    public PurgeRunner(JobEnvironment env, ThrottleMetrics metrics, Supplier<List<Job>> jobs) {
         this.env = env;
         this.metrics = metrics;
+        this.jobs = jobs;
     }
 
     @Override
@@ -57,6 +66,7 @@ public final class PurgeRunner implements JobPass {
         Endpoint purger = env.purger();
         String table = SqlNames.qualified(purger.database(), TableNames.CSMH);
         Job snap = job.snapshot();
+        boolean discard = job.spec().getPurge().getDiscardUncopied();
         try (FleetLock lock = FleetLock.acquire(env.plain(purger), FleetLock.name("purge", purger.database()));
              Connection c = env.plain(purger)) {
             // Taken, then looked for: a copy that started since the preflight sees this lock, or this sees its.
@@ -66,33 +76,96 @@ public final class PurgeRunner implements JobPass {
             }
             if (job.spec().getPurge().getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE) {
                 job.progress(b -> b.setWritePath(TRUNCATE_PATH));
-                long rows = rowsBeforeTruncate(new Inspector(c), purger.database());
-                truncate(c, table);
+                long rows = truncate(c, purger.database(), discard);
                 LOG.info("event=purge_truncated table=" + table + " rows=" + rows);
                 job.progress(b -> b.setRowsDone(rows).setCurrentId(snap.getRangeEnd()).setProgress(1.0).setChunksDone(1));
                 return;
             }
-            job.progress(b -> b.setWritePath(DELETE_PATH));
-            try (NextRowId nextRow = new NextRowId(c, table);
-                 PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id BETWEEN ? AND ?")) {
-                long done = resumePoint(nextRow, snap.getRangeStart(), snap.getRangeEnd());
-                long rowsDone = rowsDone(snap, done);
-                job.checkpoint(b -> b.setCurrentId(done).setRowsDone(rowsDone).clearInFlight().setThrottleReason(""));
+            try (Connection t = discard ? null : env.plain(env.target());
+                 ChunkPurge chunks = discard ? new DiscardPurge(c, table) : PurgePaths.open(c, t, purger, env.target());
+                 NextRowId nextRow = new NextRowId(c, table)) {
+                job.progress(b -> b.setWritePath(chunks.writePath()));
+                long done = redoInFlight(job, chunks);
                 ChunkWalker walker = new ChunkWalker(job, snap.getRangeStart(), snap.getRangeEnd(), done, Throttling.of(metrics, job, c), lock::check);
                 walker.seekWith(nextRow::atOrAfter);
-                c.setAutoCommit(false);
                 for (var next = walker.next(); next.isPresent(); next = walker.next()) {
                     IdRange r = next.get();
                     long t0 = System.nanoTime();
-                    ps.setLong(1, r.first());
-                    ps.setLong(2, r.last());
-                    int rows = ps.executeUpdate();
-                    job.checkpoint(b -> b.setInFlight(ChunkInFlight.newBuilder().setRangeStart(r.first()).setRangeEnd(r.last()).setRows(rows)));
-                    c.commit();
-                    walker.completed(r, rows, System.nanoTime() - t0);
+                    ChunkPurge.Outcome o = purgeChunk(chunks, r);
+                    job.checkpoint(b -> b.setInFlight(ChunkInFlight.newBuilder().setRangeStart(r.first()).setRangeEnd(r.last()).setRows(o.deleted())));
+                    chunks.commit();
+                    walker.completed(r, o.deleted(), System.nanoTime() - t0, b -> keep(b, o));
                 }
             }
         }
+        Job end = job.snapshot();
+        if (end.getRowsKept() > 0 && !job.control().cancelled()) {
+            throw new JobFailure(keptMessage(end));
+        }
+    }
+
+    /** One chunk; undone if it fails, so the connection holds no half-done transaction for the retry. */
+    private static ChunkPurge.Outcome purgeChunk(ChunkPurge chunks, IdRange r) throws java.sql.SQLException {
+        try {
+            return chunks.purge(r);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            try {
+                chunks.rollback();
+            } catch (java.sql.SQLException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Where the walk resumes. A chunk saved as in flight may or may not have committed before the agent stopped: it is
+     * done again, and since it deletes exactly the rows CSMHE holds, it deletes them now (it had not committed) or
+     * none (it had, and its saved count stands). Its kept rows are counted by this second run only.
+     */
+    static long redoInFlight(JobHandle job, ChunkPurge chunks) throws java.sql.SQLException {
+        Job saved = job.snapshot();
+        long done = Math.max(saved.getCurrentId(), saved.getRangeStart() - 1);
+        ChunkInFlight f = saved.getInFlight();
+        if (!saved.hasInFlight() || f.getRangeEnd() <= done) {
+            job.checkpoint(b -> b.setCurrentId(done).clearInFlight().setThrottleReason(""));
+            return done;
+        }
+        IdRange r = new IdRange(Math.max(f.getRangeStart(), done + 1), f.getRangeEnd());
+        ChunkPurge.Outcome o = purgeChunk(chunks, r);
+        chunks.commit();
+        long counted = o.deleted() == 0 ? f.getRows() : o.deleted();
+        job.checkpoint(b -> keep(b.setCurrentId(r.last()).setRowsDone(b.getRowsDone() + counted).clearInFlight().setThrottleReason(""), o));
+        return r.last();
+    }
+
+    /** Adds a chunk's kept rows to the job: their count, and their span (merged into the last past the cap). */
+    static org.csmh.proto.v1.Job.Builder keep(org.csmh.proto.v1.Job.Builder b, ChunkPurge.Outcome o) {
+        if (o.kept() == 0) {
+            return b;
+        }
+        b.setRowsKept(b.getRowsKept() + o.kept());
+        if (b.getKeptCount() < MAX_KEPT_SPANS) {
+            return b.addKept(IdSpan.newBuilder().setFirst(o.keptFirst()).setLast(o.keptLast()).setRows(o.kept()));
+        }
+        IdSpan last = b.getKept(b.getKeptCount() - 1);
+        return b.setKept(b.getKeptCount() - 1, last.toBuilder().setLast(o.keptLast()).setRows(last.getRows() + o.kept()));
+    }
+
+    /** Why the purge did not empty the table, and what to do. */
+    static String keptMessage(Job j) {
+        StringBuilder spans = new StringBuilder();
+        for (IdSpan s : j.getKeptList()) {
+            spans.append(spans.length() == 0 ? "" : ", ").append(s.getFirst() == s.getLast() ? Long.toString(s.getFirst()) : s.getFirst() + ".." + s.getLast());
+            if (spans.length() > 300) {
+                spans.append(", ...");
+                break;
+            }
+        }
+        return j.getRowsKept() + " old row" + (j.getRowsKept() == 1 ? "" : "s") + " left in the old table at ids " + spans
+                + ": CSMHE does not hold them (missing there, or with other content), so deleting them would lose them; a server"
+                + " still writing the old table (restart the LMS, Studio and their workers with ENABLE_CSMH_EXTENDED on), or rows"
+                + " written late: copy again (csmhctl copy), verify, then purge again";
     }
 
     static long rowsBeforeTruncate(Inspector in, String database) throws SQLException {
@@ -108,12 +181,31 @@ public final class PurgeRunner implements JobPass {
      * TRUNCATE needs the table to itself: it waits for every open transaction that has read the table (a backup's
      * snapshot, a long report), and while it waits each new query on the table queues behind it, for as long as
      * lock_wait_timeout allows (a year by default). So it waits a few seconds, then lets go, and the job tries again
-     * with backoff (Retrying: 1205 is waited out) and says why in its snapshot.
+     * with backoff (Retrying: 1205 is waited out) and says why in its snapshot. Once it holds the table (LOCK TABLES
+     * WRITE: nobody reads or writes it meanwhile), it reads what the table holds and truncates only if
+     * {@link TruncateCheck} allows: the check and the TRUNCATE see the same rows. The count is exact here, whatever
+     * the size: it is what tells a row committed late into a hole, and the LMS no longer uses the table.
      */
-    private static void truncate(Connection c, String table) throws SQLException {
+    private long truncate(Connection c, String database, boolean discard) throws SQLException, JobFailure {
+        String table = SqlNames.qualified(database, TableNames.CSMH);
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION lock_wait_timeout = " + TRUNCATE_LOCK_WAIT_SECONDS);
-            st.execute("TRUNCATE TABLE " + table);
+            st.execute("LOCK TABLES " + table + " WRITE");
+            try {
+                Inspector in = new Inspector(c);
+                long rows = discard ? rowsBeforeTruncate(in, database) : in.exactRows(database, TableNames.CSMH);
+                if (!discard) {
+                    var now = new TruncateCheck.OldTable(rows, in.minId(database, TableNames.CSMH), in.maxId(database, TableNames.CSMH));
+                    var refusal = TruncateCheck.refusal(jobs.get(), now);
+                    if (refusal.isPresent()) {
+                        throw new JobFailure("not truncated: " + refusal.get());
+                    }
+                }
+                st.execute("TRUNCATE TABLE " + table);
+                return rows;
+            } finally {
+                st.execute("UNLOCK TABLES");
+            }
         } catch (SQLException e) {
             if (e.getErrorCode() == 1205) {
                 throw new SQLException("TRUNCATE TABLE waited " + TRUNCATE_LOCK_WAIT_SECONDS + " s for the table's metadata lock, which another"
@@ -140,19 +232,6 @@ public final class PurgeRunner implements JobPass {
         } catch (SQLException e) {
             throw DatabaseAccessException.from(target, "purge (looking for a running copy's fleet lock)", e);
         }
-    }
-
-    /** The saved count, plus the chunk that was being committed when the job stopped, if the table shows it went. */
-    static long rowsDone(Job saved, long done) {
-        ChunkInFlight f = saved.getInFlight();
-        boolean uncounted = saved.hasInFlight() && f.getRangeEnd() > saved.getCurrentId();
-        return saved.getRowsDone() + (uncounted && done >= f.getRangeEnd() ? f.getRows() : 0);
-    }
-
-    /** Rows go from the bottom up, so everything below the lowest remaining id is gone. */
-    static long resumePoint(NextRowId nextRow, long first, long last) throws SQLException {
-        var lowest = nextRow.atOrAfter(first);
-        return lowest.isEmpty() || lowest.getAsLong() > last ? last : lowest.getAsLong() - 1;
     }
 
 }

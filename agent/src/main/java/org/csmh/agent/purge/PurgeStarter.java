@@ -44,9 +44,16 @@ public final class PurgeStarter {
         if (!r.getForce()) {
             gate.requireCutOver();
         }
+        boolean truncate = r.getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE;
+        if (!r.getDiscardUncopied() && !env.hasEndpoint("target")) {
+            throw new PreconditionException("the purge removes only rows CSMHE holds, and the agent knows no CSMHE (no target endpoint and no"
+                    + " DATABASES.student_module_history in lms.yml); configure it, or purge with discard_uncopied to drop rows you chose"
+                    + " not to copy");
+        }
         Endpoint purger = env.purger();
         long min;
         long max;
+        TruncateCheck.OldTable now;
         try (Connection c = env.plain(purger)) {
             Inspector in = new Inspector(c);
             if (!in.tableExists(purger.database(), TableNames.CSMH)) {
@@ -57,8 +64,14 @@ public final class PurgeStarter {
                 throw new PreconditionException("another purge of " + purger.database() + "." + TableNames.CSMH + " is running ("
                         + purging + "); only one may run at a time");
             }
-            max = in.maxId(purger.database(), TableNames.CSMH).orElse(0L);
-            min = in.minId(purger.database(), TableNames.CSMH).orElse(1L);
+            var maxId = in.maxId(purger.database(), TableNames.CSMH);
+            var minId = in.minId(purger.database(), TableNames.CSMH);
+            max = maxId.orElse(0L);
+            min = minId.orElse(1L);
+            // Counted only where that takes seconds; the job counts again at the TRUNCATE, under the table's lock.
+            long rows = minId.isEmpty() ? 0 : max - min + 1 < PurgeRunner.COUNT_BELOW_IDS ? in.exactRows(purger.database(), TableNames.CSMH)
+                    : TruncateCheck.NOT_COUNTED;
+            now = new TruncateCheck.OldTable(rows, minId, maxId);
             // A replica named as the old table's server, or the old primary after a failover: refused up front rather
             // than a job that waits out job_retry_seconds before it fails.
             if (in.serverFacts().readOnly()) {
@@ -76,7 +89,12 @@ public final class PurgeStarter {
         if (copying != null) {
             throw new PreconditionException(copying);
         }
-        PurgeMethod method = r.getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE;
+        if (truncate && !r.getDiscardUncopied()) {
+            TruncateCheck.refusal(manager.list(), now).ifPresent(why -> {
+                throw new PreconditionException(why);
+            });
+        }
+        PurgeMethod method = truncate ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE;
         Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_PURGE).setRangeStart(min).setRangeEnd(max)
                 .setCurrentId(min - 1).setPace(pace).build();
         return manager.startAlone(JobRecord.newBuilder().setJob(job).setPurge(r.toBuilder().setMethod(method)).build(), ADVICE).snapshot();

@@ -52,7 +52,20 @@ public final class ChunkChecksum implements AutoCloseable {
 
     /** The row checksum for a table whose text columns are in {@code charsets}. */
     static String rowCrc(Set<String> charsets) {
-        return UTF8_BYTES.containsAll(charsets) ? ROW_CRC : "CRC32(CONVERT(" + ROW_TEXT + " USING utf8mb4))";
+        return "CRC32(" + rowText(charsets) + ")";
+    }
+
+    /**
+     * One row as the text both sides sum (the same text whatever the table's character set): the verify's CRC32 and
+     * the purge's MD5 read the same bytes, so a row the verify calls equal the purge does too.
+     */
+    public static String rowText(Set<String> charsets) {
+        return UTF8_BYTES.containsAll(charsets) ? ROW_TEXT : "CONVERT(" + ROW_TEXT + " USING utf8mb4)";
+    }
+
+    /** Whether text in these character sets is stored as its UTF-8 bytes (compared as it is, without conversion). */
+    public static boolean utf8Bytes(Set<String> charsets) {
+        return UTF8_BYTES.containsAll(charsets);
     }
 
     public Sum sum(IdRange r) throws SQLException {

@@ -50,10 +50,23 @@ public final class OldIdRows {
         if (oldMax < 1) {
             return Optional.empty();
         }
+        // Only ids from the old table's lowest up: below it a purge removed the old rows whose copies CSMHE holds, and
+        // no copy writes there.
+        long oldMin;
+        try (PreparedStatement ps = source.prepareStatement("SELECT MIN(id) FROM " + tables.csmh())) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                oldMin = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return Optional.empty();
+                }
+            }
+        }
         long lowest;
         long highest;
-        try (PreparedStatement ps = target.prepareStatement("SELECT MIN(id), MAX(id) FROM " + tables.csmhe() + " WHERE id <= ?")) {
-            ps.setLong(1, oldMax);
+        try (PreparedStatement ps = target.prepareStatement("SELECT MIN(id), MAX(id) FROM " + tables.csmhe() + " WHERE id BETWEEN ? AND ?")) {
+            ps.setLong(1, oldMin);
+            ps.setLong(2, oldMax);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 lowest = rs.getLong(1);

@@ -36,12 +36,14 @@ public final class VerifyStarter {
         Endpoint source = env.source();
         Endpoint target = env.target();
         long max;
+        long min;
         try (Connection src = env.plain(source)) {
             Inspector in = new Inspector(src);
             if (!in.tableExists(source.database(), TableNames.CSMH)) {
                 throw new PreconditionException("no table " + TableNames.CSMH + " in " + source.database());
             }
             max = in.maxId(source.database(), TableNames.CSMH).orElse(0L);
+            min = in.minId(source.database(), TableNames.CSMH).orElse(1L);
         } catch (SQLException e) {
             throw DatabaseAccessException.from(source, "verify preflight", e);
         }
@@ -52,7 +54,8 @@ public final class VerifyStarter {
         } catch (SQLException e) {
             throw DatabaseAccessException.from(target, "verify preflight", e);
         }
-        long first = r.getRangeStart() == 0 ? 1 : r.getRangeStart();
+        // Every old row, from the lowest: below it CSMHE holds only copies whose originals a purge already removed.
+        long first = r.getRangeStart() == 0 ? min : r.getRangeStart();
         long last = r.getRangeEnd() == 0 ? max : r.getRangeEnd();
         Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_VERIFY)
                 .setRangeStart(first).setRangeEnd(last).setCurrentId(first - 1).setPace(pace).build();

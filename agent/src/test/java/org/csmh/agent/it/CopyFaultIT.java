@@ -55,6 +55,9 @@ class CopyFaultIT {
     void agentKilledMidPurgeCountsEveryRowOnce() throws Exception {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 30_000).startProcess()) {
             h.configureTarget();
+            // Copied first: the purge deletes only what CSMHE holds.
+            h.awaitState(h.client.startCopy(org.csmh.proto.v1.StartCopyRequest.newBuilder().setGrowthCheckSeconds(0)
+                    .setPace(Pace.newBuilder().setChunkSize(5000).setSleepMs(0)).build()).getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
             Job purge = h.client.startPurge(StartPurgeRequest.newBuilder().setForce(true)
                     .setPace(Pace.newBuilder().setChunkSize(1000).setSleepMs(60)).build());
             for (long at : new long[] {6_000, 15_000}) {

@@ -122,10 +122,24 @@ class EngineMatrixIT {
             Check emptied = h.client.status(GetStatusRequest.getDefaultInstance()).getChecksList().stream()
                     .filter(c -> c.getId().equals("old_table")).findFirst().orElseThrow();
             assertEquals("rows: 0, max(id): none (empty)", emptied.getDetail());
+            // A worker never restarted writes the old table after the cutover: neither purge removes that row until it
+            // is copied and verified (the DELETE keeps it and says so; the TRUNCATE is refused), then the TRUNCATE
+            // (under LOCK TABLES ... WRITE on every engine) empties the table.
             TestDatabases.execute(h.source, "INSERT INTO " + h.csmh() + " (created, student_module_id) VALUES (NOW(6), 1)");
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode(), refused.toString());
+            Job kept = h.awaitState(h.client.startPurge(StartPurgeRequest.newBuilder().setPace(fast(1_000)).build()).getId(), JobState.JOB_STATE_FAILED, 60_000);
+            assertEquals(1, kept.getRowsKept(), kept.toString());
+            assertEquals(1, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            h.awaitState(h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setPace(fast(1_000)).build()).getId(),
+                    JobState.JOB_STATE_SUCCEEDED, 60_000);
+            h.awaitState(h.client.startVerify(org.csmh.proto.v1.StartVerifyRequest.newBuilder().setPace(fast(1_000)).build()).getId(),
+                    JobState.JOB_STATE_SUCCEEDED, 60_000);
             Job truncate = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build());
-            h.awaitState(truncate.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
+            assertEquals(1, h.awaitState(truncate.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000).getRowsDone());
             assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            assertEquals(6_001, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()));
             TestDatabases.execute(root, "DROP DATABASE " + db);
         }
     }

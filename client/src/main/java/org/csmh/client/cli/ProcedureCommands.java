@@ -142,17 +142,21 @@ final class ProcedureCommands {
     }
 
     @Command(name = "purge", sortOptions = false, description = {"Empty the old table: chunked DELETE (default; seed pace 20000 ids / 3 s)",
-            "or --truncate. Refused until the cutover is done, unless --force."})
+            "or --truncate. Only rows CSMHE holds go: the DELETE keeps the others and fails naming them; the TRUNCATE",
+            "runs only where a verify after the last copy covers every row. Refused until the cutover is done, unless --force."})
     static final class Purge extends JobCommands.StartJob {
         @Option(names = "--truncate", description = "one TRUNCATE TABLE instead of chunked DELETE; it waits at most 5 s at a time"
                 + " for the table's metadata lock (held by any open transaction that read the table), then retries")
         boolean truncate;
         @Option(names = "--force", description = "purge even though reads may still use the old table (never while a copy of it runs)")
         boolean force;
+        @Option(names = "--discard-uncopied", description = "delete old rows whether or not CSMHE holds them (a site that chose not"
+                + " to copy its history): they are lost")
+        boolean discardUncopied;
 
         @Override
         Function<CsmhClient, Job> prepare() {
-            StartPurgeRequest r = StartPurgeRequest.newBuilder().setForce(force).setPace(pace.toPace())
+            StartPurgeRequest r = StartPurgeRequest.newBuilder().setForce(force).setDiscardUncopied(discardUncopied).setPace(pace.toPace())
                     .setMethod(truncate ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE).build();
             return c -> c.startPurge(r);
         }
