@@ -70,8 +70,15 @@ common=(-e "csmh_agent=$agent" -e "csmh_csmhctl=$work/bin/csmhctl" -e "db_port=$
 playbook "$work/modules.log" "$root/ansible/tests/test_modules.yml" "${common[@]}" || true
 
 start_env procedure 2500
+# configuration's defaults: the CSMH user is the LMS's own account (edxapp001, ALL on edxapp.*) and one migrate user
+# serves every database. The procedure must leave every grant they hold outside edxapp_csmh as it found it.
+sql() { mariadb -h127.0.0.1 -P"$db_port" -uroot -N -e "$1"; }
+sql "CREATE USER 'edxapp001'@'%' IDENTIFIED BY 'lms-pass'; GRANT ALL PRIVILEGES ON edxapp.* TO 'edxapp001'@'%';
+     CREATE USER 'migrate'@'%' IDENTIFIED BY 'migrate-pass'; GRANT ALL PRIVILEGES ON edxapp.* TO 'migrate'@'%' WITH GRANT OPTION"
+grants_outside() { for u in edxapp001 migrate; do sql "SHOW GRANTS FOR '$u'@'%'" | grep -v 'edxapp_csmh' || true; done; }
+grants_before="$(grants_outside)"
 vars=(-e "csmh_hosts=localhost" -e "csmh_agent=$agent" -e "csmh_csmhctl=$work/bin/csmhctl" -e csmh_without_django=true
-      -e csmh_purge=true -e csmh_purge_reclaim_space=true -e "EDXAPP_MYSQL_CSMH_USER=edxapp_csmh001" -e "EDXAPP_MYSQL_CSMH_PASSWORD=csmh-pass"
+      -e csmh_purge=true -e csmh_purge_reclaim_space=true -e "EDXAPP_MYSQL_CSMH_USER=edxapp001" -e "EDXAPP_MYSQL_CSMH_PASSWORD=lms-pass"
       -e "EDXAPP_MYSQL_CSMH_HOST=127.0.0.1" -e "EDXAPP_MYSQL_CSMH_PORT=$db_port" -e "COMMON_MYSQL_MIGRATE_PASS=migrate-pass"
       -e csmh_growth_check_seconds=0 -e '{"csmh_copy_pace": {"chunk_size": 1000, "sleep_ms": 0}, "csmh_purge_pace": {"chunk_size": 1000, "sleep_ms": 0}}'
       -e "csmh_overrides_file=$work/overrides.yml")
@@ -109,6 +116,14 @@ fi
 if playbook "$work/proc2.log" "$book" "${vars[@]}"; then
   read -r changed fails < <(recap "$work/proc2.log")
   if [ "$changed" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "second run changed=$changed"; tail -n 80 "$work/proc2.log"; fi
+fi
+# Both runs kept the LMS's and the migrate user's grants outside edxapp_csmh as they were (create_db_and_users.yml's
+# append_privs), and the LMS account still reads its own database.
+if [ "$(grants_outside)" = "$grants_before" ] && grep -q "ON \`edxapp\`.\*" <<< "$grants_before" \
+   && mariadb -h127.0.0.1 -P"$db_port" -uedxapp001 -plms-pass -N -e "SELECT COUNT(*) FROM edxapp.courseware_studentmodulehistory" > /dev/null; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "---- shared accounts: grants outside edxapp_csmh changed"; echo "before:"; echo "$grants_before"; echo "after:"; grants_outside
 fi
 if playbook "$work/proc3.log" "$book" "${vars[@]}" --check; then
   read -r changed fails < <(recap "$work/proc3.log")

@@ -40,7 +40,8 @@ options:
       host: {description: Host pattern., type: str, default: '%'}
       password: {description: Password., type: str, required: true}
       priv: {description: "Privileges, e.g. C(edxapp_csmh.*:SELECT,INSERT,UPDATE,DELETE); C(*.*:PROCESS) for global ones; GRANT means WITH GRANT OPTION.", type: str, required: true}
-      append_privs: {description: "As community.mysql: add what priv names and revoke nothing. False makes priv exact: what it does not name (other objects, the grant option) is revoked.", type: bool, default: false}
+      append_privs: {description: "As community.mysql: add what priv names and revoke nothing. False makes priv exact inside the database I(name): what it does not name there (the grant option, a table's grant) is revoked; grants on other databases and global privileges are kept and reported (configuration's defaults make the CSMH user the LMS's own account).", type: bool, default: false}
+      revoke_outside_database: {description: "With I(append_privs=false), also revoke what priv does not name on other databases and globally. Those grants are not the procedure's: on the LMS's own account this takes the live site's access away.", type: bool, default: false}
   update_password: {description: When to set passwords of existing users (as community.mysql; C(always) keeps lms.yml and the database in step)., type: str, choices: [on_create, always], default: always}
 extends_documentation_fragment:
   - csmh.agent.common
@@ -84,8 +85,9 @@ def main():
             host=dict(type='str', default='%'),
             password=dict(type='str', required=True, no_log=True),
             priv=dict(type='str', required=True),
-            append_privs=dict(type='bool', default=False))),
-        update_password=dict(type='str', choices=['on_create', 'always'], default='always'),
+            append_privs=dict(type='bool', default=False),
+            revoke_outside_database=dict(type='bool', default=False))),
+        update_password=dict(type='str', choices=['on_create', 'always'], default='always', no_log=False),
     )
     args.update(csmhctl.COMMON_ARGS)
     module = AnsibleModule(argument_spec=args, supports_check_mode=True,
@@ -101,7 +103,8 @@ def main():
             login['checkHostname'] = True
     request = dict(login=login, database=p['name'], charset=p['encoding'], dryRun=module.check_mode,
                    passwordUpdate='PASSWORD_UPDATE_ALWAYS' if p['update_password'] == 'always' else 'PASSWORD_UPDATE_ON_CREATE',
-                   users=[dict(name=u['name'], host=u['host'], password=u['password'], priv=u['priv'], appendPrivs=u['append_privs'])
+                   users=[dict(name=u['name'], host=u['host'], password=u['password'], priv=u['priv'], appendPrivs=u['append_privs'],
+                               revokeOutsideDatabase=u['revoke_outside_database'])
                           for u in p['users']])
     if p['collation']:
         request['collation'] = p['collation']

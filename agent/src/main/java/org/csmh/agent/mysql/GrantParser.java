@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 /** Reads SHOW GRANTS lines (MySQL 8 and MariaDB spellings) into database-level grants. */
 public final class GrantParser {
     private static final Pattern GRANT = Pattern.compile("^GRANT (.+?) ON (`(?:[^`]|``)+`|\\*)\\.\\* TO .*?( WITH GRANT OPTION)?$");
+    private static final Pattern TABLE_GRANT = Pattern.compile("^GRANT (.+?) ON (`(?:[^`]|``)+`)\\.(`(?:[^`]|``)+`) TO .*?( WITH GRANT OPTION)?$");
 
     /**
      * One database-level grant. {@code object} is the object exactly as the server shows it (`edxapp\_csmh`.* or
@@ -48,6 +49,36 @@ public final class GrantParser {
                 }
             }
             out.add(new DbGrant(db, quoted + ".*", privs, m.group(3) != null));
+        }
+        return out;
+    }
+
+    /** One table-level grant, the object as the server shows it (`db`.`table`). */
+    public record TableGrant(String database, String table, String object, Set<String> privileges, boolean grantOption) {
+    }
+
+    /**
+     * The table-level grants among SHOW GRANTS lines (database-level ones are {@link #grants}). Column-level
+     * privileges ("SELECT (col)") are left out: the procedure grants none and revokes none.
+     */
+    public static List<TableGrant> tableGrants(List<String> showGrantsLines) {
+        List<TableGrant> out = new ArrayList<>();
+        for (String line : showGrantsLines) {
+            Matcher m = TABLE_GRANT.matcher(line.trim());
+            if (!m.matches() || m.group(1).startsWith("PROXY")) {
+                continue;
+            }
+            Set<String> privs = new LinkedHashSet<>();
+            for (String p : m.group(1).split(",")) {
+                String norm = p.trim().toUpperCase(Locale.ROOT);
+                if (!norm.equals("USAGE") && !norm.contains("(")) {
+                    privs.add(norm);
+                }
+            }
+            String db = m.group(2);
+            String table = m.group(3);
+            out.add(new TableGrant(unescape(db.substring(1, db.length() - 1).replace("``", "`")), table.substring(1, table.length() - 1).replace("``", "`"),
+                    db + "." + table, privs, m.group(4) != null));
         }
         return out;
     }

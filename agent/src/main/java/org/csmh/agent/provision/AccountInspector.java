@@ -47,6 +47,14 @@ final class AccountInspector {
     }
 
     List<GrantParser.DbGrant> grants(String user, String host) throws SQLException {
+        return GrantParser.grants(showGrants(user, host));
+    }
+
+    List<GrantParser.TableGrant> tableGrants(String user, String host) throws SQLException {
+        return GrantParser.tableGrants(showGrants(user, host));
+    }
+
+    private List<String> showGrants(String user, String host) throws SQLException {
         List<String> lines = new ArrayList<>();
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("SHOW GRANTS FOR " + SqlNames.account(user, host))) {
@@ -54,6 +62,6 @@ final class AccountInspector {
                 lines.add(rs.getString(1));
             }
         }
-        return GrantParser.grants(lines);
+        return lines;
     }
 }

@@ -70,9 +70,12 @@ final class ProvisionPlanner {
         }
         List<GrantParser.DbGrant> have = existing.isEmpty() ? List.of() : inspector.grants(user.name(), user.host());
         Map<String, Set<String>> wanted = user.priv().privilegesByDatabase();
-        // Exact privileges, as community.mysql means them without append_privs: on the objects priv names, what it
-        // does not list (and the grant option unless GRANT is listed); on every other object, everything. Revoked on
-        // the object as it was granted: MySQL keeps `edxapp\_csmh`.* and `edxapp_csmh`.* apart.
+        // Exact privileges, as community.mysql means them without append_privs, but only inside the database being
+        // provisioned: there, what priv does not list (and the grant option unless GRANT is listed) is revoked, on its
+        // db.* grant and on its tables' grants. Grants elsewhere are another owner's (configuration's defaults make
+        // the CSMH user the LMS's own account, which the site needs on edxapp.*): kept and reported, unless the
+        // operator asked for them to go too. Revoked on the object as it was granted: MySQL keeps `edxapp\_csmh`.*
+        // and `edxapp_csmh`.* apart.
         if (!user.appendPrivs()) {
             for (GrantParser.DbGrant g : have) {
                 Set<String> want = wanted.getOrDefault(g.database(), Set.of());
@@ -81,16 +84,20 @@ final class ProvisionPlanner {
                 if (want.contains("ALL PRIVILEGES")) {
                     extra.clear();
                 }
-                if (!extra.isEmpty()) {
-                    out.add(PlannedStatement.plain("REVOKE " + String.join(", ", extra) + " ON " + g.object() + " FROM " + account));
-                    if (!wanted.containsKey(g.database())) {
-                        warnings.add("revoked " + String.join(", ", extra) + " ON " + g.object() + " from " + account
-                                + ": priv does not name that object (append_privs keeps what priv does not name)");
-                    }
+                boolean option = g.grantOption() && !want.contains(PrivSpec.GRANT_OPTION);
+                if (!g.database().equals(spec.database()) && !user.revokeOutsideDatabase()) {
+                    keep(spec, account, g.object(), extra, option);
+                    continue;
                 }
-                if (g.grantOption() && !want.contains(PrivSpec.GRANT_OPTION)) {
-                    out.add(PlannedStatement.plain("REVOKE GRANT OPTION ON " + g.object() + " FROM " + account));
+                revoke(spec, account, g.object(), extra, option, !wanted.containsKey(g.database()), out);
+            }
+            for (GrantParser.TableGrant g : existing.isEmpty() ? List.<GrantParser.TableGrant>of() : inspector.tableGrants(user.name(), user.host())) {
+                // priv names databases only, so a table's grant is never asked for: all of it goes, inside the database.
+                if (!g.database().equals(spec.database()) && !user.revokeOutsideDatabase()) {
+                    keep(spec, account, g.object(), g.privileges(), g.grantOption());
+                    continue;
                 }
+                revoke(spec, account, g.object(), g.privileges(), g.grantOption(), !g.database().equals(spec.database()), out);
             }
         }
         for (Map.Entry<String, Set<String>> want : wanted.entrySet()) {
@@ -116,6 +123,30 @@ final class ProvisionPlanner {
                 out.add(PlannedStatement.plain("GRANT " + privs + " ON " + grantObject(want.getKey()) + " TO " + account
                         + (needOption ? " WITH GRANT OPTION" : "")));
             }
+        }
+    }
+
+    /** A grant outside the provisioned database that exact privileges would have taken: said, not done. */
+    private void keep(ProvisionSpec spec, String account, String object, Set<String> extra, boolean grantOption) {
+        if (extra.isEmpty() && !grantOption) {
+            return;
+        }
+        String what = extra.isEmpty() ? "GRANT OPTION" : String.join(", ", extra) + (grantOption ? " (and GRANT OPTION)" : "");
+        warnings.add((spec.dryRun() ? "would keep " : "kept ") + what + " ON " + object + " for " + account + ": priv is exact only inside "
+                + spec.database() + "; grants on other objects are not the procedure's (revoke_outside_database revokes them)");
+    }
+
+    private void revoke(ProvisionSpec spec, String account, String object, Set<String> extra, boolean grantOption, boolean outside,
+                        List<PlannedStatement> out) {
+        if (!extra.isEmpty()) {
+            out.add(PlannedStatement.plain("REVOKE " + String.join(", ", extra) + " ON " + object + " FROM " + account));
+            if (outside) {
+                warnings.add((spec.dryRun() ? "would revoke " : "revoked ") + String.join(", ", extra) + " ON " + object + " from " + account
+                        + ": priv does not name that object and revoke_outside_database is set");
+            }
+        }
+        if (grantOption) {
+            out.add(PlannedStatement.plain("REVOKE GRANT OPTION ON " + object + " FROM " + account));
         }
     }
 

@@ -13,14 +13,17 @@ public record ProvisionSpec(String database, String charset, String collation, L
     public static final String DEFAULT_DATABASE = "edxapp_csmh";
     public static final String DEFAULT_CHARSET = "utf8";
 
-    public record UserSpec(String name, String host, String password, PrivSpec priv, boolean appendPrivs) {
+    public record UserSpec(String name, String host, String password, PrivSpec priv, boolean appendPrivs, boolean revokeOutsideDatabase) {
         @Override
         public String toString() {
             return "UserSpec[" + name + "@" + host + ", priv=" + priv.privilegesByDatabase() + "]";
         }
     }
 
-    public record RawUser(String name, String host, String password, String priv, boolean appendPrivs) {
+    public record RawUser(String name, String host, String password, String priv, boolean appendPrivs, boolean revokeOutsideDatabase) {
+        public RawUser(String name, String host, String password, String priv, boolean appendPrivs) {
+            this(name, host, password, priv, appendPrivs, false);
+        }
     }
 
     public static ProvisionSpec validate(String database, String charset, String collation, List<RawUser> users,
@@ -44,7 +47,21 @@ public record ProvisionSpec(String database, String charset, String collation, L
                 throw new InvalidInputException("user '" + name + "'@'" + host + "' is listed twice");
             }
             String password = SqlNames.password(u.password(), name);
-            return new UserSpec(name, host, password, PrivSpec.parse(u.priv()), u.appendPrivs());
+            PrivSpec priv = PrivSpec.parse(u.priv());
+            // The procedure grants on its own database (and monitoring privileges globally) and on nothing else: a priv
+            // naming edxapp.* here would hand out, or with exact privileges take away, what the LMS's site runs on.
+            for (String other : priv.databases()) {
+                if (!other.equals(db) && !other.equals(org.csmh.agent.mysql.GrantParser.GLOBAL)) {
+                    throw new InvalidInputException("priv for '" + name + "'@'" + host + "' names database '" + other + "', not the one"
+                            + " provisioned ('" + db + "'): grants on other databases are not the procedure's to give or take (only '"
+                            + db + ".*' and the monitoring privileges on '*.*' are accepted)");
+                }
+            }
+            if (u.revokeOutsideDatabase() && u.appendPrivs()) {
+                throw new InvalidInputException("revoke_outside_database needs append_privs false for '" + name + "'@'" + host
+                        + "' (append_privs revokes nothing)");
+            }
+            return new UserSpec(name, host, password, priv, u.appendPrivs(), u.revokeOutsideDatabase());
         }).toList();
         return new ProvisionSpec(db, cs, coll, out, alwaysUpdatePassword, dryRun);
     }

@@ -92,7 +92,8 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
             }
             ProvisionSpec spec = ProvisionSpec.validate(request.getDatabase(), request.getCharset(), request.getCollation(),
                     request.getUsersList().stream()
-                            .map(u -> new ProvisionSpec.RawUser(u.getName(), u.getHost(), u.getPassword(), u.getPriv(), u.getAppendPrivs())).toList(),
+                            .map(u -> new ProvisionSpec.RawUser(u.getName(), u.getHost(), u.getPassword(), u.getPriv(), u.getAppendPrivs(),
+                                    u.getRevokeOutsideDatabase())).toList(),
                     request.getPasswordUpdate() != PasswordUpdate.PASSWORD_UPDATE_ON_CREATE, request.getDryRun());
             ProvisionResult r = provisioner.provision(admin(request.getLogin()), spec);
             return ProvisionDatabaseResponse.newBuilder().setChanged(r.changed()).addAllStatements(r.statements())

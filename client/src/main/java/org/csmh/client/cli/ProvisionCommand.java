@@ -69,6 +69,12 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--update-password", description = "always (default, as community.mysql: lms.yml and the database keep the same"
             + " password) or on_create")
     String updatePassword;
+    @Option(names = "--append-privs", description = "add the privileges and revoke nothing (as community.mysql's append_privs and"
+            + " create_db_and_users.yml)")
+    boolean appendPrivs;
+    @Option(names = "--revoke-outside-database", description = "without --append-privs: also revoke what the users hold on other"
+            + " databases and globally (by default kept and reported: the LMS's own account needs them)")
+    boolean revokeOutside;
     @Option(names = "--dry-run", description = "plan only: print the statements, change nothing")
     boolean dryRun;
 
@@ -142,7 +148,8 @@ final class ProvisionCommand implements Callable<Integer> {
             throw new UsageException(pw.what() + " for '" + user + "' is required (-file, -env or -stdin)");
         }
         for (String host : hosts == null || hosts.isEmpty() ? List.of("%") : hosts) {
-            b.addUsers(DatabaseUser.newBuilder().setName(user).setHost(host).setPassword(password).setPriv(db + ".*:" + privs));
+            b.addUsers(DatabaseUser.newBuilder().setName(user).setHost(host).setPassword(password).setPriv(db + ".*:" + privs)
+                    .setAppendPrivs(appendPrivs).setRevokeOutsideDatabase(revokeOutside));
         }
     }
 
