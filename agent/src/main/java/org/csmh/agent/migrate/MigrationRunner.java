@@ -124,6 +124,22 @@ public final class MigrationRunner {
         }
     }
 
+    /**
+     * edx-platform's production settings copy DB_MIGRATION_USER/PASS/NAME/HOST/PORT/ENGINE into every database alias
+     * but read_replica. The agent sets the first two on purpose; the others, left over in its environment or its
+     * config's env, would point every alias (student_module_history too) at one database: CSMHE would be created in
+     * edxapp. They are taken out of the child's environment; returns the names taken out.
+     */
+    static List<String> removeAliasOverrides(Map<String, String> env) {
+        List<String> removed = new java.util.ArrayList<>();
+        for (String name : List.of("DB_MIGRATION_NAME", "DB_MIGRATION_HOST", "DB_MIGRATION_PORT", "DB_MIGRATION_ENGINE")) {
+            if (env.remove(name) != null) {
+                removed.add(name);
+            }
+        }
+        return removed;
+    }
+
     private int runOne(Step step, String dbUser, String dbPassword, Listener listener, Cancellation cancel) throws InterruptedException {
         List<String> cmd = List.of(config.python().toString(), config.managePy().toString(), step.service().name().toLowerCase(),
                 "migrate", "--database", step.alias(), "--noinput", "--settings", config.settings());
@@ -140,9 +156,15 @@ public final class MigrationRunner {
             env.put("DB_MIGRATION_USER", dbUser);
             env.put("DB_MIGRATION_PASS", dbPassword == null ? "" : dbPassword);
         }
+        List<String> removed = removeAliasOverrides(env);
         String line = String.join(" ", cmd);
-        LOG.info("event=migration_started step=" + step + " command=\"" + line + "\"");
+        LOG.info("event=migration_started step=" + step + " command=\"" + line + "\"" + (removed.isEmpty() ? "" : " removed_env=" + String.join(",", removed)));
         listener.started(step, line);
+        if (!removed.isEmpty()) {
+            listener.output(step, "removed " + String.join(", ", removed) + " from the environment: edx-platform's production settings apply"
+                    + " them to every database alias but read_replica, so they would point " + step.alias() + " at another database"
+                    + " (the CSMH alias at edxapp)");
+        }
         Process p;
         try {
             p = pb.start();

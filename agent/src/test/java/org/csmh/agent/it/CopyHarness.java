@@ -35,6 +35,8 @@ final class CopyHarness implements AutoCloseable {
     Agent agent;
     Process process;
     CsmhClient client;
+    /** Set in the environment of an agent started as a process (what a service's unit or a shell left there). */
+    final java.util.Map<String, String> processEnv = new java.util.HashMap<>();
 
 
     CopyHarness(Path dir, Endpoint sourceRoot, Endpoint targetRoot, long rows) throws Exception {
@@ -87,7 +89,9 @@ final class CopyHarness implements AutoCloseable {
     CopyHarness startProcess() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain", "--config", config.toString()));
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile()));
+        pb.environment().putAll(processEnv);
+        process = pb.start();
         connect();
         for (int i = 0; i < 100; i++) {
             try {

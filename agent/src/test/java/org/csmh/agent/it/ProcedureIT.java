@@ -109,6 +109,45 @@ class ProcedureIT {
         }
     }
 
+    /**
+     * edx-platform's production settings apply DB_MIGRATION_NAME/HOST/PORT/ENGINE to every alias but read_replica:
+     * left in the agent's environment, they would point student_module_history at edxapp. The child never sees them,
+     * and the run says so first; the user and password the request gives still reach it.
+     */
+    @Test
+    void dbMigrationAliasVariablesInTheAgentsEnvironmentAreNotPassedOn() throws Exception {
+        Path manage = dir.resolve("manage.py");
+        Files.writeString(manage, """
+                import os
+                for k in ("DB_MIGRATION_NAME", "DB_MIGRATION_HOST", "DB_MIGRATION_PORT", "DB_MIGRATION_ENGINE", "DB_MIGRATION_USER"):
+                    print(k, os.environ.get(k))
+                """);
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 10)) {
+            Files.writeString(h.config, Files.readString(h.config) + """
+                    migrations:
+                      python: /usr/bin/python3
+                      manage_py: %s
+                      settings: production
+                      aliases: [default, student_module_history]
+                      env: {DB_MIGRATION_PORT: '3307'}
+                    """.formatted(manage));
+            h.processEnv.putAll(java.util.Map.of("DB_MIGRATION_NAME", "edxapp", "DB_MIGRATION_HOST", "db.internal",
+                    "DB_MIGRATION_ENGINE", "django.db.backends.mysql"));
+            h.startProcess();
+            List<MigrationEvent> events = drain(h.client.runMigrations(RunMigrationsRequest.newBuilder()
+                    .addSteps(MigrationStep.newBuilder().setService(Service.SERVICE_LMS).setAlias("student_module_history"))
+                    .setDbMigrationUser("migrator").setDbMigrationPassword("mig-secret").build()));
+            List<String> text = events.stream().map(MigrationEvent::toString).toList();
+            assertTrue(events.get(1).getOutput().startsWith("removed DB_MIGRATION_NAME, DB_MIGRATION_HOST, DB_MIGRATION_PORT, DB_MIGRATION_ENGINE"
+                    + " from the environment"), text.toString());
+            List<String> out = events.stream().map(MigrationEvent::getOutput).toList();
+            for (String k : List.of("DB_MIGRATION_NAME", "DB_MIGRATION_HOST", "DB_MIGRATION_PORT", "DB_MIGRATION_ENGINE")) {
+                assertTrue(out.contains(k + " None"), text.toString());
+            }
+            assertTrue(out.contains("DB_MIGRATION_USER migrator"), text.toString());
+        }
+    }
+
     @Test
     void withoutDjangoCreatesCsmheAboveTheOldIdsOnce() throws Exception {
         try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 1_234).startInProcess()) {
@@ -163,7 +202,7 @@ class ProcedureIT {
             assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
             assertEquals(5_000, TestDatabases.queryLong(h.target, "SELECT COUNT(*) FROM " + h.csmhe()), "the new table is untouched");
             // The chunked DELETE leaves the table's file as large as it was: status says how to give the space back.
-            assertEquals(PurgeRunner.DELETE_PATH, purged.getWritePath());
+            assertTrue(purged.getWritePath().startsWith(PurgeRunner.DELETE_PREFIX + " joined to CSMHE on the id and every column"), purged.getWritePath());
             org.csmh.proto.v1.Step step = h.step("purge");
             assertEquals(org.csmh.proto.v1.StepState.STEP_STATE_DONE, step.getState());
             assertTrue(step.getDetail().contains("left the table's file at its size: csmhctl purge --truncate"), step.getDetail());
@@ -191,7 +230,14 @@ class ProcedureIT {
             CutoverResponse forced = h.client.cutover(CutoverRequest.newBuilder().setForce(true).build());
             assertTrue(forced.getChanged());
             assertEquals("", forced.getVerifyJobId());
-            Job t = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build());
+            // Nothing was copied: a TRUNCATE would lose every row, so only the operator's explicit discard runs it.
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+            assertTrue(refused.getStatus().getDescription().startsWith("TRUNCATE would remove rows no verify found in CSMHE (no passing verify"
+                    + " covers old ids 1..2000)"), refused.getStatus().getDescription());
+            assertEquals(2_000, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
+            Job t = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).setDiscardUncopied(true).build());
             Job done = h.awaitState(t.getId(), JobState.JOB_STATE_SUCCEEDED, 30_000);
             assertEquals(2_000, done.getRowsDone());
             assertEquals(0, TestDatabases.queryLong(h.source, "SELECT COUNT(*) FROM " + h.csmh()));
@@ -216,7 +262,7 @@ class ProcedureIT {
             try (Statement st = holder.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + h.csmh())) {
                 rs.next();   // the transaction now holds the table's metadata lock (shared) until it ends
             }
-            Job t = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).build());
+            Job t = h.client.startPurge(StartPurgeRequest.newBuilder().setMethod(PurgeMethod.PURGE_METHOD_TRUNCATE).setDiscardUncopied(true).build());
             Job waiting = h.client.getJob(t.getId());
             for (long end = System.currentTimeMillis() + 30_000; !waiting.getThrottleReason().contains("metadata lock")
                     && System.currentTimeMillis() < end; waiting = h.client.getJob(t.getId())) {
