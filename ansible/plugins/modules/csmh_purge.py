@@ -11,9 +11,9 @@ short_description: Empty the old history table through csmh-agent
 description:
   - Chunked, throttled, resumable DELETE by id range (seed pace 20000 ids, 3 s apart) or one TRUNCATE, which waits at most 5 s at a
     time for the table's metadata lock (any open transaction that read the table holds it) and tries again in between.
-  - Only rows CSMHE holds leave the old table. A chunked DELETE removes, per chunk, the rows CSMHE holds with equal content and leaves
-    the rest (a server still writing the old table, a late commit), then fails naming them: copy again, verify, purge again. A
-    TRUNCATE runs only where a verify that passed after the last copy covers every row the table holds at that moment.
+  - "Only rows CSMHE holds leave the old table. A chunked DELETE removes, per chunk, the rows CSMHE holds with equal content and leaves
+    the rest (a server still writing the old table, a late commit), then fails naming them; copy again, verify, purge again. A
+    TRUNCATE runs only where a verify that passed after the last copy covers every row the table holds at that moment."
   - Refused until the cutover is done, unless I(force). Unchanged when the old table is already empty, except that
     I(method=truncate) after a chunked DELETE truncates the empty table, which gives back the disk space its file kept.
 options:

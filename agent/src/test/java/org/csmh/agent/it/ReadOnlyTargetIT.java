@@ -102,6 +102,9 @@ class ReadOnlyTargetIT {
                     + " the --super-read-only option"), refused.getStatus().getDescription());
             assertEquals(0, h.client.listJobs().getJobsCount());
             TestDatabases.execute(server, "SET GLOBAL super_read_only = OFF", "SET GLOBAL read_only = OFF");
+            // Copied first: the purge deletes only what CSMHE holds.
+            h.awaitState(h.client.startCopy(org.csmh.proto.v1.StartCopyRequest.newBuilder().setGrowthCheckSeconds(0)
+                    .setPace(org.csmh.proto.v1.Pace.newBuilder().setChunkSize(1000).setSleepMs(0)).build()).getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
             Job purge = h.client.startPurge(org.csmh.proto.v1.StartPurgeRequest.newBuilder().setForce(true)
                     .setPace(org.csmh.proto.v1.Pace.newBuilder().setChunkSize(500).setSleepMs(0)).build());
             assertEquals(2_000, h.awaitState(purge.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000).getRowsDone());
