@@ -1,17 +1,11 @@
 package org.csmh.agent.migrate;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
+import org.csmh.agent.command.SupervisedCommand;
 import org.csmh.agent.util.InvalidInputException;
 import org.csmh.agent.util.PreconditionException;
 
@@ -49,24 +43,14 @@ public final class MigrationRunner {
 
     /** Set when the agent stops; the running step is killed and no other starts. */
     public static final class Cancellation {
-        private final AtomicBoolean cancelled = new AtomicBoolean();
-        private volatile Runnable onCancel = () -> { };
+        final SupervisedCommand.Cancellation command = new SupervisedCommand.Cancellation();
 
         public void cancel() {
-            if (cancelled.compareAndSet(false, true)) {
-                onCancel.run();
-            }
+            command.cancel();
         }
 
         public boolean cancelled() {
-            return cancelled.get();
-        }
-
-        void onCancel(Runnable r) {
-            onCancel = r;
-            if (cancelled.get()) {
-                r.run();
-            }
+            return command.cancelled();
         }
     }
 
@@ -143,12 +127,7 @@ public final class MigrationRunner {
     private int runOne(Step step, String dbUser, String dbPassword, Listener listener, Cancellation cancel) throws InterruptedException {
         List<String> cmd = List.of(config.python().toString(), config.managePy().toString(), step.service().name().toLowerCase(),
                 "migrate", "--database", step.alias(), "--noinput", "--settings", config.settings());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (config.workdir() != null && config.workdir().toFile().isDirectory()) {
-            pb.directory(config.workdir().toFile());
-        }
-        Map<String, String> env = pb.environment();
-        env.putAll(config.env());
+        Map<String, String> env = new java.util.LinkedHashMap<>(config.env());
         env.put("EDX_PLATFORM_SETTINGS", config.settings());
         // Output is streamed to the caller as it comes: Python must not hold it in a buffer until exit.
         env.put("PYTHONUNBUFFERED", "1");
@@ -156,60 +135,32 @@ public final class MigrationRunner {
             env.put("DB_MIGRATION_USER", dbUser);
             env.put("DB_MIGRATION_PASS", dbPassword == null ? "" : dbPassword);
         }
-        List<String> removed = removeAliasOverrides(env);
-        String line = String.join(" ", cmd);
-        LOG.info("event=migration_started step=" + step + " command=\"" + line + "\"" + (removed.isEmpty() ? "" : " removed_env=" + String.join(",", removed)));
+        SupervisedCommand command = new SupervisedCommand(cmd, config.workdir(), env, config.timeoutSeconds());
+        List<String> removed = new ArrayList<>();
+        String line = command.commandLine();
         listener.started(step, line);
-        if (!removed.isEmpty()) {
-            listener.output(step, "removed " + String.join(", ", removed) + " from the environment: edx-platform's production settings apply"
-                    + " them to every database alias but read_replica, so they would point " + step.alias() + " at another database"
-                    + " (the CSMH alias at edxapp)");
-        }
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new PreconditionException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
-        }
-        cancel.onCancel(() -> killTree(p));
-        // The reader runs on its own thread so the deadline holds even when the child prints nothing, or its
-        // grandchildren keep the pipe open after it exits.
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String out = r.readLine(); out != null; out = r.readLine()) {
-                    String shown = masked(out, dbPassword);
-                    // In the agent's log too: a run whose caller left is read there.
-                    LOG.info("event=migration_output step=" + step + " line=\"" + shown.replace("\"", "'") + "\"");
-                    listener.output(step, shown);
-                }
-            } catch (IOException e) {
-                // the pipe closes when the tree is killed: nothing more to read
+        SupervisedCommand.Exit exit = command.run(child -> {
+            removed.addAll(removeAliasOverrides(child));
+            LOG.info("event=migration_started step=" + step + " command=\"" + line + "\"" + (removed.isEmpty() ? "" : " removed_env=" + String.join(",", removed)));
+            if (!removed.isEmpty()) {
+                listener.output(step, "removed " + String.join(", ", removed) + " from the environment: edx-platform's production settings apply"
+                        + " them to every database alias but read_replica, so they would point " + step.alias() + " at another database"
+                        + " (the CSMH alias at edxapp)");
             }
-        }, "migrate-output-" + step);
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            boolean ended = p.waitFor(config.timeoutSeconds(), TimeUnit.SECONDS);
-            if (!ended) {
-                killTree(p);
-            }
-            int code = p.waitFor();
-            reader.join(TimeUnit.SECONDS.toMillis(5));
-            boolean cancelled = cancel.cancelled();
-            if (!ended) {
-                listener.output(step, "(killed with every process it started after " + config.timeoutSeconds() + " s: migrations.timeout_seconds)");
-            } else if (cancelled) {
-                listener.output(step, "(killed with every process it started: the agent is stopping)");
-            }
-            LOG.info("event=migration_exited step=" + step + " exit_code=" + code + (ended ? "" : " timed_out=true")
-                    + (cancelled ? " cancelled=true" : ""));
-            return code == 0 && (!ended || cancelled) ? -1 : code;
-        } catch (InterruptedException e) {
-            killTree(p);
-            throw e;
-        } finally {
-            cancel.onCancel(() -> { });
+            return child;
+        }, out -> masked(out, dbPassword), shown -> {
+            // In the agent's log too: a run whose caller left is read there.
+            LOG.info("event=migration_output step=" + step + " line=\"" + shown.replace("\"", "'") + "\"");
+            listener.output(step, shown);
+        }, cancel.command, "migrate-output-" + step);
+        if (exit.timedOut()) {
+            listener.output(step, "(killed with every process it started after " + config.timeoutSeconds() + " s: migrations.timeout_seconds)");
+        } else if (exit.cancelled()) {
+            listener.output(step, "(killed with every process it started: the agent is stopping)");
         }
+        LOG.info("event=migration_exited step=" + step + " exit_code=" + exit.code() + (exit.timedOut() ? " timed_out=true" : "")
+                + (exit.cancelled() ? " cancelled=true" : ""));
+        return exit.effectiveCode();
     }
 
     /**
@@ -219,24 +170,5 @@ public final class MigrationRunner {
      */
     static String masked(String line, String password) {
         return password == null || password.length() < 4 ? line : line.replace(password, "********");
-    }
-
-    /** Kills the process and all its descendants, deepest first, so none is left to reparent and run on. */
-    static void killTree(Process p) {
-        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        tree.sort(Comparator.comparingInt(h -> -depth(h, p.pid())));
-        tree.forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        // Whatever started while we were killing.
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));
-    }
-
-    private static int depth(ProcessHandle h, long root) {
-        int d = 0;
-        for (var x = h.parent(); x.isPresent() && x.get().pid() != root && d < 64; x = x.get().parent()) {
-            d++;
-        }
-        return d;
     }
 }
