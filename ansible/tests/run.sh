@@ -43,6 +43,10 @@ cms_yml: cms.yml
 state_dir: state
 endpoints:
   admin: {host: 127.0.0.1, port: $db_port, user: root, password_file: admin.pass}
+restart:
+  commands: [[/bin/sh, -c, 'echo restarted lms cms workers']]
+  sample_seconds: 1
+  window_seconds: 2
 YAML
   java -jar "$agent_jar" --config "$env_dir/agent.yml" 2> "$env_dir/agent.log" &
   pids+=($!)
@@ -80,7 +84,7 @@ grants_before="$(grants_outside)"
 vars=(-e "csmh_hosts=localhost" -e "csmh_agent=$agent" -e "csmh_csmhctl=$work/bin/csmhctl" -e csmh_without_django=true
       -e csmh_purge=true -e csmh_purge_reclaim_space=true -e "EDXAPP_MYSQL_CSMH_USER=edxapp001" -e "EDXAPP_MYSQL_CSMH_PASSWORD=lms-pass"
       -e "EDXAPP_MYSQL_CSMH_HOST=127.0.0.1" -e "EDXAPP_MYSQL_CSMH_PORT=$db_port" -e "COMMON_MYSQL_MIGRATE_PASS=migrate-pass"
-      -e csmh_growth_check_seconds=0 -e '{"csmh_copy_pace": {"chunk_size": 1000, "sleep_ms": 0}, "csmh_purge_pace": {"chunk_size": 1000, "sleep_ms": 0}}'
+      -e csmh_growth_check_seconds=0 -e csmh_confirm_writes=true -e '{"csmh_copy_pace": {"chunk_size": 1000, "sleep_ms": 0}, "csmh_purge_pace": {"chunk_size": 1000, "sleep_ms": 0}}'
       -e "csmh_overrides_file=$work/overrides.yml")
 book="$root/ansible/playbooks/csmh_procedure.yml"
 # Check mode on the fresh host walks every step and changes nothing: lms.yml/cms.yml, the database, the agent's job

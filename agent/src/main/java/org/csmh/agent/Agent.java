@@ -43,6 +43,8 @@ public final class Agent {
     private final DataSources pools;
     private final Migrations migrations;
     private final AgentMetrics prometheus;
+    private final org.csmh.agent.restart.ServerRestarter restarter;
+    private final org.csmh.agent.restart.WriteObserver writes;
     private final org.csmh.agent.config.ListenAddress metricsAddress;
     private MetricsServer metricsServer;
 
@@ -52,9 +54,15 @@ public final class Agent {
         EndpointResolver endpoints = new EndpointResolver(config.endpoints(),
                 () -> config.lmsYml() == null ? Map.of() : settings.read(config.lmsYml()));
         this.pools = new DataSources(5000);
-        StatusChecker status = new StatusChecker(settings, endpoints, pools);
-        DatabaseProvisioner provisioner = new DatabaseProvisioner(connections, () -> oldTableCharset(connections, endpoints));
         JobEnvironment env = new JobEnvironment(connections, endpoints);
+        var restart = config.restart();
+        this.restarter = new org.csmh.agent.restart.ServerRestarter(restart, config.stateDir(), Clock.systemUTC());
+        this.writes = new org.csmh.agent.restart.WriteObserver(org.csmh.agent.restart.WriteObserver.tables(env::source, env::target, env::plain,
+                Clock.systemUTC()), Clock.systemUTC(), java.time.Duration.ofSeconds(restart.windowSeconds()), restarter::lastRestart)
+                .start(java.time.Duration.ofSeconds(restart.sampleSeconds()));
+        org.csmh.agent.restart.WritesCheck writesCheck = new org.csmh.agent.restart.WritesCheck(writes, restarter);
+        StatusChecker status = new StatusChecker(settings, endpoints, pools, writesCheck::check);
+        DatabaseProvisioner provisioner = new DatabaseProvisioner(connections, () -> oldTableCharset(connections, endpoints));
         ThrottleMetrics metrics = new ThrottleMetrics(connections, endpoints::resolve);
         long retryMillis = config.jobRetrySeconds() * 1000L;
         // Job gauges are read from the snapshots at scrape time, so they always agree with GetJob.
@@ -68,10 +76,10 @@ public final class Agent {
             default -> throw new IllegalStateException("job " + record.getJob().getId() + " has no spec");
         }, config.metrics() == null ? org.csmh.agent.job.JobTelemetry.NONE : prometheus);
         CutoverGate gate = new CutoverGate(jobs, env, settings);
-        JobService jobService = new JobService(new CopyStarter(jobs, env, Thread::sleep), new VerifyStarter(jobs, env),
-                new PurgeStarter(jobs, env, gate), jobs);
+        JobService jobService = new JobService(new CopyStarter(jobs, env, Thread::sleep, writes::observe), new VerifyStarter(jobs, env),
+                new PurgeStarter(jobs, env, gate, writes::observe), jobs);
         this.migrations = new Migrations(new MigrationRunner(config.migrations()), new TableCreator(connections), env);
-        ProcedureService procedure = new ProcedureService(migrations, new Cutover(gate, settings));
+        ProcedureService procedure = new ProcedureService(migrations, new Cutover(gate, settings), restarter);
         CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate, migrations::inProgress), provisioner, settings, endpoints, jobService,
                 procedure, VERSION, hostname());
         this.server = new AgentServer(config.listen(), service, config.security());
@@ -111,7 +119,9 @@ public final class Agent {
     public void stop() throws InterruptedException {
         // First, so that callers following a migration run see its step killed and their calls end.
         migrations.close();
+        restarter.stop();
         server.shutdown(10);
+        writes.close();
         if (metricsServer != null) {
             metricsServer.close();
         }

@@ -106,6 +106,11 @@ public final class CsmhClient implements AutoCloseable {
         return stub.runMigrations(request);
     }
 
+    /** The restart commands' output as it comes; no deadline beyond the agent's own per-command timeout. */
+    public Iterator<org.csmh.proto.v1.RestartEvent> restartServers(org.csmh.proto.v1.RestartServersRequest request) {
+        return stub.restartServers(request);
+    }
+
     /** Snapshots of a job until it ends; no deadline, since a copy may run for days. */
     public Iterator<Job> watch(WatchJobRequest request) {
         return stub.watchJob(request);

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * </pre>
  */
 public final class AgentConfigLoader {
-    private static final Set<String> TOP = Set.of("listen", "socket_group", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth", "metrics");
+    private static final Set<String> TOP = Set.of("listen", "socket_group", "lms_yml", "cms_yml", "endpoints", "state_dir", "job_retry_seconds", "migrations", "tls", "auth", "metrics", "restart");
     private static final Set<String> ENDPOINT = Set.of("host", "port", "user", "password", "password_file", "database", "lms_alias",
             "ssl_mode", "ca_cert", "client_cert", "client_key", "check_hostname");
 
@@ -91,7 +91,7 @@ public final class AgentConfigLoader {
         Path state = path(map, "state_dir", baseDir);
         int retry = number(string(map, "job_retry_seconds", "600"), "job_retry_seconds", 0, 86_400);
         return new AgentConfig(listen, lms, cms, endpoints, state == null ? AgentConfig.DEFAULT_STATE_DIR : state, retry,
-                migrations(map.get("migrations"), baseDir, lms, cms), security, metrics(map.get("metrics")));
+                migrations(map.get("migrations"), baseDir, lms, cms), security, metrics(map.get("metrics")), restart(map.get("restart"), baseDir));
     }
 
     /** metrics: {listen: host:port}: the Prometheus endpoint, off when absent. It serves numbers, never secrets. */
@@ -200,6 +200,43 @@ public final class AgentConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + ": " + e.getMessage());
         }
+    }
+
+    private static final Set<String> RESTART = Set.of("commands", "workdir", "timeout_seconds", "sample_seconds", "window_seconds");
+
+    /**
+     * restart: {commands: [[argv...], ...], timeout_seconds, sample_seconds, window_seconds}: how this host's servers
+     * come back with new settings (RestartServers runs these and nothing else), and how long the agent watches both
+     * tables before it says where the servers write.
+     */
+    static org.csmh.agent.restart.RestartConfig restart(Object section, Path baseDir) {
+        var d = org.csmh.agent.restart.RestartConfig.defaults();
+        if (section == null) {
+            return d;
+        }
+        if (!(section instanceof Map<?, ?> m)) {
+            throw new ConfigException("restart: expected a mapping");
+        }
+        unknownKeys(m, RESTART, "restart");
+        java.util.List<java.util.List<String>> commands = d.commands();
+        if (m.containsKey("commands")) {
+            if (!(m.get("commands") instanceof java.util.List<?> l) || l.isEmpty()) {
+                throw new ConfigException("restart.commands: expected a list of commands, each a list of arguments"
+                        + " (e.g. [[/edx/bin/supervisorctl, restart, lms, cms, 'edxapp_worker:']])");
+            }
+            commands = new ArrayList<>();
+            for (Object c : l) {
+                if (!(c instanceof java.util.List<?> argv) || argv.isEmpty() || argv.stream().anyMatch(a -> a == null || a instanceof Map || a instanceof java.util.List)) {
+                    throw new ConfigException("restart.commands: each command is a non-empty list of arguments, got " + c);
+                }
+                commands.add(argv.stream().map(String::valueOf).toList());
+            }
+        }
+        Path workdir = path(m, "workdir", baseDir);
+        return new org.csmh.agent.restart.RestartConfig(commands, workdir,
+                number(string(m, "timeout_seconds", Integer.toString(d.timeoutSeconds())), "restart.timeout_seconds", 1, 86_400),
+                number(string(m, "sample_seconds", Integer.toString(d.sampleSeconds())), "restart.sample_seconds", 1, 3_600),
+                number(string(m, "window_seconds", Integer.toString(d.windowSeconds())), "restart.window_seconds", 1, 86_400));
     }
 
     private static final Set<String> MIGRATIONS = Set.of("python", "manage_py", "settings", "workdir", "env", "aliases", "timeout_seconds");

@@ -26,11 +26,15 @@ public final class CopyStarter {
     private final JobEnvironment env;
     private final CopyPreflight.Sleeper sleeper;
 
-    public CopyStarter(JobManager manager, JobEnvironment env, CopyPreflight.Sleeper sleeper) {
+    public CopyStarter(JobManager manager, JobEnvironment env, CopyPreflight.Sleeper sleeper, java.util.function.Supplier<org.csmh.agent.restart.WriteObserver.Observation> writes) {
+        this.writes = writes;
         this.manager = manager;
         this.env = env;
         this.sleeper = sleeper;
     }
+
+    /** Where the servers write, as the agent has watched it: the copy's growth check reads the same observation. */
+    private final java.util.function.Supplier<org.csmh.agent.restart.WriteObserver.Observation> writes;
 
     public Job start(StartCopyRequest r) throws InterruptedException {
         if (r.getModeValue() < 0 || CopyMode.forNumber(r.getModeValue()) == null) {
@@ -54,6 +58,15 @@ public final class CopyStarter {
         }
         Pace pace = PaceRules.forRequest(JobKind.JOB_KIND_COPY, r.getPace(), env::hasEndpoint);
         manager.refuseIfActive(JobKind.JOB_KIND_COPY, ADVICE);
+        var seen = writes.get();
+        if (seen.verdict() == org.csmh.agent.restart.WriteObserver.Verdict.OLD_TABLE_GROWS) {
+            throw new org.csmh.agent.util.PreconditionException(seen.detail() + ": the copy needs every server writing only CSMHE; restart them"
+                    + " (csmhctl restart), then copy");
+        }
+        if (seen.verdict() == org.csmh.agent.restart.WriteObserver.Verdict.ONLY_CSMHE) {
+            // Watched for a whole window already: a few more seconds would show nothing more.
+            growth = 0;
+        }
         CopyPreflight.Plan plan = CopyPreflight.check(env, r.getRangeStart(), r.getRangeEnd(), r.getMode(), growth, sleeper);
         Job job = Job.newBuilder().setId(JobManager.newId()).setKind(JobKind.JOB_KIND_COPY).setMode(plan.mode())
                 .setRangeStart(plan.first()).setRangeEnd(plan.last()).setCurrentId(plan.first() - 1).setPace(pace)

@@ -65,7 +65,7 @@ public final class Procedure {
         Map<String, String> old = checks.containsKey("old_table") ? checks.get("old_table").fields() : Map.of();
         boolean noOldRows = "false".equals(old.get("exists")) || ("true".equals(old.get("exists")) && !old.containsKey("max_id"));
         return switch (step) {
-            case DATABASE, SETTINGS, CSMH_EXTENDED, CUTOVER -> fromChecks(step, checks, false);
+            case DATABASE, SETTINGS, CSMH_EXTENDED, CUTOVER, WRITES -> fromChecks(step, checks, false);
             case MIGRATIONS -> migrating.get().map(run -> new StepStatus(step, StepStatus.State.RUNNING, "migrations running: " + run
                     + "; csmhctl migrate with the same steps follows them", "")).orElseGet(() -> fromChecks(step, checks, false));
             case AUTO_INCREMENT_GAP -> checks.containsKey("auto_increment_gap") ? fromChecks(step, checks, true)

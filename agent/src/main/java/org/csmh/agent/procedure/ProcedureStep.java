@@ -14,6 +14,7 @@ public enum ProcedureStep {
             List.of("flag_csmh_extended")),
     MIGRATIONS("migrations", "migrations ran (the new table exists)", "migrate", List.of("csmhe_table", "migrations_recorded")),
     AUTO_INCREMENT_GAP("auto_increment_gap", "new ids start above every old id", "", List.of("old_ids", "auto_increment_gap")),
+    WRITES("writes", "the servers run with the new settings: history is written only to CSMHE", "restart", List.of("writes_observed")),
     COPY("copy", "every old row is in the new table", "copy", List.of("old_table")),
     VERIFY("verify", "a verify passed over every old id after the last copy", "verify", List.of("old_table")),
     CUTOVER("cutover", "reads no longer use the old table", "cutover", List.of("flag_read_multiple")),

@@ -29,7 +29,12 @@ public final class PurgeStarter {
     private final JobEnvironment env;
     private final CutoverGate gate;
 
-    public PurgeStarter(JobManager manager, JobEnvironment env, CutoverGate gate) {
+    /** Where the servers write, as the agent has watched it. */
+    private final java.util.function.Supplier<org.csmh.agent.restart.WriteObserver.Observation> writes;
+
+    public PurgeStarter(JobManager manager, JobEnvironment env, CutoverGate gate,
+                        java.util.function.Supplier<org.csmh.agent.restart.WriteObserver.Observation> writes) {
+        this.writes = writes;
         this.manager = manager;
         this.env = env;
         this.gate = gate;
@@ -43,6 +48,11 @@ public final class PurgeStarter {
         manager.refuseIfActive(JobKind.JOB_KIND_PURGE, ADVICE);
         if (!r.getForce()) {
             gate.requireCutOver();
+            var seen = writes.get();
+            if (seen.verdict() == org.csmh.agent.restart.WriteObserver.Verdict.OLD_TABLE_GROWS) {
+                throw new PreconditionException(seen.detail() + ": purge once every server writes only CSMHE and its rows are copied"
+                        + " (csmhctl restart, then copy and verify), or purge with force (only rows CSMHE holds go either way)");
+            }
         }
         boolean truncate = r.getMethod() == PurgeMethod.PURGE_METHOD_TRUNCATE;
         if (!r.getDiscardUncopied() && !env.hasEndpoint("target")) {

@@ -19,6 +19,8 @@ import javax.net.ssl.SSLSession;
  */
 final class AuditInterceptor implements ServerInterceptor {
     private static final Logger LOG = Logger.getLogger("org.csmh.agent.audit");
+    /** Who made the call, as the audit line names them: for what a call records (an operator's confirmation). */
+    static final io.grpc.Context.Key<String> CALLER = io.grpc.Context.key("csmh-caller");
     /** How a Unix socket caller is shown: the socket's public path (its group decided that the caller may call). */
     private final String socketPeer;
 
@@ -35,14 +37,14 @@ final class AuditInterceptor implements ServerInterceptor {
         String rpc = call.getMethodDescriptor().getBareMethodName();
         long started = System.nanoTime();
         LOG.info("event=audit phase=start rpc=" + rpc + " " + who);
-        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+        return io.grpc.Contexts.interceptCall(io.grpc.Context.current().withValue(CALLER, who), new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
                 LOG.info("event=audit phase=end rpc=" + rpc + " " + who + " status=" + status.getCode()
                         + " ms=" + (System.nanoTime() - started) / 1_000_000);
                 super.close(status, trailers);
             }
-        }, headers);
+        }, headers, next);
     }
 
     /** {@code token=NAME subject="CN=..." peer=ADDR uid=U gid=G pid=P}, whichever the call has. */

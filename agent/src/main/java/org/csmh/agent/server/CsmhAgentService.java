@@ -178,6 +178,18 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
         }
     }
 
+    @Override
+    public void restartServers(org.csmh.proto.v1.RestartServersRequest request, StreamObserver<org.csmh.proto.v1.RestartEvent> out) {
+        try {
+            procedure.restart(request, out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.onError(io.grpc.Status.UNAVAILABLE.withDescription("agent is shutting down").asRuntimeException());
+        } catch (RuntimeException e) {
+            out.onError(ErrorStatus.of("RestartServers", e));
+        }
+    }
+
     private Endpoint admin(Login login) {
         return AdminLogin.resolve(endpoints, login.getEndpoint(), login.getHost(), login.getPort(), login.getUser(), login.getPassword(),
                 new AdminLogin.Tls(login.getCaCert(), login.getClientCert(), login.getClientKey(), login.getCheckHostname()));

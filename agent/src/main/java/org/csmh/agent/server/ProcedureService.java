@@ -15,10 +15,48 @@ import org.csmh.proto.v1.Service;
 public final class ProcedureService {
     private final Migrations migrations;
     private final Cutover cutover;
+    private final org.csmh.agent.restart.ServerRestarter restarter;
 
-    public ProcedureService(Migrations migrations, Cutover cutover) {
+    public ProcedureService(Migrations migrations, Cutover cutover, org.csmh.agent.restart.ServerRestarter restarter) {
         this.migrations = migrations;
         this.cutover = cutover;
+        this.restarter = restarter;
+    }
+
+    /**
+     * RestartServers: the configured commands, their output streamed; a caller that leaves does not stop them (a
+     * restart killed half way leaves some servers down). Or the operator's confirmation, recorded.
+     */
+    void restart(org.csmh.proto.v1.RestartServersRequest r, StreamObserver<org.csmh.proto.v1.RestartEvent> out) throws InterruptedException {
+        if (out instanceof io.grpc.stub.ServerCallStreamObserver<org.csmh.proto.v1.RestartEvent> observer) {
+            observer.setOnCancelHandler(() -> { });
+        }
+        io.grpc.Context call = io.grpc.Context.current();
+        if (r.getConfirm()) {
+            String by = AuditInterceptor.CALLER.get() == null ? "" : AuditInterceptor.CALLER.get();
+            var c = restarter.confirm(by);
+            send(out, org.csmh.proto.v1.RestartEvent.newBuilder().setConfirmed("writes only to CSMHE confirmed at " + c.at() + " by " + by).build());
+        } else {
+            restarter.restart(new org.csmh.agent.restart.ServerRestarter.Listener() {
+                @Override
+                public void started(int index, String commandLine) {
+                    send(out, org.csmh.proto.v1.RestartEvent.newBuilder().setCommand(index).setStarted(commandLine).build());
+                }
+
+                @Override
+                public void output(int index, String line) {
+                    send(out, org.csmh.proto.v1.RestartEvent.newBuilder().setCommand(index).setOutput(line).build());
+                }
+
+                @Override
+                public void exited(int index, int code) {
+                    send(out, org.csmh.proto.v1.RestartEvent.newBuilder().setCommand(index).setExitCode(code).build());
+                }
+            });
+        }
+        if (!call.isCancelled()) {
+            out.onCompleted();
+        }
     }
 
     void runMigrations(RunMigrationsRequest r, StreamObserver<MigrationEvent> out) throws InterruptedException {
@@ -90,7 +128,7 @@ public final class ProcedureService {
     }
 
     /** The output reader and the running thread both send: a StreamObserver takes one caller at a time. */
-    private static void send(StreamObserver<MigrationEvent> out, MigrationEvent e) {
+    private static <T> void send(StreamObserver<T> out, T e) {
         synchronized (out) {
             out.onNext(e);
         }

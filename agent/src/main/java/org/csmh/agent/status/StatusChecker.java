@@ -33,11 +33,14 @@ public final class StatusChecker {
     private final LmsSettingsEditor settings;
     private final EndpointResolver endpoints;
     private final DataSources connections;
+    private final java.util.function.Supplier<Check> writes;
 
-    public StatusChecker(LmsSettingsEditor settings, EndpointResolver endpoints, DataSources connections) {
+    /** @param writes the write observation's check (where the servers write, as the database shows it) */
+    public StatusChecker(LmsSettingsEditor settings, EndpointResolver endpoints, DataSources connections, java.util.function.Supplier<Check> writes) {
         this.settings = settings;
         this.endpoints = endpoints;
         this.connections = connections;
+        this.writes = writes;
     }
 
     public List<Check> check(boolean exactRowCount) {
@@ -45,6 +48,7 @@ public final class StatusChecker {
         settingsChecks(out);
         Long oldMax = sourceChecks(out, exactRowCount);
         targetChecks(out, oldMax);
+        out.add(writes.get());
         return out;
     }
 

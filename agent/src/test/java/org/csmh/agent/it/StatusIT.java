@@ -96,6 +96,9 @@ class StatusIT {
         assertEquals(CheckState.CHECK_STATE_OK, status().get("migrations_recorded").getState());
         TestDatabases.execute(h.root, "ALTER TABLE " + db + "." + TableNames.CSMHE + " AUTO_INCREMENT = 10500");
         h.client.updateSettings(UpdateSettingsRequest.newBuilder().setEnableReadingFromMultipleHistoryTables(Flag.FLAG_FALSE).build());
+        // Nobody writes this sandbox's history: the database cannot show where the servers write, the operator says.
+        assertEquals(CheckState.CHECK_STATE_PENDING, status().get("writes_observed").getState());
+        h.client.restartServers(org.csmh.proto.v1.RestartServersRequest.newBuilder().setConfirm(true).build()).forEachRemaining(e -> { });
         GetStatusResponse done = h.client.status(GetStatusRequest.getDefaultInstance());
         assertTrue(done.getComplete(), done.toString());
         assertEquals("purge", done.getNextStep(), "cut over: copy and verify are behind; the old rows remain");

@@ -40,6 +40,10 @@ public final class Fixtures {
                     port: %d
                     user: %s
                     password_file: admin.pass
+                restart:
+                  commands: [[/bin/sh, -c, 'echo restarted lms cms edxapp_worker']]
+                  sample_seconds: 1
+                  window_seconds: 3
                 """.formatted(admin.host(), admin.port(), admin.user()));
         return config;
     }

@@ -34,7 +34,7 @@ public final class Csmhctl implements Callable<Integer> {
             JobCommands.Copy.class, JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
             JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class,
             ProcedureCommands.Migrate.class, ProcedureCommands.Cutover.class, ProcedureCommands.Rollback.class,
-            ProcedureCommands.Purge.class, RunCommand.class);
+            ProcedureCommands.Purge.class, ProcedureCommands.Restart.class, RunCommand.class);
     /** The global options that take a value: what {@link #commandLine} skips, with its value, to find the command's name. */
     private static final Set<String> VALUED_GLOBALS = Set.of("--agent", "--timeout", "--tls-ca", "--tls-cert", "--tls-key", "--token-file");
 

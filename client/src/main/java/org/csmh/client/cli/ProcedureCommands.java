@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** migrate, cutover, rollback, purge. */
+/** migrate, cutover, rollback, purge, restart. */
 final class ProcedureCommands {
     private ProcedureCommands() {
     }
@@ -159,6 +159,45 @@ final class ProcedureCommands {
             StartPurgeRequest r = StartPurgeRequest.newBuilder().setForce(force).setDiscardUncopied(discardUncopied).setPace(pace.toPace())
                     .setMethod(truncate ? PurgeMethod.PURGE_METHOD_TRUNCATE : PurgeMethod.PURGE_METHOD_DELETE).build();
             return c -> c.startPurge(r);
+        }
+    }
+
+    @Command(name = "restart", sortOptions = false, description = {"Bring this host's servers back online with the settings files as they are",
+            "now: the restart commands in the agent's config (default: supervisorctl restart lms cms edxapp_worker:), streaming their",
+            "output. Settings act only once the servers run with them; status then watches where history is written.",
+            "--confirm records instead that every server runs with the new settings (where the database cannot show it)."})
+    static final class Restart implements Callable<Integer> {
+        @ParentCommand
+        Csmhctl root;
+        @Option(names = "--confirm", description = "run nothing: record that every server (all hosts, workers too) writes only CSMHE")
+        boolean confirm;
+
+        @Override
+        public Integer call() {
+            org.csmh.proto.v1.RestartServersRequest r = org.csmh.proto.v1.RestartServersRequest.newBuilder().setConfirm(confirm).build();
+            return root.withClient(c -> {
+                Iterator<org.csmh.proto.v1.RestartEvent> events = c.restartServers(r);
+                boolean ok = true;
+                while (events.hasNext()) {
+                    org.csmh.proto.v1.RestartEvent e = events.next();
+                    if (root.json) {
+                        root.out.println(Csmhctl.compactJson(e));
+                    } else if (!e.getConfirmed().isEmpty()) {
+                        root.out.println(e.getConfirmed());
+                    } else {
+                        switch (e.getEventCase()) {
+                            case STARTED -> root.out.println("== " + e.getStarted());
+                            case OUTPUT -> root.out.println("   " + e.getOutput());
+                            case EXIT_CODE -> root.out.println("== exit " + e.getExitCode());
+                            default -> { }
+                        }
+                    }
+                    if (e.getEventCase() == org.csmh.proto.v1.RestartEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
+                        ok = false;
+                    }
+                }
+                return ok ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+            });
         }
     }
 }

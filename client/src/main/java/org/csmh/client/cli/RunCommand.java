@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int walk(CsmhClient c) {
-        Map<String, Integer> acted = new HashMap<>();
+        acted.clear();
         for (int round = 0; round <= MAX_ACTIONS; round++) {
             List<Step> steps = c.status(GetStatusRequest.getDefaultInstance()).getStepsList();
             Step next = null;
@@ -84,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
         return ExitCodes.INCOMPLETE;
     }
 
+    /** How often each step was acted on in this run. */
+    private final Map<String, Integer> acted = new HashMap<>();
+
     private static final int CONTINUE = -1;
 
     /** Does one step; CONTINUE when it went through (the next status says how things stand). */
@@ -108,6 +111,20 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return CONTINUE;
             }
+            case "writes" -> {
+                // Restarted once by this run; after that only the operator's word or the database's next window says more.
+                if (acted.getOrDefault("writes", 0) > 1) {
+                    return stop(n, st, st.getDetail());
+                }
+                Iterator<org.csmh.proto.v1.RestartEvent> events = c.restartServers(org.csmh.proto.v1.RestartServersRequest.getDefaultInstance());
+                while (events.hasNext()) {
+                    org.csmh.proto.v1.RestartEvent e = events.next();
+                    if (e.getEventCase() == org.csmh.proto.v1.RestartEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
+                        return stop(n, st, "restart command " + (e.getCommand() + 1) + " exited " + e.getExitCode() + "; see csmhctl restart");
+                    }
+                }
+                return CONTINUE;
+            }
             case "copy" -> {
                 StartCopyRequest.Builder b = StartCopyRequest.newBuilder().setPace(pace.toPace());
                 if (growth != null) {
@@ -119,7 +136,17 @@ final class RunCommand implements Callable<Integer> {
                 return followed(n, st, JobCommands.started(root, c, c.startVerify(StartVerifyRequest.newBuilder().setPace(pace.toPace()).build()), false));
             }
             case "cutover" -> {
-                c.cutover(CutoverRequest.newBuilder().build());
+                // Reads leave the old table once the servers run with the new flag: restart them as the writes step did.
+                if (c.cutover(CutoverRequest.newBuilder().build()).getChanged()) {
+                    Iterator<org.csmh.proto.v1.RestartEvent> events = c.restartServers(org.csmh.proto.v1.RestartServersRequest.getDefaultInstance());
+                    while (events.hasNext()) {
+                        org.csmh.proto.v1.RestartEvent e = events.next();
+                        if (e.getEventCase() == org.csmh.proto.v1.RestartEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
+                            return stop(n, st, "cut over, but restart command " + (e.getCommand() + 1) + " exited " + e.getExitCode()
+                                    + ": reads use the old table until the servers restart (csmhctl restart)");
+                        }
+                    }
+                }
                 return CONTINUE;
             }
             case "purge" -> {

@@ -1,0 +1,115 @@
+package org.csmh.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.csmh.agent.testing.TestDatabases;
+import org.csmh.proto.v1.Check;
+import org.csmh.proto.v1.CheckState;
+import org.csmh.proto.v1.GetStatusRequest;
+import org.csmh.proto.v1.RestartEvent;
+import org.csmh.proto.v1.RestartServersRequest;
+import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.StepState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Servers back online, confirmed: the restart commands come from the agent's config and stream their output; the
+ * writes step follows what the database shows (the old table still while CSMHE grows), not the settings file; a
+ * worker still writing the old table fails it and stops the copy, whatever the operator confirmed.
+ */
+class RestartIT {
+    @TempDir
+    Path dir;
+
+    private static List<RestartEvent> restart(CopyHarness h, boolean confirm) {
+        List<RestartEvent> out = new ArrayList<>();
+        h.client.restartServers(RestartServersRequest.newBuilder().setConfirm(confirm).build()).forEachRemaining(out::add);
+        return out;
+    }
+
+    private static Check writes(CopyHarness h) {
+        return h.check("writes_observed");
+    }
+
+    /** The LMS writing a history row, as it does after a restart with ENABLE_CSMH_EXTENDED on. */
+    private static void lmsWrites(CopyHarness h, String table) {
+        TestDatabases.execute(h.target, "INSERT INTO " + table + " (created, student_module_id) VALUES (NOW(6), 9)");
+    }
+
+    @Test
+    void theWritesStepFollowsWhatTheDatabaseShows() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 100).startInProcess()) {
+            h.configureTarget();
+            Thread.sleep(1_500);   // a sample through the new settings (one a second)
+            List<RestartEvent> events = restart(h, false);
+            assertEquals("/bin/sh -c echo restarted lms cms edxapp_worker", events.get(0).getStarted(), events.toString());
+            assertEquals("restarted lms cms edxapp_worker", events.get(1).getOutput(), events.toString());
+            assertEquals(0, events.get(2).getExitCode(), events.toString());
+            assertEquals(CheckState.CHECK_STATE_PENDING, writes(h).getState(), writes(h).toString());
+            assertTrue(writes(h).getDetail().startsWith("watching both tables' largest ids for 3 s since the servers restarted"), writes(h).getDetail());
+
+            // The LMS writes CSMHE only, for longer than the window.
+            for (long end = System.currentTimeMillis() + 5_000; System.currentTimeMillis() < end; Thread.sleep(250)) {
+                lmsWrites(h, h.csmhe());
+            }
+            Check seen = writes(h);
+            assertEquals(CheckState.CHECK_STATE_OK, seen.getState(), seen.toString());
+            assertTrue(seen.getDetail().contains("the old table stayed at max(id) 100 while CSMHE grew"), seen.getDetail());
+            assertEquals("only_csmhe", seen.getFieldsMap().get("verdict"));
+            assertEquals(StepState.STEP_STATE_DONE, h.step("writes").getState());
+
+            // A worker never restarted writes the old table: the step fails, the copy is refused, and the operator's
+            // word does not outweigh what the database shows.
+            lmsWrites(h, h.csmh());
+            Thread.sleep(1_500);
+            Check grows = writes(h);
+            assertEquals(CheckState.CHECK_STATE_FAILED, grows.getState(), grows.toString());
+            assertTrue(grows.getDetail().startsWith("the old table grew in the last"), grows.getDetail());
+            assertTrue(grows.getDetail().contains("-> 101): a server still writes courseware_studentmodulehistory"), grows.getDetail());
+            assertEquals(StepState.STEP_STATE_TODO, h.step("writes").getState());
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> h.client.startCopy(StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).build()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+            assertTrue(refused.getStatus().getDescription().contains("a server still writes courseware_studentmodulehistory"),
+                    refused.getStatus().getDescription());
+            List<RestartEvent> confirmed = restart(h, true);
+            assertTrue(confirmed.get(0).getConfirmed().startsWith("writes only to CSMHE confirmed at "), confirmed.toString());
+            assertEquals(CheckState.CHECK_STATE_FAILED, writes(h).getState());
+            assertFalse(h.client.status(GetStatusRequest.getDefaultInstance()).getComplete());
+        }
+    }
+
+    @Test
+    void anIdleSiteNeedsTheOperatorsWordAndAFailingCommandStopsTheRest() throws Exception {
+        try (CopyHarness h = new CopyHarness(dir, TestDatabases.root(), TestDatabases.root(), 10)) {
+            Files.writeString(h.config, Files.readString(h.config).replace("commands: [[/bin/sh, -c, 'echo restarted lms cms edxapp_worker']]",
+                    "commands: [[/bin/sh, -c, 'echo one; exit 3'], [/bin/sh, -c, 'echo two']]"));
+            h.startInProcess();
+            h.configureTarget();
+            List<RestartEvent> events = restart(h, false);
+            assertEquals(3, events.get(events.size() - 1).getExitCode(), events.toString());
+            assertTrue(events.stream().noneMatch(e -> e.getOutput().equals("two")), events.toString());
+            Thread.sleep(4_500);
+            Check idle = writes(h);
+            assertEquals(CheckState.CHECK_STATE_PENDING, idle.getState(), idle.toString());
+            assertTrue(idle.getDetail().startsWith("no history written to either table in the last"), idle.getDetail());
+            assertTrue(idle.getDetail().endsWith("or confirm they run with them (csmhctl restart --confirm)"), idle.getDetail());
+            restart(h, true);
+            Check confirmed = writes(h);
+            assertEquals(CheckState.CHECK_STATE_OK, confirmed.getState(), confirmed.toString());
+            assertTrue(confirmed.getDetail().startsWith("confirmed by the operator at "), confirmed.getDetail());
+            assertTrue(confirmed.getDetail().contains("uid="), "who confirmed, as the audit log names the caller: " + confirmed.getDetail());
+            assertTrue(Files.readString(dir.resolve("state").resolve("writes-confirmed")).contains("uid="));
+        }
+    }
+}
