@@ -34,16 +34,16 @@ public final class Fixtures {
                 job_retry_seconds: 120
                 lms_yml: lms.yml
                 cms_yml: cms.yml
+                restart:
+                  commands: [[/bin/sh, -c, 'echo restarted lms cms edxapp_worker']]
+                  sample_seconds: 3600
+                  window_seconds: 3600
                 endpoints:
                   admin:
                     host: %s
                     port: %d
                     user: %s
                     password_file: admin.pass
-                restart:
-                  commands: [[/bin/sh, -c, 'echo restarted lms cms edxapp_worker']]
-                  sample_seconds: 1
-                  window_seconds: 3
                 """.formatted(admin.host(), admin.port(), admin.user()));
         return config;
     }
