@@ -92,33 +92,44 @@ public final class CopyRunner implements JobPass {
             var throttle = snap.getMode() == CopyMode.COPY_MODE_CROSS_SERVER ? Throttling.of(metrics, job, control, sourceMeta)
                     : Throttling.of(metrics, job, control);
             ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, throttle, lock::check);
-            for (int pass = 0; ; pass++) {
-                try (ChunkCopier copier = copier(job, snap.getMode(), source, target, tables, lockMode)) {
-                    copier.copyAll(walker);
-                }
-                if (job.control().cancelled()) {
-                    return;
+            long trustedFrom = job.snapshot().getReconcileFrom();
+            try (Connection holesConnection = env.plain(target);
+                 HoleTracker holes = new HoleTracker(holesConnection, tables, trustedFrom == 0 ? Long.MAX_VALUE : trustedFrom)) {
+                walker.onCompletion(holes);
+                copyPasses(job, snap, source, target, tables, lockMode, walker, sourceMeta, control, settleTimeoutMs, settleBlindMs);
+            }
+        }
+    }
+
+    /** The copy's passes over the range, catching up with rows that arrived meanwhile, until it settles. */
+    private void copyPasses(JobHandle job, Job snap, Endpoint source, Endpoint target, Tables tables, int lockMode, ChunkWalker walker,
+                            Connection sourceMeta, Connection control, long settleTimeoutMs, long settleBlindMs) throws Exception {
+        for (int pass = 0; ; pass++) {
+            try (ChunkCopier copier = copier(job, snap.getMode(), source, target, tables, lockMode)) {
+                copier.copyAll(walker);
+            }
+            if (job.control().cancelled()) {
+                return;
+            }
+            if (!growing(sourceMeta, source, walker, snap)) {
+                if (!settle(job, sourceMeta, target, tables, walker, settleTimeoutMs, settleBlindMs)) {
+                    return; // cancelled
                 }
                 if (!growing(sourceMeta, source, walker, snap)) {
-                    if (!settle(job, sourceMeta, target, tables, walker, settleTimeoutMs, settleBlindMs)) {
-                        return; // cancelled
-                    }
-                    if (!growing(sourceMeta, source, walker, snap)) {
-                        return; // every row is in, late ones too
-                    }
+                    return; // every row is in, late ones too
                 }
-                if (pass >= MAX_CATCH_UP_PASSES) {
-                    throw new JobFailure(TableNames.CSMH + " is still growing after " + pass + " catch-up passes; is the LMS still writing it?");
-                }
-                long newMax = new Inspector(sourceMeta).maxId(source.database(), TableNames.CSMH).orElse(0L);
-                try {
-                    CopyPreflight.requireGap(new Inspector(control), target.database(), newMax);
-                } catch (PreconditionException e) {
-                    throw new JobFailure("catch-up refused: " + e.getMessage());
-                }
-                LOG.info("event=copy_catch_up id=" + job.id() + " new_max=" + newMax);
-                walker.extendTo(newMax);
             }
+            if (pass >= MAX_CATCH_UP_PASSES) {
+                throw new JobFailure(TableNames.CSMH + " is still growing after " + pass + " catch-up passes; is the LMS still writing it?");
+            }
+            long newMax = new Inspector(sourceMeta).maxId(source.database(), TableNames.CSMH).orElse(0L);
+            try {
+                CopyPreflight.requireGap(new Inspector(control), target.database(), newMax);
+            } catch (PreconditionException e) {
+                throw new JobFailure("catch-up refused: " + e.getMessage());
+            }
+            LOG.info("event=copy_catch_up id=" + job.id() + " new_max=" + newMax);
+            walker.extendTo(newMax);
         }
     }
 
@@ -190,11 +201,38 @@ public final class CopyRunner implements JobPass {
         }
         long from = Math.max(snap.getRangeStart(), snap.getReconcileFrom());
         long copied = from > last ? 0 : recount(job, sourceMeta, target, tables, from, last, walker);
+        Job passed = job.snapshot();
+        long filled = recountHoles(job, sourceMeta, target, tables, passed, Math.min(from, last + 1), walker);
+        String holes = passed.getHolesCount() == 0 ? "" : "; recounted the " + passed.getHoleIds() + " ids the copy passed empty below " + from
+                + " (" + passed.getHolesCount() + " range" + (passed.getHolesCount() == 1 ? "" : "s") + "): " + filled + " late row"
+                + (filled == 1 ? "" : "s") + " copied";
         String note = snap.getSettle() + "; before success: " + describe(wait, blindMs) + "; recounted ids "
-                + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied";
-        LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied);
-        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied).setThrottleReason("").clearRecount().setEtaSeconds(0));
+                + (from > last ? "(none)" : from + ".." + last) + ": " + copied + " late row" + (copied == 1 ? "" : "s") + " copied" + holes;
+        LOG.info("event=copy_settled id=" + job.id() + " when=end from=" + from + " to=" + last + " late_rows=" + copied + " hole_rows=" + filled);
+        job.checkpoint(b -> b.setSettle(note).setRowsDone(b.getRowsDone() + copied + filled).setHoleIds(Math.max(0, b.getHoleIds() - filled))
+                .setThrottleReason("").clearRecount().setEtaSeconds(0));
         return !job.control().cancelled();
+    }
+
+    /**
+     * Recounts the holes the copy passed below {@code below} (ids that held no row when their chunk was read) and
+     * copies what filled since: a transaction that had taken such an id and committed after the start's wait.
+     */
+    private long recountHoles(JobHandle job, Connection sourceMeta, Endpoint target, Tables tables, Job passed, long below, ChunkWalker walker)
+            throws Exception {
+        if (passed.getHolesCount() == 0) {
+            return 0;
+        }
+        long filled = 0;
+        try (Connection writer = env.plain(target)) {
+            for (org.csmh.proto.v1.IdSpan s : passed.getHolesList()) {
+                if (s.getFirst() < below && !job.control().cancelled()) {
+                    filled += LateCommits.reconcile(sourceMeta, writer, tables, s.getFirst(), Math.min(s.getLast(), below - 1),
+                            job.control().pace().getChunkSize(), job, walker);
+                }
+            }
+        }
+        return filled;
     }
 
     /** Recounts ids from..last on both sides and copies what the target lacks, on a connection of its own. */

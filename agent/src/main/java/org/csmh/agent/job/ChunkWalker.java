@@ -218,9 +218,34 @@ public final class ChunkWalker {
         return Optional.of(new IdRange(from, to));
     }
 
+    /**
+     * What a job records with each finished chunk, in the same snapshot as the done-point (a copy's holes): asked on
+     * the thread that completes the chunk, after its commit.
+     */
+    public interface Completion {
+        java.util.function.UnaryOperator<org.csmh.proto.v1.Job.Builder> after(IdRange range) throws java.sql.SQLException;
+    }
+
+    private volatile Completion completion;
+
+    public void onCompletion(Completion c) {
+        this.completion = c;
+    }
+
     /** Records a finished chunk; chunks complete in the order they were handed out. */
     public void completed(IdRange range, long rows, long nanos) {
-        completed(range, rows, nanos, b -> b);
+        Completion c = completion;
+        java.util.function.UnaryOperator<org.csmh.proto.v1.Job.Builder> also = b -> b;
+        if (c != null) {
+            try {
+                also = c.after(range);
+            } catch (java.sql.SQLException e) {
+                // Committed but not recorded: the pass fails and the resume point (what the target holds) takes over.
+                throw new IllegalStateException(new java.sql.SQLException("recording chunk " + range + ": " + e.getMessage(),
+                        e.getSQLState(), e.getErrorCode(), e));
+            }
+        }
+        completed(range, rows, nanos, also);
     }
 
     /**
