@@ -8,6 +8,8 @@
 #   bench/run.sh fixed-costs [--rows 1000000] [--small 20000] [--reps 3]         csmhctl end to end vs the seed loop
 #   bench/run.sh jobs [--rows 1000000] [--chunk 20000] [--reps 3]    csmhctl verify and purge vs checksums, the seed's
 #                                                                     delete loop and pt-archiver (percona-toolkit)
+#   bench/run.sh holes --baseline-jar JAR [--rows 1000000] [--holes-pct 1] [--reps 3]   the copy keeping and recounting the
+#                                                                     holes it passes vs an earlier build's agent (JAR)
 # BENCH_AGENT_JAVA_OPTS adds JVM options to the agent's (a profile: -XX:StartFlightRecording=filename=/tmp/agent.jfr).
 # Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail
@@ -18,6 +20,7 @@ case "${1:-}" in
   lms-impact) main=org.csmh.bench.LmsImpactBenchmark; shift ;;
   fixed-costs) main=org.csmh.bench.FixedCostBenchmark; shift ;;
   jobs) main=org.csmh.bench.JobsBenchmark; setup=(--bench); shift ;;
+  holes) main=org.csmh.bench.HolesBenchmark; shift ;;
 esac
 ./scripts/setup.sh "${setup[@]}"
 # The engines' Maven artifacts (their server binaries) go on the classpath beside the shaded jar.

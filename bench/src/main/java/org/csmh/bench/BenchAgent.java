@@ -22,6 +22,11 @@ final class BenchAgent implements AutoCloseable {
     final Path gcLog;
 
     BenchAgent(Path work, String heap, int sourcePort, int targetPort) throws Exception {
+        this(work, heap, sourcePort, targetPort, System.getProperty("java.class.path"));
+    }
+
+    /** @param classpath the agent's classes: this build's, or another's to compare with (an earlier commit's shaded jar) */
+    BenchAgent(Path work, String heap, int sourcePort, int targetPort, String classpath) throws Exception {
         dir = Files.createTempDirectory(work, "agent-");
         Files.writeString(dir.resolve("lms.yml"), """
                 DATABASES:
@@ -49,7 +54,7 @@ final class BenchAgent implements AutoCloseable {
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.csmh.agent.AgentMain", "--config", dir.resolve("agent.yml").toString()));
+        cmd.addAll(List.of("-cp", classpath, "org.csmh.agent.AgentMain", "--config", dir.resolve("agent.yml").toString()));
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
         client = CsmhClient.connect(target(), 600_000);
         for (int i = 0; ; i++) {

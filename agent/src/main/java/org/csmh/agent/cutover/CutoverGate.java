@@ -81,7 +81,7 @@ public final class CutoverGate {
         for (var file : settingsFiles()) {
             Map<String, Object> doc = settings.read(file);
             FeatureFlag flag = FeatureFlag.read(doc, FeatureFlag.READ_MULTIPLE);
-            if (flag.conflict() != null || !Boolean.FALSE.equals(flag.value())) {
+            if (flag.conflict() != null || !Boolean.FALSE.equals(flag.effective())) {
                 throw new PreconditionException(file + " still reads the old table (" + (flag.place() == FeatureFlag.Place.ABSENT
                         ? "FEATURES.ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is absent, i.e. true" : flag.describe())
                         + "): cut over first, or purge with force");

@@ -64,6 +64,24 @@ final class AnsibleOverrides {
         return out;
     }
 
+    /**
+     * A flag set at the top level of a settings file: the configuration role renders FEATURES from EDXAPP_FEATURES
+     * (what EDXAPP_ENABLE_* feed) and a top-level key only from EDXAPP_LMS_ENV_EXTRA / EDXAPP_CMS_ENV_EXTRA (which
+     * default to EDXAPP_ENV_EXTRA), which its template applies over everything else. The next deploy writes back
+     * whatever that variable holds: it must say what the file says now.
+     */
+    static List<String> topLevelFlags(Map<String, Object> doc, String file, String variable) {
+        List<String> out = new ArrayList<>();
+        for (String name : List.of(FeatureFlag.CSMH_EXTENDED, FeatureFlag.READ_MULTIPLE)) {
+            if (doc.containsKey(name)) {
+                out.add(file + " sets " + name + ": " + doc.get(name) + " at the top level, which the configuration role renders only"
+                        + " from " + variable + " (or EDXAPP_ENV_EXTRA, its default): the next edxapp deploy puts back the value there;"
+                        + " set " + name + ": " + doc.get(name) + " in " + variable);
+            }
+        }
+        return out;
+    }
+
     private static Map<?, ?> entry(Map<String, Object> lms, String name) {
         return lms.get("DATABASES") instanceof Map<?, ?> dbs && dbs.get(name) instanceof Map<?, ?> m ? m : null;
     }

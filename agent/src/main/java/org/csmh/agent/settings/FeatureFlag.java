@@ -2,16 +2,17 @@ package org.csmh.agent.settings;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.csmh.agent.util.PreconditionException;
 
 /**
- * One of the two CSMH flags as lms.yml sets it. edx-platform flattened FEATURES into top-level settings (PR #37067,
- * DEPR #37396); a production shim still maps a YAML FEATURES block onto them, so a file may set a flag at the top
- * level, under FEATURES, or both. Reading looks in both places; an edit changes the flag where the file already sets
- * it (both places when both do, FEATURES when neither: what the configuration role renders); when the two places
- * disagree nobody can say which the running release honours, so reading reports the conflict and editing refuses.
+ * One of the two CSMH flags as lms.yml sets it. edx-platform flattened FEATURES into top-level settings; its
+ * production settings make every top-level key a setting, then apply a YAML FEATURES block over them, so a file may
+ * set a flag at the top level, under FEATURES, or both, and where both do, FEATURES wins; an absent flag is true
+ * (both default to True). Reading reports the effective value and where it comes from, and a disagreement between
+ * the two places (a file that says two things is a finding, whatever wins); an edit changes the flag where the file
+ * sets it (both places when both do, so a disagreement is settled to the requested value; FEATURES when neither:
+ * what the configuration role renders).
  */
-public record FeatureFlag(String name, Object value, Place place, String conflict) {
+public record FeatureFlag(String name, Object value, Place place, String conflict, Object featuresValue) {
     public static final String CSMH_EXTENDED = "ENABLE_CSMH_EXTENDED";
     public static final String READ_MULTIPLE = "ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES";
 
@@ -38,10 +39,41 @@ public record FeatureFlag(String name, Object value, Place place, String conflic
         if (top && inFeatures) {
             String conflict = java.util.Objects.equals(topValue, featureValue) ? null
                     : name + " is " + topValue + " at the top level but " + featureValue + " under FEATURES";
-            return new FeatureFlag(name, topValue, Place.BOTH, conflict);
+            return new FeatureFlag(name, topValue, Place.BOTH, conflict, featureValue);
         }
-        return top ? new FeatureFlag(name, topValue, Place.TOP_LEVEL, null)
-                : new FeatureFlag(name, featureValue, inFeatures ? Place.FEATURES : Place.ABSENT, null);
+        return top ? new FeatureFlag(name, topValue, Place.TOP_LEVEL, null, null)
+                : new FeatureFlag(name, featureValue, inFeatures ? Place.FEATURES : Place.ABSENT, null, featureValue);
+    }
+
+    /** Where the effective value comes from, as edx-platform reads the file. */
+    public enum Source {
+        FEATURES, TOP_LEVEL, DEFAULT;
+
+        public String words() {
+            return switch (this) {
+                case FEATURES -> "from FEATURES";
+                case TOP_LEVEL -> "top-level";
+                case DEFAULT -> "edx-platform's default";
+            };
+        }
+    }
+
+    /** Where the value edx-platform runs with comes from: FEATURES over the top level, else the default (true). */
+    public Source source() {
+        return switch (place) {
+            case FEATURES, BOTH -> Source.FEATURES;
+            case TOP_LEVEL -> Source.TOP_LEVEL;
+            case ABSENT -> Source.DEFAULT;
+        };
+    }
+
+    /** The value edx-platform runs with (a YAML boolean, or whatever the file holds; true where absent). */
+    public Object effective() {
+        return switch (source()) {
+            case FEATURES -> featuresValue;
+            case TOP_LEVEL -> value;
+            case DEFAULT -> Boolean.TRUE;
+        };
     }
 
     /** "FEATURES.X = v", "X = v (top-level)", for messages. */
@@ -54,12 +86,8 @@ public record FeatureFlag(String name, Object value, Place place, String conflic
         };
     }
 
-    /** Adds the edit of this flag to value into patch, where the file sets it. */
+    /** Adds the edit of this flag to value into patch, where the file sets it (both places when both do). */
     void patchTo(Map<String, Object> patch, boolean newValue, String file) {
-        if (conflict != null) {
-            throw new PreconditionException(file + ": " + conflict + "; which one the running release honours cannot be told."
-                    + " Remove one of them, then set the flag again");
-        }
         if (place == Place.TOP_LEVEL || place == Place.BOTH) {
             patch.put(name, newValue);
         }

@@ -61,8 +61,13 @@ public final class LmsSettingsEditor {
         Map<String, Object> lms = plans.get(0).result().expected();
         Map<String, Object> overrides = AnsibleOverrides.from(lms);
         boolean changed = plans.stream().anyMatch(p -> p.result().changed());
+        List<String> nextDeploy = new ArrayList<>(AnsibleOverrides.nextDeployChanges(lms));
+        nextDeploy.addAll(AnsibleOverrides.topLevelFlags(lms, "lms.yml", "EDXAPP_LMS_ENV_EXTRA"));
+        if (plans.size() > 1) {
+            nextDeploy.addAll(AnsibleOverrides.topLevelFlags(plans.get(1).result().expected(), "studio.yml", "EDXAPP_CMS_ENV_EXTRA"));
+        }
         return new SettingsResult(changed, results, AnsibleOverrides.text(overrides), AnsibleOverrides.json(overrides),
-                AnsibleOverrides.nextDeployChanges(lms), change.dryRun());
+                nextDeploy, change.dryRun());
     }
 
     /**

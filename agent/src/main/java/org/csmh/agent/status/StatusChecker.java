@@ -57,12 +57,13 @@ public final class StatusChecker {
         if (settings.cmsYml() != null) {
             fileCheck(out, "settings_cms", "cms.yml has DATABASES.student_module_history", settings.cmsYml());
         }
+        // As edx-platform reads them: FEATURES over the top level, true where absent (so a file without
+        // ENABLE_CSMH_EXTENDED writes CSMHE, and one without the reading flag still reads the old table).
         FeatureFlag extended = FeatureFlag.read(lms, FeatureFlag.CSMH_EXTENDED);
-        out.add(flagCheck("flag_csmh_extended", "ENABLE_CSMH_EXTENDED is true", extended, Boolean.TRUE.equals(extended.value()), ""));
+        out.add(flagCheck("flag_csmh_extended", "ENABLE_CSMH_EXTENDED is true", extended, Boolean.TRUE.equals(extended.effective())));
         FeatureFlag multi = FeatureFlag.read(lms, FeatureFlag.READ_MULTIPLE);
-        // edx-platform defaults the flag to true, so a missing key still means reads consult the old table.
         out.add(flagCheck("flag_read_multiple", "ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES is false (cutover)", multi,
-                Boolean.FALSE.equals(multi.value()), multi.place() == FeatureFlag.Place.ABSENT ? " (edx-platform default: true)" : ""));
+                Boolean.FALSE.equals(multi.effective())));
         return lms;
     }
 
@@ -89,16 +90,23 @@ public final class StatusChecker {
         }
     }
 
-    /** A flag as the file sets it; set in both places with different values, it is a failure the operator must resolve. */
-    private static Check flagCheck(String id, String title, FeatureFlag flag, boolean ok, String note) {
+    /**
+     * A flag as edx-platform runs with it: the effective value and where it comes from (fields effective, source), and
+     * what the file says where (value, place). Set in both places with different values, it is a failure the operator
+     * must see, although FEATURES wins: an edit settles it (both places get the requested value).
+     */
+    private static Check flagCheck(String id, String title, FeatureFlag flag, boolean ok) {
         Map<String, String> fields = new java.util.TreeMap<>(valueField(flag.value()));
         fields.put("place", flag.place().name().toLowerCase());
+        fields.put("effective", String.valueOf(flag.effective()));
+        fields.put("source", flag.source().name().toLowerCase());
         if (flag.conflict() != null) {
-            return new Check(id, title, State.FAILED, flag.conflict() + ": remove one (which one the running release honours cannot be told)",
-                    fields);
+            return new Check(id, title, State.FAILED, flag.conflict() + ": edx-platform runs with " + flag.effective() + " (FEATURES wins);"
+                    + " setting the flag (csmhctl settings, cutover or rollback) writes one value to both places", fields);
         }
-        return new Check(id, title, ok ? State.OK : State.PENDING, "value: " + (flag.value() == null ? "absent" : flag.value()) + note
-                + (flag.place() == FeatureFlag.Place.ABSENT ? "" : " (" + flag.place().words() + ")"), fields);
+        String detail = flag.place() == FeatureFlag.Place.ABSENT ? "value: absent (edx-platform default: true)"
+                : "value: " + flag.effective() + " (" + flag.place().words() + ")";
+        return new Check(id, title, ok ? State.OK : State.PENDING, detail, fields);
     }
 
     private static Map<String, String> valueField(Object value) {

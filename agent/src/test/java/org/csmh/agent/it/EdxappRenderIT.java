@@ -120,6 +120,35 @@ class EdxappRenderIT {
         assertRerenderedEquals(r);
     }
 
+    /**
+     * A flag at the top level of lms.yml can only come from EDXAPP_LMS_ENV_EXTRA, which the role's template applies
+     * over everything: the edit sets both places, the response names that variable, and the role's own rendering
+     * shows why (the overrides alone put the old value back; with the variable changed as told, the file comes back
+     * as the agent wrote it).
+     */
+    @Test
+    void aTopLevelFlagFromLmsEnvExtraIsNamedAsWhatTheNextDeployPutsBack() throws Exception {
+        Path site = dir.resolve("site.json");
+        Files.writeString(site, "{\"EDXAPP_LMS_ENV_EXTRA\": {\"ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES\": true}}");
+        ansible(lms, site);
+        SettingsResult r = editor().apply(new SettingsChange(SettingsChange.database("", "", PASSWORD, "", 0, Map.of(), null), null, false, false, false));
+        Map<?, ?> doc = new Yaml().load(Files.readString(lms));
+        assertEquals(false, doc.get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES"));
+        assertEquals(false, ((Map<?, ?>) doc.get("FEATURES")).get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES"));
+        assertEquals(1, r.nextDeployChanges().size(), r.nextDeployChanges().toString());
+        assertTrue(r.nextDeployChanges().get(0).startsWith("lms.yml sets ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false at the top level")
+                && r.nextDeployChanges().get(0).endsWith("set ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false in EDXAPP_LMS_ENV_EXTRA"),
+                r.nextDeployChanges().get(0));
+        Path again = dir.resolve("again.yml");
+        ansible(again, site, overrides(r));
+        assertEquals(true, ((Map<?, ?>) new Yaml().load(Files.readString(again))).get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES"),
+                "the overrides alone: the variable's old value comes back");
+        Path fixed = dir.resolve("site-fixed.json");
+        Files.writeString(fixed, "{\"EDXAPP_LMS_ENV_EXTRA\": {\"ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES\": false}}");
+        ansible(again, fixed, overrides(r));
+        assertEquals(Files.readString(lms).strip(), Files.readString(again).strip(), "with the variable changed as the response said");
+    }
+
     private LmsSettingsEditor editor() {
         return new LmsSettingsEditor(lms, null, Clock.systemUTC());
     }

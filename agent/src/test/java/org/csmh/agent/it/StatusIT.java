@@ -51,7 +51,11 @@ class StatusIT {
         Map<String, Check> fresh = status();
         assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("settings_lms").getState());
         assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("settings_cms").getState());
-        assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("flag_csmh_extended").getState());
+        // Absent: edx-platform's default (true) is what the LMS runs with.
+        assertEquals(CheckState.CHECK_STATE_OK, fresh.get("flag_csmh_extended").getState());
+        assertEquals("value: absent (edx-platform default: true)", fresh.get("flag_csmh_extended").getDetail());
+        assertEquals("default", fresh.get("flag_csmh_extended").getFieldsMap().get("source"));
+        assertEquals("true", fresh.get("flag_csmh_extended").getFieldsMap().get("effective"));
         assertEquals(CheckState.CHECK_STATE_PENDING, fresh.get("database_exists").getState());
         assertTrue(fresh.get("old_table").getDetail().startsWith("not found"), fresh.get("old_table").toString());
 

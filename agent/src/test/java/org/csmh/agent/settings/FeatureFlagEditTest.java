@@ -1,14 +1,12 @@
 package org.csmh.agent.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import org.csmh.agent.util.PreconditionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -49,14 +47,32 @@ class FeatureFlagEditTest {
     }
 
     @Test
-    void bothPlacesDisagreeingAreRefusedAndNothingChanges() throws Exception {
+    void bothPlacesDisagreeingAreSetToTheRequestedValue() throws Exception {
         String text = DATABASES + "ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false\nFEATURES:\n    ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: true\n";
-        PreconditionException e = assertThrows(PreconditionException.class, () -> edit(text, null, false));
-        assertTrue(e.getMessage().contains("false at the top level but true under FEATURES"), e.getMessage());
-        assertEquals(text, Files.readString(dir.resolve("lms.yml")));
         FeatureFlag read = FeatureFlag.read(cast(new Yaml().load(text)), FeatureFlag.READ_MULTIPLE);
         assertEquals(FeatureFlag.Place.BOTH, read.place());
-        assertTrue(read.conflict() != null);
+        assertTrue(read.conflict().contains("false at the top level but true under FEATURES"), read.conflict());
+        assertEquals(true, read.effective(), "FEATURES wins, as edx-platform applies it over the top-level settings");
+        assertEquals(FeatureFlag.Source.FEATURES, read.source());
+        Path lms = dir.resolve("lms.yml");
+        Files.writeString(lms, text);
+        SettingsResult r = new LmsSettingsEditor(lms, null, Clock.systemUTC()).apply(new SettingsChange(null, null, false, false, false));
+        String diff = r.files().get(0).diff();
+        assertTrue(diff.contains("+    ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES: false"), diff);
+        Map<?, ?> doc = new Yaml().load(Files.readString(lms));
+        assertEquals(false, doc.get("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES"));
+        assertEquals(Map.of("ENABLE_READING_FROM_MULTIPLE_HISTORY_TABLES", false), doc.get("FEATURES"));
+        assertEquals(null, FeatureFlag.read(cast(doc), FeatureFlag.READ_MULTIPLE).conflict());
+    }
+
+    @Test
+    void anAbsentFlagIsEdxPlatformsDefault() {
+        FeatureFlag absent = FeatureFlag.read(cast(new Yaml().load(DATABASES)), FeatureFlag.CSMH_EXTENDED);
+        assertEquals(true, absent.effective());
+        assertEquals(FeatureFlag.Source.DEFAULT, absent.source());
+        FeatureFlag top = FeatureFlag.read(cast(new Yaml().load(DATABASES + "ENABLE_CSMH_EXTENDED: false\n")), FeatureFlag.CSMH_EXTENDED);
+        assertEquals(false, top.effective());
+        assertEquals(FeatureFlag.Source.TOP_LEVEL, top.source());
     }
 
     @SuppressWarnings("unchecked")
