@@ -10,6 +10,7 @@
 #                                                                     delete loop and pt-archiver (percona-toolkit)
 #   bench/run.sh holes --baseline-jar JAR [--rows 1000000] [--holes-pct 1] [--reps 3]   the copy keeping and recounting the
 #                                                                     holes it passes vs an earlier build's agent (JAR)
+#   bench/run.sh migration-0003 [--rows 5000000] [--engines mariadb-10.11,mysql-8.0] [--reps 2]   0003's fast path vs the real one
 # BENCH_AGENT_JAVA_OPTS adds JVM options to the agent's (a profile: -XX:StartFlightRecording=filename=/tmp/agent.jfr).
 # Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail
@@ -21,6 +22,7 @@ case "${1:-}" in
   fixed-costs) main=org.csmh.bench.FixedCostBenchmark; shift ;;
   jobs) main=org.csmh.bench.JobsBenchmark; setup=(--bench); shift ;;
   holes) main=org.csmh.bench.HolesBenchmark; shift ;;
+  migration-0003) main=org.csmh.bench.Migration0003Benchmark; shift ;;
 esac
 ./scripts/setup.sh "${setup[@]}"
 # The engines' Maven artifacts (their server binaries) go on the classpath beside the shaded jar.

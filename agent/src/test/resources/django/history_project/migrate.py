@@ -1,7 +1,7 @@
 """Runs Django's migrate on the student_module_history database the way an edxapp deploy does, or prints the
 django_migrations table Django's MigrationRecorder creates.
 
-    python3 migrate.py migrate|recorder HOST PORT USER DATABASE DEFAULT_SQLITE   (password in CSMH_DJANGO_PASSWORD)
+    python3 migrate.py migrate|migrate0002|sqlmigrate0003|recorder HOST PORT USER DATABASE DEFAULT_SQLITE   (password in CSMH_DJANGO_PASSWORD)
 """
 import os
 import sys
@@ -33,5 +33,10 @@ if mode == 'recorder':
     with connections['student_module_history'].cursor() as cursor:
         cursor.execute('SHOW CREATE TABLE django_migrations')
         print(cursor.fetchone()[1])
+elif mode == 'migrate0002':
+    # An older deploy's table: the chain up to 0002 (two indexes on student_module_id).
+    call_command('migrate', 'coursewarehistoryextended', '0002', database='student_module_history', interactive=False, verbosity=2)
+elif mode == 'sqlmigrate0003':
+    call_command('sqlmigrate', 'coursewarehistoryextended', '0003', database='student_module_history')
 else:
     call_command('migrate', database='student_module_history', interactive=False, verbosity=2)

@@ -125,9 +125,11 @@ public final class Migrations implements AutoCloseable {
         long offset = requestedOffset == 0 ? DEFAULT_OFFSET : Unsigned.atMost(requestedOffset, MAX_OFFSET, "auto_increment_offset");
         MigrationRunner.Step step = CSMHE_STEP;
         listener.started(step, "create CSMHE as coursewarehistoryextended 0001 does (offset " + offset + ")");
-        List<String> ran = tables.create(env.source(), env.ddl(), offset);
+        List<String> notes = new java.util.ArrayList<>();
+        List<String> ran = tables.create(env.source(), env.ddl(), offset, notes);
         ran.forEach(sql -> listener.output(step, sql));
-        if (ran.isEmpty()) {
+        notes.forEach(note -> listener.output(step, "not done: " + note));
+        if (ran.isEmpty() && notes.isEmpty()) {
             listener.output(step, "table exists and its migrations are recorded; nothing to do");
         }
         listener.created(step, !ran.isEmpty());

@@ -27,11 +27,27 @@ public final class TableCreator {
 
     /** @return the statements run; empty when CSMHE already existed and its migrations were recorded */
     public java.util.List<String> create(Endpoint source, Endpoint ddl, long offset) {
+        return create(source, ddl, offset, new java.util.ArrayList<>());
+    }
+
+    /** @param notes gets what was left undone and why (an index build the operator must choose to run) */
+    public java.util.List<String> create(Endpoint source, Endpoint ddl, long offset, java.util.List<String> notes) {
         try (Connection src = connections.open(source); Connection c = connections.open(ddl)) {
             Inspector target = new Inspector(c);
             if (target.tableExists(ddl.database(), TableNames.CSMHE)) {
-                // Made earlier (by an agent that did not record it yet, or by Django, which did): record what is missing.
-                return MigrationHistory.record(c, ddl.database());
+                // Made earlier (by an agent that did not record it yet, or by Django, which did, an older deploy's
+                // perhaps, before 0003): brought to the chain's end state where that is quick, then what is missing
+                // recorded, never a migration whose end state the table lacks.
+                java.util.List<String> ran = new java.util.ArrayList<>();
+                StudentModuleIndex.Outcome index = StudentModuleIndex.bring(c, ddl.database(), target.serverFacts());
+                ran.addAll(index.statements());
+                boolean at0003 = StudentModuleIndex.atEndState(StudentModuleIndex.indexesOnColumn(c, ddl.database()));
+                ran.addAll(MigrationHistory.record(c, ddl.database(), at0003 ? java.util.List.of() : java.util.List.of(MigrationHistory.LAST)));
+                if (index.note() != null) {
+                    LOG.warning("event=csmhe_0003_not_recorded db=" + ddl.database() + " reason=\"" + index.note() + "\"");
+                    notes.add(index.note());
+                }
+                return ran;
             }
             long max = new Inspector(src).maxId(source.database(), TableNames.CSMH).orElse(0L);
             String create = HistoryTables.createCsmhe(ddl.database());

@@ -170,7 +170,8 @@ public final class StatusChecker {
                     ? new Check("csmhe_table", table, State.OK, "in " + db) : new Check("csmhe_table", table, State.PENDING, "not found in " + db)));
             if (out.get(out.size() - 1).ok()) {
                 guarded(out, "auto_increment_gap", GAP_TITLE, () -> out.add(gapCheck(in.nextAutoIncrement(db, TableNames.CSMHE), oldMax)));
-                guarded(out, "migrations_recorded", RECORDED_TITLE, () -> out.add(recordedCheck(MigrationHistory.missing(c, db))));
+                guarded(out, "migrations_recorded", RECORDED_TITLE, () -> out.add(recordedCheck(MigrationHistory.missing(c, db),
+                        () -> in.estimatedRows(db, TableNames.CSMHE))));
                 if (oldMax != null) {
                     guarded(out, "old_ids", OLD_IDS_TITLE, () -> out.add(oldIdsCheck(c, target, oldMax)));
                 }
@@ -293,10 +294,22 @@ public final class StatusChecker {
     private static final String RECORDED_TITLE = "django_migrations there records CSMHE's migrations";
 
     /** Without the records, the next deploy's migrate --database student_module_history fails with 1050. */
-    private static Check recordedCheck(List<MigrationHistory.Applied> applied) {
+    private interface Rows {
+        long get() throws SQLException;
+    }
+
+    private static Check recordedCheck(List<MigrationHistory.Applied> applied, Rows rows) throws SQLException {
         List<String> missing = applied.stream().map(MigrationHistory.Applied::toString).toList();
         if (missing.isEmpty()) {
             return new Check("migrations_recorded", RECORDED_TITLE, State.OK, "coursewarehistoryextended 0001-0003 and their dependencies");
+        }
+        if (applied.equals(List.of(MigrationHistory.last()))) {
+            // An older deploy's table (0001-0002): the next deploy's migrate runs the real 0003.
+            return new Check("migrations_recorded", RECORDED_TITLE, State.FAILED, "not recorded: " + missing.get(0) + ". The next manage.py lms"
+                    + " migrate --database student_module_history (every edxapp deploy) runs it: it drops both indexes on student_module_id"
+                    + " and builds student_module_idx over the table's ~" + rows.get() + " rows (InnoDB's estimate), lookups by"
+                    + " student_module_id unindexed until it ends; csmhctl migrate --without-django renames the index already there"
+                    + " instead (seconds: RENAME INDEX, DROP INDEX) and records 0003", Map.of("missing", missing.get(0)));
         }
         return new Check("migrations_recorded", RECORDED_TITLE, State.FAILED, "not recorded: " + String.join(", ", missing)
                 + ". The next manage.py lms migrate --database student_module_history (every edxapp deploy) would try to create the"

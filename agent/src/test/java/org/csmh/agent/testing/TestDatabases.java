@@ -100,6 +100,20 @@ public final class TestDatabases {
         return firstValue(endpoint, sql, rs -> rs.getString(1));
     }
 
+    /** The first column of every row. */
+    public static java.util.List<String> queryStrings(Endpoint endpoint, String sql) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = new ConnectionFactory(5000).open(endpoint); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private interface Column<T> {
         T read(java.sql.ResultSet rs) throws SQLException;
     }
