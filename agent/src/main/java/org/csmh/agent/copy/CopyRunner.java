@@ -223,16 +223,11 @@ public final class CopyRunner implements JobPass {
         if (passed.getHolesCount() == 0) {
             return 0;
         }
-        long filled = 0;
+        List<IdRange> holes = passed.getHolesList().stream().filter(s -> s.getFirst() < below)
+                .map(s -> new IdRange(s.getFirst(), Math.min(s.getLast(), below - 1))).toList();
         try (Connection writer = env.plain(target)) {
-            for (org.csmh.proto.v1.IdSpan s : passed.getHolesList()) {
-                if (s.getFirst() < below && !job.control().cancelled()) {
-                    filled += LateCommits.reconcile(sourceMeta, writer, tables, s.getFirst(), Math.min(s.getLast(), below - 1),
-                            job.control().pace().getChunkSize(), job, walker);
-                }
-            }
+            return LateCommits.fillHoles(sourceMeta, writer, tables, holes, job.control().pace().getChunkSize(), job, walker);
         }
-        return filled;
     }
 
     /** Recounts ids from..last on both sides and copies what the target lacks, on a connection of its own. */

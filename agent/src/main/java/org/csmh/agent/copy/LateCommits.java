@@ -152,6 +152,62 @@ final class LateCommits {
         return copied;
     }
 
+    /** Holes asked about in one statement on each side: a few KiB of SQL. */
+    private static final int HOLE_BATCH = 500;
+
+    /**
+     * Recounts the holes a copy passed (ids that held no row when their chunk was read) and copies the rows that
+     * committed into them since. Narrow holes go {@value #HOLE_BATCH} to a statement (one throttle reading, one read
+     * of the old table, one of CSMHE for what it found); a hole wider than a chunk (two holes merged past the cap, a
+     * range deleted long ago) is recounted chunk by chunk as {@link #reconcile} does. Returns the rows copied.
+     */
+    static long fillHoles(Connection source, Connection target, Tables tables, List<IdRange> holes, long chunk, JobHandle job,
+                          ChunkWalker walker) throws Exception {
+        StrictWrites.prepare(target);
+        long copied = 0;
+        List<IdRange> batch = new ArrayList<>();
+        for (IdRange h : holes) {
+            if (job.control().cancelled()) {
+                break;
+            }
+            if (h.last() - h.first() + 1 > chunk) {
+                copied += reconcile(source, target, tables, h.first(), h.last(), chunk, job, walker);
+                continue;
+            }
+            batch.add(h);
+            if (batch.size() == HOLE_BATCH) {
+                copied += fillBatch(source, target, tables, batch, walker);
+                batch.clear();
+            }
+        }
+        return batch.isEmpty() || job.control().cancelled() ? copied : copied + fillBatch(source, target, tables, batch, walker);
+    }
+
+    private static long fillBatch(Connection source, Connection target, Tables tables, List<IdRange> batch, ChunkWalker walker) throws Exception {
+        if (!walker.awaitThrottle()) {
+            return 0;
+        }
+        String where = batch.stream().map(r -> "id BETWEEN " + r.first() + " AND " + r.last()).collect(Collectors.joining(" OR "));
+        TreeSet<Long> found = ids(source, "SELECT id FROM " + tables.csmh() + " WHERE " + where);
+        if (found.isEmpty()) {
+            return 0;
+        }
+        found.removeAll(ids(target, "SELECT id FROM " + tables.csmhe() + " WHERE id IN (" + found.stream().map(String::valueOf)
+                .collect(Collectors.joining(",")) + ")"));
+        return found.isEmpty() ? 0 : copyRows(source, target, tables, new ArrayList<>(found), new IdRange(batch.get(0).first(),
+                batch.get(batch.size() - 1).last()));
+    }
+
+    private static TreeSet<Long> ids(Connection c, String sql) throws SQLException {
+        TreeSet<Long> out = new TreeSet<>();
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
     /** Seconds left at the recount's pace so far (ids over time), or -1 before it has any. */
     static long recountEta(long from, long doneThrough, long to, long elapsedNanos) {
         long done = doneThrough - from + 1;
