@@ -27,6 +27,11 @@ final class BenchAgent implements AutoCloseable {
 
     /** @param classpath the agent's classes: this build's, or another's to compare with (an earlier commit's shaded jar) */
     BenchAgent(Path work, String heap, int sourcePort, int targetPort, String classpath) throws Exception {
+        this(work, heap, sourcePort, targetPort, classpath, "root", "");
+    }
+
+    /** @param user lms.yml's account for both databases (root, or one like the LMS's own, without PROCESS) */
+    BenchAgent(Path work, String heap, int sourcePort, int targetPort, String classpath, String user, String password) throws Exception {
         dir = Files.createTempDirectory(work, "agent-");
         Files.writeString(dir.resolve("lms.yml"), """
                 DATABASES:
@@ -34,17 +39,17 @@ final class BenchAgent implements AutoCloseable {
                         ENGINE: django.db.backends.mysql
                         HOST: 127.0.0.1
                         NAME: %s
-                        PASSWORD: ''
+                        PASSWORD: '%s'
                         PORT: '%d'
-                        USER: root
+                        USER: %s
                     student_module_history:
                         ENGINE: django.db.backends.mysql
                         HOST: 127.0.0.1
                         NAME: csmh_bench
-                        PASSWORD: ''
+                        PASSWORD: '%s'
                         PORT: '%d'
-                        USER: root
-                """.formatted(BenchData.SRC, sourcePort, targetPort));
+                        USER: %s
+                """.formatted(BenchData.SRC, password, sourcePort, user, password, targetPort, user));
         Files.writeString(dir.resolve("agent.yml"), "listen: unix:agent.sock\nlms_yml: lms.yml\nstate_dir: state\n");
         gcLog = dir.resolve("gc.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,

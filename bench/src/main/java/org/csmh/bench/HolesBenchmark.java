@@ -55,14 +55,18 @@ public final class HolesBenchmark {
             BenchData.exec(root, "DELETE FROM " + BenchData.SRC + "." + TableNames.CSMH + " WHERE MOD(CRC32(id), 10000) < " + Math.round(holesPct * 100));
             long left = BenchData.queryLong(root, "SELECT COUNT(*) FROM " + BenchData.SRC + "." + TableNames.CSMH);
             log("%,d rows left over ids 1..%,d (%,d holes)", left, max, max - left);
+            // The LMS's own account, as configuration's defaults make it the copy's: rights on both databases, no PROCESS,
+            // so the copy cannot see open transactions and keeps the holes it passes.
+            BenchData.exec(root, "CREATE USER IF NOT EXISTS 'bench_lms'@'%' IDENTIFIED BY 'bench-lms'",
+                    "GRANT ALL PRIVILEGES ON " + BenchData.SRC + ".* TO 'bench_lms'@'%'", "GRANT ALL PRIVILEGES ON csmh_bench.* TO 'bench_lms'@'%'");
             StartCopyRequest copy = StartCopyRequest.newBuilder().setGrowthCheckSeconds(0).setSettleSeconds(0)
                     .setPace(Pace.newBuilder().setChunkSize(chunk).setSleepMs(0).setMaxThreadsRunning(1000)).build();
             List<Double> ours = new ArrayList<>();
             List<Double> base = new ArrayList<>();
             String settle = "";
             long holeSpans = 0;
-            try (BenchAgent now = new BenchAgent(work, "256m", db.port(), db.port());
-                 BenchAgent before = new BenchAgent(work, "256m", db.port(), db.port(), baseline)) {
+            try (BenchAgent now = new BenchAgent(work, "256m", db.port(), db.port(), System.getProperty("java.class.path"), "bench_lms", "bench-lms");
+                 BenchAgent before = new BenchAgent(work, "256m", db.port(), db.port(), baseline, "bench_lms", "bench-lms")) {
                 for (int r = 0; r < reps; r++) {
                     BenchData.freshTarget(root, "csmh_bench", TableNames.CSMHE, max);
                     long t0 = System.nanoTime();
@@ -79,7 +83,7 @@ public final class HolesBenchmark {
             }
             StringBuilder s = new StringBuilder("# Keeping and recounting the holes a copy passes\n\n");
             s.append("Run ").append(Instant.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
-                    .append(" cores; MariaDB 10.11 sandbox, same instance, default write path; ")
+                    .append(" cores; MariaDB 10.11 sandbox, same instance, default write path, the copy as an account like the LMS's (no PROCESS, settle_seconds 0); ")
                     .append(String.format(Locale.ROOT, "%,d rows over ids 1..%,d (%.1f%% of the ids empty), %,d-id chunks, no pause", left, max,
                             100.0 * (max - left) / max, chunk))
                     .append("; medians of ").append(reps).append(" alternating reps, each into a fresh CSMHE. The build here kept ")

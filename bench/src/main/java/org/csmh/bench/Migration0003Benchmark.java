@@ -46,6 +46,9 @@ public final class Migration0003Benchmark {
                 .append(" (states of about 400 bytes); medians of ").append(reps).append(" reps.\n\n")
                 .append("| engine | fast path (RENAME INDEX + DROP INDEX) | real 0003 (DROP INDEX x2 + CREATE INDEX) | ratio | per-rep |\n|---|---:|---:|---:|---:|\n");
         Path work = Files.createTempDirectory("csmh-0003");
+        StringBuilder modifies = new StringBuilder("\n## courseware 0011 on the CSMH alias\n\nWhat a real `migrate --database student_module_history`"
+                + " still runs after `--without-django`: `ALTER TABLE ... MODIFY student_module_id bigint UNSIGNED NOT NULL`, on the same"
+                + " table.\n\n| engine | median | per rep (s) |\n|---|---:|---|\n");
         for (SandboxEngine engine : engines) {
             try (DatabaseSandbox db = DatabaseSandbox.start(engine, work.resolve(engine.name().toLowerCase()), 1024, List.of())) {
                 Endpoint root = db.rootEndpoint();
@@ -71,10 +74,19 @@ public final class Migration0003Benchmark {
                     log("%s rep %d: fast path %.3fs, real 0003 %.2fs", engine, r + 1, fast.get(r), real.get(r));
                 }
                 BenchData.ratioRow(s, engine.toString(), fast, real);
+                // courseware 0011 on this alias, which a real migrate after --without-django still runs: the column is
+                // bigint unsigned already, so the MODIFY changes nothing; how long it holds the table is what counts.
+                List<Double> modify = new ArrayList<>();
+                for (int r = 0; r < reps; r++) {
+                    modify.add(time(root, "ALTER TABLE " + table + " MODIFY `student_module_id` bigint UNSIGNED NOT NULL"));
+                }
+                modifies.append(String.format(Locale.ROOT, "| %s | %.3f s | %s |%n", engine, BenchData.median(modify),
+                        modify.stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).toList()));
+                log("%s courseware 0011 MODIFY: %s", engine, modify);
             }
         }
         s.append("\nThe real 0003 leaves student_module_id unindexed from its first DROP INDEX until CREATE INDEX ends;"
-                + " the fast path changes only the table's metadata.\n");
+                + " the fast path changes only the table's metadata.\n").append(modifies);
         System.out.println(s);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, s.toString());

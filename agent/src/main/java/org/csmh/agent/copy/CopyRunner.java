@@ -92,9 +92,13 @@ public final class CopyRunner implements JobPass {
             var throttle = snap.getMode() == CopyMode.COPY_MODE_CROSS_SERVER ? Throttling.of(metrics, job, control, sourceMeta)
                     : Throttling.of(metrics, job, control);
             ChunkWalker walker = new ChunkWalker(job, first, snap.getRangeEnd(), done, throttle, lock::check);
-            long trustedFrom = job.snapshot().getReconcileFrom();
+            Job settled = job.snapshot();
+            if (!settled.getHoleTracking()) {
+                copyPasses(job, snap, source, target, tables, lockMode, walker, sourceMeta, control, settleTimeoutMs, settleBlindMs);
+                return;
+            }
             try (Connection holesConnection = env.plain(target);
-                 HoleTracker holes = new HoleTracker(holesConnection, tables, trustedFrom == 0 ? Long.MAX_VALUE : trustedFrom)) {
+                 HoleTracker holes = new HoleTracker(holesConnection, tables, settled.getReconcileFrom() == 0 ? Long.MAX_VALUE : settled.getReconcileFrom())) {
                 walker.onCompletion(holes);
                 copyPasses(job, snap, source, target, tables, lockMode, walker, sourceMeta, control, settleTimeoutMs, settleBlindMs);
             }
@@ -159,7 +163,9 @@ public final class CopyRunner implements JobPass {
         long from = settled && done < first ? Math.max(first, next) : first;
         String detail = describe(wait, blindMs);
         LOG.info("event=copy_settled id=" + job.id() + " when=start reconcile_from=" + from + " detail=\"" + detail + "\"");
-        job.checkpoint(b -> b.setReconcileFrom(from).setSettle("at start: " + detail));
+        // Only a blind wait can leave holes a late commit fills below the recount's start: then they are kept.
+        boolean blind = wait.outcome() == LateCommits.Outcome.INVISIBLE;
+        job.checkpoint(b -> b.setReconcileFrom(from).setSettle("at start: " + detail).setHoleTracking(blind));
         return true;
     }
 
