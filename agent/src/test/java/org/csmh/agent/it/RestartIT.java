@@ -66,11 +66,13 @@ class RestartIT {
             assertEquals(CheckState.CHECK_STATE_PENDING, writes(h).getState(), writes(h).toString());
             assertTrue(writes(h).getDetail().startsWith("watching both tables' largest ids for 3 s since the servers restarted"), writes(h).getDetail());
 
-            // The LMS writes CSMHE only, for longer than the window.
-            for (long end = System.currentTimeMillis() + 5_000; System.currentTimeMillis() < end; Thread.sleep(250)) {
-                lmsWrites(h, h.csmhe());
-            }
+            // The LMS writes CSMHE only, for longer than the window (and on until the sampler has seen a whole one).
             Check seen = writes(h);
+            for (long t0 = System.currentTimeMillis(); System.currentTimeMillis() - t0 < 30_000
+                    && (System.currentTimeMillis() - t0 < 4_000 || seen.getState() != CheckState.CHECK_STATE_OK); Thread.sleep(250)) {
+                lmsWrites(h, h.csmhe());
+                seen = writes(h);
+            }
             assertEquals(CheckState.CHECK_STATE_OK, seen.getState(), seen.toString());
             assertTrue(seen.getDetail().contains("the old table stayed at max(id) 100 while CSMHE grew"), seen.getDetail());
             assertEquals("only_csmhe", seen.getFieldsMap().get("verdict"));
@@ -79,8 +81,11 @@ class RestartIT {
             // A worker never restarted writes the old table: the step fails, the copy is refused, and the operator's
             // word does not outweigh what the database shows.
             lmsWrites(h, h.csmh());
-            Thread.sleep(1_500);
             Check grows = writes(h);
+            for (long end = System.currentTimeMillis() + 20_000; grows.getState() != CheckState.CHECK_STATE_FAILED
+                    && System.currentTimeMillis() < end; Thread.sleep(200)) {
+                grows = writes(h);
+            }
             assertEquals(CheckState.CHECK_STATE_FAILED, grows.getState(), grows.toString());
             assertTrue(grows.getDetail().startsWith("the old table grew in the last"), grows.getDetail());
             assertTrue(grows.getDetail().contains("-> 101): a server still writes courseware_studentmodulehistory"), grows.getDetail());
@@ -105,8 +110,11 @@ class RestartIT {
             List<RestartEvent> events = restart(h, false);
             assertEquals(3, events.get(events.size() - 1).getExitCode(), events.toString());
             assertTrue(events.stream().noneMatch(e -> e.getOutput().equals("two")), events.toString());
-            Thread.sleep(4_500);
             Check idle = writes(h);
+            for (long end = System.currentTimeMillis() + 30_000; !idle.getDetail().startsWith("no history written")
+                    && System.currentTimeMillis() < end; Thread.sleep(250)) {
+                idle = writes(h);
+            }
             assertEquals(CheckState.CHECK_STATE_PENDING, idle.getState(), idle.toString());
             assertTrue(idle.getDetail().startsWith("no history written to either table in the last"), idle.getDetail());
             assertTrue(idle.getDetail().endsWith("or confirm they run with them (csmhctl restart --confirm)"), idle.getDetail());
