@@ -269,17 +269,7 @@ final class LateCommits {
     }
 
     private static TreeSet<Long> ids(Connection c, String table, IdRange r) throws SQLException {
-        TreeSet<Long> out = new TreeSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table + " WHERE id BETWEEN ? AND ?")) {
-            ps.setLong(1, r.first());
-            ps.setLong(2, r.last());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
+        return ids(c, "SELECT id FROM " + table + " WHERE id BETWEEN " + r.first() + " AND " + r.last());
     }
 
     private static Set<String> keys(List<Inspector.OpenTransaction> open) {

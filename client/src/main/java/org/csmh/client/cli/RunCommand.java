@@ -116,14 +116,8 @@ final class RunCommand implements Callable<Integer> {
                 if (acted.getOrDefault("writes", 0) > 1) {
                     return stop(n, st, st.getDetail());
                 }
-                Iterator<org.csmh.proto.v1.RestartEvent> events = c.restartServers(org.csmh.proto.v1.RestartServersRequest.getDefaultInstance());
-                while (events.hasNext()) {
-                    org.csmh.proto.v1.RestartEvent e = events.next();
-                    if (e.getEventCase() == org.csmh.proto.v1.RestartEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
-                        return stop(n, st, "restart command " + (e.getCommand() + 1) + " exited " + e.getExitCode() + "; see csmhctl restart");
-                    }
-                }
-                return CONTINUE;
+                String failed = restartFailure(c);
+                return failed == null ? CONTINUE : stop(n, st, failed + "; see csmhctl restart");
             }
             case "copy" -> {
                 StartCopyRequest.Builder b = StartCopyRequest.newBuilder().setPace(pace.toPace());
@@ -137,17 +131,9 @@ final class RunCommand implements Callable<Integer> {
             }
             case "cutover" -> {
                 // Reads leave the old table once the servers run with the new flag: restart them as the writes step did.
-                if (c.cutover(CutoverRequest.newBuilder().build()).getChanged()) {
-                    Iterator<org.csmh.proto.v1.RestartEvent> events = c.restartServers(org.csmh.proto.v1.RestartServersRequest.getDefaultInstance());
-                    while (events.hasNext()) {
-                        org.csmh.proto.v1.RestartEvent e = events.next();
-                        if (e.getEventCase() == org.csmh.proto.v1.RestartEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
-                            return stop(n, st, "cut over, but restart command " + (e.getCommand() + 1) + " exited " + e.getExitCode()
-                                    + ": reads use the old table until the servers restart (csmhctl restart)");
-                        }
-                    }
-                }
-                return CONTINUE;
+                String failed = c.cutover(CutoverRequest.newBuilder().build()).getChanged() ? restartFailure(c) : null;
+                return failed == null ? CONTINUE : stop(n, st, "cut over, but " + failed
+                        + ": reads use the old table until the servers restart (csmhctl restart)");
             }
             case "purge" -> {
                 if (!purge) {
@@ -161,6 +147,19 @@ final class RunCommand implements Callable<Integer> {
                 return stop(n, st, st.getDetail() + (st.getAction().isEmpty() ? "" : "; run csmhctl " + st.getAction()));
             }
         }
+    }
+
+    /** Runs the agent's restart commands to their end; null when all exited 0, else which failed and how. */
+    private static String restartFailure(CsmhClient c) {
+        Iterator<org.csmh.proto.v1.RestartEvent> events = c.restartServers(org.csmh.proto.v1.RestartServersRequest.getDefaultInstance());
+        String failed = null;
+        while (events.hasNext()) {
+            org.csmh.proto.v1.RestartEvent e = events.next();
+            if (failed == null && e.getEventCase() == org.csmh.proto.v1.RestartEvent.EventCase.EXIT_CODE && e.getExitCode() != 0) {
+                failed = "restart command " + (e.getCommand() + 1) + " exited " + e.getExitCode();
+            }
+        }
+        return failed;
     }
 
     private int followed(int n, Step st, int code) {
