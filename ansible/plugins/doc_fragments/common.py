@@ -24,4 +24,16 @@ options:
   max_threads_running: {description: Throttle while the target's Threads_running is above this (0 = off)., type: int}
   max_replica_lag_seconds: {description: Throttle while a watched replica lags more seconds., type: int}
   replica_endpoints: {description: Agent endpoint names of replicas whose lag to watch., type: list, elements: str}
+  max_load:
+    description:
+      - Throttle while any of these signals is above its limit, as gh-ost's C(--max-load), e.g. C({Innodb_row_lock_current_waits: 10}).
+      - A name is a SHOW GLOBAL STATUS variable or C(trx_rseg_history_len), InnoDB's history list length (needs PROCESS).
+      - Replaces the job's list; a limit of 0 removes that name.
+    type: dict
+  window:
+    description:
+      - Quiet hours, e.g. C(01:00-06:00) or C(22:00-02:00,12:00-13:00); outside them the job waits and says when it resumes.
+      - An empty string means any time.
+    type: str
+  time_zone: {description: IANA zone the window is read in (default the agent host's)., type: str}
 '''

@@ -71,16 +71,6 @@ def parse(module, line):
         module.fail_json(msg='csmhctl printed something that is not JSON: %s' % line[:200])
 
 
-def pace(params):
-    """The Pace message from the modules' shared pace options (unset ones keep the agent's defaults)."""
-    names = dict(chunk_size='chunkSize', sleep_ms='sleepMs', target_chunk_ms='targetChunkMs', max_rows_per_second='maxRowsPerSecond',
-                 max_threads_running='maxThreadsRunning', max_replica_lag_seconds='maxReplicaLagSeconds')
-    out = dict((names[k], params[k]) for k in names if params.get(k) is not None)
-    if params.get('replica_endpoints'):
-        out['replicaEndpoints'] = params['replica_endpoints']
-    return out
-
-
 PACE_ARGS = dict(
     chunk_size=dict(type='int'),
     sleep_ms=dict(type='int'),
@@ -89,6 +79,9 @@ PACE_ARGS = dict(
     max_threads_running=dict(type='int'),
     max_replica_lag_seconds=dict(type='int'),
     replica_endpoints=dict(type='list', elements='str'),
+    max_load=dict(type='dict'),
+    window=dict(type='str'),
+    time_zone=dict(type='str'),
 )
 
 
@@ -141,6 +134,11 @@ def job_args(params):
             out += [option, str(params[name])]
     for replica in params.get('replica_endpoints') or []:
         out += ['--replica', replica]
+    if params.get('max_load'):
+        out += ['--max-load', ','.join('%s=%s' % (name, limit) for name, limit in sorted(params['max_load'].items()))]
+    for name, option in (('window', '--window'), ('time_zone', '--time-zone')):
+        if params.get(name) is not None:
+            out += [option, params[name]]
     return out
 
 

@@ -177,7 +177,8 @@ public final class CopyRunner implements JobPass {
         if (wait.outcome() != LateCommits.Outcome.INVISIBLE) {
             return true;
         }
-        job.progress(b -> b.setThrottleReason("settling " + when + ": " + wait.describe() + "; waiting " + blindMs / 1000 + " s"));
+        job.progress(b -> b.setThrottleReason("settling " + when + ": " + wait.describe() + "; waiting " + blindMs / 1000 + " s")
+                .setThrottle(org.csmh.proto.v1.Throttle.newBuilder().setCause(org.csmh.proto.v1.ThrottleCause.THROTTLE_CAUSE_SETTLING)));
         try {
             return job.control().sleep(blindMs);
         } finally {

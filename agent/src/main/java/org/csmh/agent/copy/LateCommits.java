@@ -83,7 +83,7 @@ final class LateCommits {
                 }
                 String reason = "settling " + why + ": waiting for " + waiting.size() + " open source transaction"
                         + (waiting.size() == 1 ? "" : "s") + " to end (" + detail + ")";
-                job.progress(b -> b.setThrottleReason(reason).setRowsPerSecond(0));
+                job.progress(b -> b.setThrottleReason(reason).setThrottle(org.csmh.proto.v1.Throttle.newBuilder().setCause(org.csmh.proto.v1.ThrottleCause.THROTTLE_CAUSE_SETTLING)).setRowsPerSecond(0));
                 if (!job.control().sleep(Math.min(250, timeoutMillis - waited)) || !job.control().awaitRunnable()) {
                     return new Wait(Outcome.CANCELLED, count, waited, "");
                 }

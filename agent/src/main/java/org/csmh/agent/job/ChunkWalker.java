@@ -313,8 +313,8 @@ public final class ChunkWalker {
                 throw new JobFailure("throttled for " + limit + " s without being able to read a metric: " + state.reason()
                         + " (pace max_unreadable_seconds)");
             }
-            String r = state.reason();
-            job.progress(b -> b.setThrottleReason(r).setRowsPerSecond(0));
+            ThrottleState shown = state;
+            job.progress(b -> b.setThrottleReason(shown.reason()).setThrottle(shown.detail()).setRowsPerSecond(0));
             if (!control.sleep(1000) || !control.awaitRunnable()) {
                 return false;
             }

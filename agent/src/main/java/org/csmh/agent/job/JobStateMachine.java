@@ -125,7 +125,8 @@ public final class JobStateMachine {
         lock.lock();
         try {
             if (!terminal0()) {
-                publish(b -> b.setThrottleReason(reason).setRowsPerSecond(0).setAttempts(b.getAttempts() + 1));
+                publish(b -> b.setThrottleReason(reason).setRowsPerSecond(0).setAttempts(b.getAttempts() + 1)
+                        .setThrottle(org.csmh.proto.v1.Throttle.newBuilder().setCause(org.csmh.proto.v1.ThrottleCause.THROTTLE_CAUSE_DATABASE_ERROR)));
             }
         } finally {
             lock.unlock();
@@ -301,6 +302,10 @@ public final class JobStateMachine {
     private void publish(boolean saveNow, UnaryOperator<Job.Builder> change) {
         Job before = snapshot;
         Job.Builder b = change.apply(before.toBuilder()).setUpdatedAt(Instant.now().toString());
+        if (b.getThrottleReason().isEmpty()) {
+            // The typed cause goes with the words: every place that clears the reason clears it.
+            b.clearThrottle();
+        }
         if (isTerminal(b.getState()) && b.getFinishedAt().isEmpty()) {
             b.setFinishedAt(Instant.now().toString());
         }

@@ -61,6 +61,29 @@ public final class PaceRules {
         if (change.getReplicaEndpointsCount() > 0) {
             b.clearReplicaEndpoints().addAllReplicaEndpoints(change.getReplicaEndpointsList());
         }
+        if (change.getMaxLoadCount() > 0) {
+            b.clearMaxLoad();
+            for (org.csmh.proto.v1.LoadLimit l : change.getMaxLoadList()) {
+                if (!org.csmh.agent.throttle.LoadSignals.wellFormed(l.getName())) {
+                    throw new org.csmh.agent.util.InvalidInputException("max_load name " + org.csmh.agent.mysql.SqlNames.printable(l.getName())
+                            + " is neither a status variable name nor a built-in signal (trx_rseg_history_len)");
+                }
+                if (l.getLimit() > 0) {
+                    b.addMaxLoad(l);
+                }
+            }
+        }
+        if (change.hasTimeZone()) {
+            b.setTimeZone(org.csmh.agent.throttle.QuietWindow.zone(change.getTimeZone()).getId());
+        }
+        if (change.hasWindow()) {
+            b.setWindow(change.getWindow().trim());
+            if (!b.hasTimeZone() || b.getTimeZone().isEmpty()) {
+                // The zone is fixed when the window is set: an agent restarted under another TZ reads it the same way.
+                b.setTimeZone(java.time.ZoneId.systemDefault().getId());
+            }
+        }
+        org.csmh.agent.throttle.QuietWindow.parse(b.getWindow(), b.getTimeZone());
         return b.build();
     }
 

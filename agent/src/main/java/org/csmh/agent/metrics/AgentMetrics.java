@@ -15,6 +15,7 @@ import org.csmh.agent.throttle.ThrottleMetrics;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobKind;
 import org.csmh.proto.v1.JobState;
+import org.csmh.proto.v1.ThrottleCause;
 
 /**
  * The agent's Prometheus metrics. Per job, read from the job snapshots at scrape time (so they always agree with
@@ -65,14 +66,17 @@ public final class AgentMetrics implements JobTelemetry {
                         cb.call(1, j.getId(), kind(j.getKind()), state(j.getState()));
                     }
                 }).register(registry);
-        GaugeWithCallback.builder().name("csmh_job_throttled").help("1 while the job waits for its throttle; cause: "
-                        + "threads_running, replica_lag, unreadable (a metric could not be read), database_error")
-                .labelNames("job_id", "kind", "cause").callback(cb -> {
+        GaugeWithCallback.builder().name("csmh_job_throttled").help("1 while the job waits; cause: load (signal: the status variable or"
+                        + " built-in signal over its limit), replica_lag, unreadable, database_error, outside_window, settling")
+                .labelNames("job_id", "kind", "cause", "signal").callback(cb -> {
                     for (Job j : jobs.get()) {
                         boolean waiting = !JobHandle.isTerminal(j.getState()) && !j.getThrottleReason().isEmpty();
-                        cb.call(waiting ? 1 : 0, j.getId(), kind(j.getKind()), waiting ? cause(j.getThrottleReason()) : "none");
+                        cb.call(waiting ? 1 : 0, j.getId(), kind(j.getKind()), waiting ? cause(j.getThrottle().getCause()) : "none",
+                                waiting ? j.getThrottle().getSignal() : "");
                     }
                 }).register(registry);
+        perJob(jobs, "csmh_job_resumes_at_timestamp_seconds", "Outside the pace's window: when the job resumes (Unix time; 0 otherwise)",
+                j -> resumesAt(j));
         GaugeWithCallback.builder().name("csmh_replica_lag_seconds").help("Replica lag as the throttle last read it (NaN: unreadable)")
                 .labelNames("endpoint").callback(cb -> throttle.lastReplicaLag().forEach((name, r) ->
                         cb.call(r.value() == null ? Double.NaN : r.value(), name))).register(registry);
@@ -109,24 +113,17 @@ public final class AgentMetrics implements JobTelemetry {
         return lower(s.name(), "JOB_STATE_");
     }
 
-    /** A small, fixed set of causes (the reason text carries numbers, which would make a new series each time). */
-    static String cause(String reason) {
-        if (reason.isEmpty()) {
-            return "none";
+    /** The typed cause as a label: a small fixed set (the reason's text carries numbers, which would make new series). */
+    static String cause(ThrottleCause c) {
+        return c == ThrottleCause.UNRECOGNIZED ? "other" : lower(c.name(), "THROTTLE_CAUSE_");
+    }
+
+    private static double resumesAt(Job j) {
+        String at = j.getThrottle().getResumesAt();
+        if (at.isEmpty() || JobHandle.isTerminal(j.getState())) {
+            return 0;
         }
-        if (reason.startsWith("cannot read") || reason.contains("unreadable")) {
-            return "unreadable";
-        }
-        if (reason.startsWith("Threads_running")) {
-            return "threads_running";
-        }
-        if (reason.startsWith("replica ")) {
-            return "replica_lag";
-        }
-        if (reason.startsWith("database error")) {
-            return "database_error";
-        }
-        return "other";
+        return java.time.OffsetDateTime.parse(at).toEpochSecond();
     }
 
     private static String lower(String name, String prefix) {

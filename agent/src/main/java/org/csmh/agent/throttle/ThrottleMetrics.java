@@ -36,24 +36,30 @@ public class ThrottleMetrics {
     }
 
     /**
-     * A lost connection is not a reading: it is the job's own database going away, which the job's retry loop
-     * waits out with a new connection (waiting here on a dead one would wait forever).
+     * The load signals {@code names} on one server. A lost connection is not a reading: it is the job's own database
+     * going away, which the job's retry loop waits out with a new connection (waiting here on a dead one would wait
+     * forever).
      */
-    public Reading threadsRunning(Connection target) {
-        try (Statement st = target.createStatement(); ResultSet rs = st.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_running'")) {
-            return rs.next() ? Reading.of(rs.getLong(2)) : Reading.failed("Threads_running not reported");
+    public Map<String, Reading> load(Connection server, java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return LoadSignals.read(server, names);
         } catch (SQLException e) {
             if (SqlErrors.isTransient(e)) {
                 throw new ConnectionLost(e);
             }
-            return Reading.failed("Threads_running unreadable: " + e.getMessage());
+            Map<String, Reading> out = new LinkedHashMap<>();
+            names.forEach(n -> out.put(n, Reading.failed(n + " unreadable: " + e.getMessage())));
+            return out;
         }
     }
 
     /** The job's own connection died while reading a metric. */
     public static final class ConnectionLost extends RuntimeException {
         ConnectionLost(SQLException cause) {
-            super("connection lost while reading Threads_running: " + SqlErrors.firstLine(cause), cause);
+            super("connection lost while reading the load signals: " + SqlErrors.firstLine(cause), cause);
         }
     }
 

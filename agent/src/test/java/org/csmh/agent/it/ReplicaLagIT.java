@@ -59,7 +59,7 @@ class ReplicaLagIT {
                 if (!j.getThrottleReason().isEmpty() && scrapedWhileThrottled == null) {
                     // What a dashboard sees while the copy waits: throttled for replica lag, and the lag the throttle read.
                     String text = MetricsIT.scrape(h.agent.metricsPort());
-                    if (MetricsIT.value(text, "csmh_job_throttled", "cause=\"replica_lag\",job_id=\"" + job.getId() + "\",kind=\"copy\"") == 1.0) {
+                    if (MetricsIT.value(text, "csmh_job_throttled", "cause=\"replica_lag\",job_id=\"" + job.getId() + "\",kind=\"copy\",signal=\"replica lag\"") == 1.0) {
                         scrapedWhileThrottled = text;
                     }
                 }

@@ -50,4 +50,30 @@ class PaceRulesTest {
         assertEquals("replica1", PaceRules.forRequest(JobKind.JOB_KIND_COPY, Pace.newBuilder().addReplicaEndpoints("replica1").build(),
                 n -> true).getReplicaEndpoints(0));
     }
+
+    @Test
+    void maxLoadReplacesTheListAndZeroRemovesAName() {
+        org.csmh.proto.v1.LoadLimit waits = org.csmh.proto.v1.LoadLimit.newBuilder().setName("Innodb_row_lock_current_waits").setLimit(10).build();
+        org.csmh.proto.v1.LoadLimit hist = org.csmh.proto.v1.LoadLimit.newBuilder().setName("trx_rseg_history_len").setLimit(1_000_000).build();
+        Pace base = PaceRules.merge(PaceRules.defaults(JobKind.JOB_KIND_COPY), Pace.newBuilder().addMaxLoad(waits).addMaxLoad(hist).build());
+        assertEquals(java.util.List.of(waits, hist), base.getMaxLoadList());
+        Pace changed = PaceRules.merge(base, Pace.newBuilder().addMaxLoad(hist.toBuilder().setLimit(0)).build());
+        assertEquals(java.util.List.of(), changed.getMaxLoadList());
+        assertEquals(java.util.List.of(waits, hist), PaceRules.merge(base, Pace.newBuilder().setChunkSize(500).build()).getMaxLoadList());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PaceRules.merge(base,
+                Pace.newBuilder().addMaxLoad(waits.toBuilder().setName("x'; DROP TABLE t")).build()));
+        assertEquals("max_load name 'x'; DROP TABLE t' is neither a status variable name nor a built-in signal (trx_rseg_history_len)", e.getMessage());
+    }
+
+    @Test
+    void aWindowIsCheckedAndItsZoneFixedWhenSet() {
+        Pace p = PaceRules.merge(PaceRules.defaults(JobKind.JOB_KIND_COPY), Pace.newBuilder().setWindow(" 01:00-06:00 ").build());
+        assertEquals("01:00-06:00", p.getWindow());
+        assertEquals(java.time.ZoneId.systemDefault().getId(), p.getTimeZone());
+        Pace paris = PaceRules.merge(p, Pace.newBuilder().setTimeZone("Europe/Paris").build());
+        assertEquals("Europe/Paris", paris.getTimeZone());
+        assertEquals("", PaceRules.merge(paris, Pace.newBuilder().setWindow("").build()).getWindow());
+        assertThrows(InvalidInputException.class, () -> PaceRules.merge(p, Pace.newBuilder().setWindow("25:00-26:00").build()));
+        assertThrows(InvalidInputException.class, () -> PaceRules.merge(p, Pace.newBuilder().setTimeZone("Nowhere/Town").build()));
+    }
 }
