@@ -81,7 +81,7 @@ public final class Agent {
         this.migrations = new Migrations(new MigrationRunner(config.migrations()), new TableCreator(connections), env);
         ProcedureService procedure = new ProcedureService(migrations, new Cutover(gate, settings), restarter);
         CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate, migrations::inProgress), provisioner, settings, endpoints, jobService,
-                procedure, VERSION, hostname());
+                procedure, VERSION, hostname(), new org.csmh.agent.plan.CopyPlanner(env, metrics, this::jobSnapshots, writes::observe, hostname()));
         this.server = new AgentServer(config.listen(), service, config.security());
     }
 

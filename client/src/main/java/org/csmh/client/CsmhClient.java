@@ -69,6 +69,10 @@ public final class CsmhClient implements AutoCloseable {
         return call().updateSettings(request);
     }
 
+    public org.csmh.proto.v1.CopyPlan planCopy(org.csmh.proto.v1.PlanCopyRequest request) {
+        return call().planCopy(request);
+    }
+
     public Job startCopy(StartCopyRequest request) {
         return call().startCopy(request);
     }

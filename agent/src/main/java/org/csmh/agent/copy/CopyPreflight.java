@@ -120,7 +120,7 @@ public final class CopyPreflight {
     }
 
     /** New CSMHE rows must get ids above every old id, or copied rows would collide with them. */
-    static void requireGap(Inspector target, String db, long maxOldId) throws SQLException {
+    public static void requireGap(Inspector target, String db, long maxOldId) throws SQLException {
         long next = target.nextAutoIncrement(db, TableNames.CSMHE);
         if (next <= maxOldId) {
             throw new PreconditionException(TableNames.CSMHE + " AUTO_INCREMENT is " + next + " but old ids go up to " + maxOldId
@@ -153,7 +153,7 @@ public final class CopyPreflight {
     }
 
     /** AUTO becomes SAME_INSTANCE when both endpoints reach one server (same @@hostname, @@port, @@datadir). */
-    static CopyMode resolveMode(CopyMode requested, String sourceServer, String targetServer) {
+    public static CopyMode resolveMode(CopyMode requested, String sourceServer, String targetServer) {
         if (requested == CopyMode.COPY_MODE_SAME_INSTANCE || requested == CopyMode.COPY_MODE_CROSS_SERVER) {
             return requested;
         }

@@ -40,8 +40,6 @@ import org.csmh.proto.v1.Job;
 public final class CopyRunner implements JobPass {
     private static final Logger LOG = Logger.getLogger(CopyRunner.class.getName());
     private static final int MAX_CATCH_UP_PASSES = 100;
-    /** Two writers: 20-26% less time than one for simple inserts on MariaDB 10.11 (2 cores); see StartCopyRequest.writers. */
-    static final int DEFAULT_WRITERS = 2;
     private final JobEnvironment env;
     private final ThrottleMetrics metrics;
 
@@ -261,33 +259,14 @@ public final class CopyRunner implements JobPass {
         return done < first ? 0 : LateCommits.count(target, tables.csmhe(), new IdRange(first, done));
     }
 
-    /**
-     * The write path, from the copy mode and CSMHE's server's innodb_autoinc_lock_mode. Under mode 1 (MariaDB's
-     * default, MySQL 5.7's) INSERT..SELECT and LOAD DATA are "bulk inserts" that hold CSMHE's table AUTO-INC lock for
-     * the whole statement although they supply every id, so the LMS's own history inserts queue behind each chunk;
-     * explicit-id multi-row INSERT..VALUES are "simple inserts", which take only the short allocation mutex there.
-     * So under mode 1 both modes read the rows and write INSERT..VALUES. Mode 2 (MySQL 8's default) has no such lock
-     * and mode 0 locks every insert alike: there the faster statements stay. The writer count follows the same lock.
-     */
+    /** The copiers for the job's write path ({@link WritePath}: chosen once from the request and the lock mode). */
     private ChunkCopier copier(JobHandle job, CopyMode mode, Endpoint source, Endpoint target, Tables tables, int lockMode) throws SQLException {
         java.util.function.Consumer<String> path = p -> job.progress(b -> b.setWritePath(p));
-        StartCopyRequest request = job.spec().getCopy();
-        String simpleInserts = switch (request.getStatement()) {
-            case COPY_STATEMENT_SIMPLE_INSERTS -> "asked for";
-            case COPY_STATEMENT_BULK -> null;
-            default -> lockMode == 1 ? "innodb_autoinc_lock_mode=1: INSERT..SELECT and LOAD DATA would hold "
-                    + TableNames.CSMHE + "'s table AUTO-INC lock for a whole chunk, stalling LMS inserts" : null;
-        };
-        int askedWriters = request.hasWriters() ? request.getWriters() : DEFAULT_WRITERS;
-        // Bulk statements (INSERT..SELECT, LOAD DATA) under lock modes 0 and 1 each hold CSMHE's AUTO-INC lock for the
-        // whole statement: several writers would only take turns, and one waiting in the lock queue makes the LMS's
-        // inserts queue too. So one writer there.
-        boolean takeTurns = simpleInserts == null && lockMode != 2;
-        int writers = takeTurns ? 1 : askedWriters;
-        String how = writers > 1 ? ", " + writers + " writers committing in id order" : askedWriters == 1 ? ", 1 writer"
-                : ", 1 writer (innodb_autoinc_lock_mode=" + lockMode + ": each bulk statement holds the AUTO-INC lock, writers would take turns)";
-        java.util.function.Consumer<String> described = p -> path.accept(p + how);
-        boolean insertSelect = mode == CopyMode.COPY_MODE_SAME_INSTANCE && simpleInserts == null;
+        WritePath chosen = WritePath.choose(job.spec().getCopy(), mode, lockMode);
+        int writers = chosen.writers();
+        String simpleInserts = chosen.simpleInsertsBecause();
+        java.util.function.Consumer<String> described = p -> path.accept(p + chosen.writersNote());
+        boolean insertSelect = chosen.insertSelect();
         List<ConnectionFactory.Opening> openings = new ArrayList<>();
         if (insertSelect) {
             openings.addAll(Collections.nCopies(writers + 1, JobEnvironment.plainTo(env.sameInstanceCopier())));

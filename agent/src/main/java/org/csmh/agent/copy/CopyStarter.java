@@ -37,25 +37,7 @@ public final class CopyStarter {
     private final java.util.function.Supplier<org.csmh.agent.restart.WriteObserver.Observation> writes;
 
     public Job start(StartCopyRequest r) throws InterruptedException {
-        if (r.getModeValue() < 0 || CopyMode.forNumber(r.getModeValue()) == null) {
-            throw new InvalidInputException("unknown copy mode " + r.getModeValue());
-        }
-        if (r.getStatementValue() < 0 || org.csmh.proto.v1.CopyStatement.forNumber(r.getStatementValue()) == null) {
-            throw new InvalidInputException("unknown copy statement " + r.getStatementValue() + " (AUTO, BULK or SIMPLE_INSERTS)");
-        }
-        IdRange.checkRequested(r.getRangeStart(), r.getRangeEnd());
-        long growth = r.hasGrowthCheckSeconds() ? Unsigned.atMost(r.getGrowthCheckSeconds(), MAX_GROWTH_CHECK_SECONDS, "growth_check_seconds") : 5;
-        if (r.hasSettleTimeoutSeconds()) {
-            if (Unsigned.atMost(r.getSettleTimeoutSeconds(), MAX_SETTLE_TIMEOUT_SECONDS, "settle_timeout_seconds") == 0) {
-                throw new InvalidInputException("settle_timeout_seconds must be at least 1");
-            }
-        }
-        if (r.hasSettleSeconds()) {
-            Unsigned.atMost(r.getSettleSeconds(), MAX_SETTLE_SECONDS, "settle_seconds");
-        }
-        if (r.hasWriters() && (r.getWriters() == 0 || Integer.compareUnsigned(r.getWriters(), CrossServerCopier.MAX_WRITERS) > 0)) {
-            throw new InvalidInputException("writers must be 1.." + CrossServerCopier.MAX_WRITERS + ", got " + Integer.toUnsignedString(r.getWriters()));
-        }
+        long growth = checkRequest(r);
         Pace pace = PaceRules.forRequest(JobKind.JOB_KIND_COPY, r.getPace(), env::hasEndpoint);
         manager.refuseIfActive(JobKind.JOB_KIND_COPY, ADVICE);
         var seen = writes.get();
@@ -72,5 +54,28 @@ public final class CopyStarter {
                 .setRangeStart(plan.first()).setRangeEnd(plan.last()).setCurrentId(plan.first() - 1).setPace(pace)
                 .setFixedRangeEnd(r.getRangeEnd() != 0).build();
         return manager.startAlone(JobRecord.newBuilder().setJob(job).setCopy(r).build(), ADVICE).snapshot();
+    }
+
+    /** Bad input in a copy request, refused before anything runs; the growth check's seconds. Shared with the plan. */
+    public static long checkRequest(StartCopyRequest r) {
+        if (r.getModeValue() < 0 || CopyMode.forNumber(r.getModeValue()) == null) {
+            throw new InvalidInputException("unknown copy mode " + r.getModeValue());
+        }
+        if (r.getStatementValue() < 0 || org.csmh.proto.v1.CopyStatement.forNumber(r.getStatementValue()) == null) {
+            throw new InvalidInputException("unknown copy statement " + r.getStatementValue() + " (AUTO, BULK or SIMPLE_INSERTS)");
+        }
+        IdRange.checkRequested(r.getRangeStart(), r.getRangeEnd());
+        if (r.hasSettleTimeoutSeconds()) {
+            if (Unsigned.atMost(r.getSettleTimeoutSeconds(), MAX_SETTLE_TIMEOUT_SECONDS, "settle_timeout_seconds") == 0) {
+                throw new InvalidInputException("settle_timeout_seconds must be at least 1");
+            }
+        }
+        if (r.hasSettleSeconds()) {
+            Unsigned.atMost(r.getSettleSeconds(), MAX_SETTLE_SECONDS, "settle_seconds");
+        }
+        if (r.hasWriters() && (r.getWriters() == 0 || Integer.compareUnsigned(r.getWriters(), CrossServerCopier.MAX_WRITERS) > 0)) {
+            throw new InvalidInputException("writers must be 1.." + CrossServerCopier.MAX_WRITERS + ", got " + Integer.toUnsignedString(r.getWriters()));
+        }
+        return r.hasGrowthCheckSeconds() ? Unsigned.atMost(r.getGrowthCheckSeconds(), MAX_GROWTH_CHECK_SECONDS, "growth_check_seconds") : 5;
     }
 }

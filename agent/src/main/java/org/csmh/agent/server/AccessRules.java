@@ -11,6 +11,7 @@ import org.csmh.proto.v1.CsmhAgentGrpc;
 final class AccessRules {
     private static final Set<String> READ_ONLY = Set.of(
             CsmhAgentGrpc.getGetStatusMethod().getFullMethodName(),
+            CsmhAgentGrpc.getPlanCopyMethod().getFullMethodName(),
             CsmhAgentGrpc.getGetJobMethod().getFullMethodName(),
             CsmhAgentGrpc.getListJobsMethod().getFullMethodName(),
             CsmhAgentGrpc.getWatchJobMethod().getFullMethodName());

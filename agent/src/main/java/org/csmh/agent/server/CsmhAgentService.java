@@ -52,9 +52,12 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
     private final ProcedureService procedure;
     private final String version;
     private final String hostname;
+    private final org.csmh.agent.plan.CopyPlanner planner;
 
     public CsmhAgentService(Procedure procedureStatus, DatabaseProvisioner provisioner, LmsSettingsEditor settings,
-                            EndpointResolver endpoints, JobService jobs, ProcedureService procedure, String version, String hostname) {
+                            EndpointResolver endpoints, JobService jobs, ProcedureService procedure, String version, String hostname,
+                            org.csmh.agent.plan.CopyPlanner planner) {
+        this.planner = planner;
         this.procedureStatus = procedureStatus;
         this.provisioner = provisioner;
         this.settings = settings;
@@ -115,6 +118,11 @@ public final class CsmhAgentService extends CsmhAgentGrpc.CsmhAgentImplBase {
                     !request.hasIncludeCms() || request.getIncludeCms(), request.getDryRun());
             return SettingsResponses.of(settings.apply(change));
         });
+    }
+
+    @Override
+    public void planCopy(org.csmh.proto.v1.PlanCopyRequest request, StreamObserver<org.csmh.proto.v1.CopyPlan> out) {
+        unary("PlanCopy", out, () -> planner.plan(request));
     }
 
     @Override

@@ -27,11 +27,11 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:unexpected error", "2:bad input (usage or INVALID_ARGUMENT)",
                 "3:agent or database unreachable", "4:refused (FAILED_PRECONDITION)", "5:permission denied",
-                "6:status --require-complete found open steps", "7:the job failed or was cancelled"})
+                "6:status --require-complete found open steps", "7:the job failed or was cancelled", "8:plan says NO-GO"})
 public final class Csmhctl implements Callable<Integer> {
     /** The commands, in the order usage lists them; see {@link #commandLine}. */
     static final List<Class<?>> SUBCOMMANDS = List.of(StatusCommand.class, ProvisionCommand.class, SettingsCommand.class,
-            JobCommands.Copy.class, JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
+            PlanCommand.class, JobCommands.Copy.class, JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
             JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class,
             ProcedureCommands.Migrate.class, ProcedureCommands.Cutover.class, ProcedureCommands.Rollback.class,
             ProcedureCommands.Purge.class, ProcedureCommands.Restart.class, RunCommand.class);

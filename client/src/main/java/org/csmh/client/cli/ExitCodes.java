@@ -12,6 +12,7 @@ final class ExitCodes {
     static final int DENIED = 5;
     static final int INCOMPLETE = 6;
     static final int JOB_FAILED = 7;
+    static final int NO_GO = 8;
 
     private ExitCodes() {
     }
