@@ -11,6 +11,11 @@
 #   bench/run.sh holes --baseline-jar JAR [--rows 1000000] [--holes-pct 1] [--reps 3]   the copy keeping and recounting the
 #                                                                     holes it passes vs an earlier build's agent (JAR)
 #   bench/run.sh migration-0003 [--rows 5000000] [--engines mariadb-10.11,mysql-8.0] [--reps 2]   0003's fast path vs the real one
+#   bench/run.sh plan-accuracy [--rows 1000000,5000000] [--engines mariadb-10.11,mysql-8.0] [--modes same,cross]
+#                                                                     the capacity plan vs the copy it planned (time, bytes, binlog)
+#   bench/run.sh latency [--rows 1000000] [--delays-ms 0.5,2] [--mbit 1000]   through a latency proxy: ours vs the seed's loop
+#                                                                     and mysqldump | mysql, and the LMS's insert latency
+#   bench/run.sh scale [--rows 20000000] [--segment 5000000] [--modes same,cross]   first vs last segment, heap per segment
 # BENCH_AGENT_JAVA_OPTS adds JVM options to the agent's (a profile: -XX:StartFlightRecording=filename=/tmp/agent.jfr).
 # Prints a table and writes it to bench/results/latest.md (or --out). Not part of the tests (it measures, it does not assert).
 set -euo pipefail
@@ -23,6 +28,9 @@ case "${1:-}" in
   jobs) main=org.csmh.bench.JobsBenchmark; setup=(--bench); shift ;;
   holes) main=org.csmh.bench.HolesBenchmark; shift ;;
   migration-0003) main=org.csmh.bench.Migration0003Benchmark; shift ;;
+  plan-accuracy) main=org.csmh.bench.PlanAccuracyBenchmark; shift ;;
+  latency) main=org.csmh.bench.LatencyBenchmark; shift ;;
+  scale) main=org.csmh.bench.ScaleBenchmark; shift ;;
 esac
 ./scripts/setup.sh "${setup[@]}"
 # The engines' Maven artifacts (their server binaries) go on the classpath beside the shaded jar.

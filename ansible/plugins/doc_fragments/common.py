@@ -37,3 +37,26 @@ options:
     type: str
   time_zone: {description: IANA zone the window is read in (default the agent host's)., type: str}
 '''
+
+    # The copy's own options (csmh_copy, and csmh_plan, which plans the copy they would start).
+    COPY = r'''
+options:
+  mode: {description: Copy mode., type: str, choices: [auto, same-instance, cross-server], default: auto}
+  range_start: {description: First id., type: int}
+  range_end: {description: Last id., type: int}
+  growth_check_seconds: {description: Watch the old table this long and refuse if it grows., type: int}
+  statement:
+    description:
+      - Which statements write CSMHE. C(auto) takes C(simple-inserts) under innodb_autoinc_lock_mode 1 (MariaDB's default),
+        so the LMS's inserts do not queue behind a chunk, else C(bulk).
+      - C(bulk) (INSERT..SELECT or LOAD DATA) is about twice as fast there but holds CSMHE's table AUTO-INC lock per chunk.
+    type: str
+    choices: [auto, bulk, simple-inserts]
+    default: auto
+  writers:
+    description:
+      - Target connections writing chunks at once (1 to 4), each chunk in its own transaction, commits in id order.
+        The agent's default is 2. A pace with O(sleep_ms) writes one chunk at a time, and so do the bulk statements
+        (INSERT..SELECT, LOAD DATA) under innodb_autoinc_lock_mode 0 or 1.
+    type: int
+'''

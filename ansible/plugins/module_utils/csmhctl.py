@@ -85,6 +85,27 @@ PACE_ARGS = dict(
 )
 
 
+# The copy's own options, shared by csmh_copy and csmh_plan (which plans the copy they would start).
+COPY_ARGS = dict(
+    mode=dict(type='str', choices=['auto', 'same-instance', 'cross-server'], default='auto'),
+    range_start=dict(type='int'),
+    range_end=dict(type='int'),
+    growth_check_seconds=dict(type='int'),
+    statement=dict(type='str', choices=['auto', 'bulk', 'simple-inserts'], default='auto'),
+    writers=dict(type='int'),
+)
+
+
+def copy_args(params):
+    """csmhctl options for the copy's own parameters."""
+    out = ['--mode', params['mode'], '--statement', params['statement']]
+    for name, option in (('range_start', '--range-start'), ('range_end', '--range-end'), ('growth_check_seconds', '--growth-check-seconds'),
+                         ('writers', '--writers')):
+        if params.get(name) is not None:
+            out += [option, str(params[name])]
+    return out
+
+
 def follow_job(module, args, request=None):
     """Starts a job and follows it to its end; fails the module when the job does not succeed."""
     rc, lines = run(module, args, request, ok_codes=(EXIT_OK, EXIT_JOB_FAILED))

@@ -80,8 +80,9 @@ public final class Agent {
                 new PurgeStarter(jobs, env, gate, writes::observe), jobs);
         this.migrations = new Migrations(new MigrationRunner(config.migrations()), new TableCreator(connections), env);
         ProcedureService procedure = new ProcedureService(migrations, new Cutover(gate, settings), restarter);
-        CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate, migrations::inProgress), provisioner, settings, endpoints, jobService,
-                procedure, VERSION, hostname(), new org.csmh.agent.plan.CopyPlanner(env, metrics, this::jobSnapshots, writes::observe, hostname()));
+        org.csmh.agent.plan.CopyPlanner planner = new org.csmh.agent.plan.CopyPlanner(env, metrics, this::jobSnapshots, writes::observe, hostname());
+        CsmhAgentService service = new CsmhAgentService(new Procedure(status, jobs, gate, migrations::inProgress, planner::lastSummary), provisioner,
+                settings, endpoints, jobService, procedure, VERSION, hostname(), planner);
         this.server = new AgentServer(config.listen(), service, config.security());
     }
 

@@ -54,6 +54,9 @@ public final class CopyPlanner {
     private final Supplier<List<Job>> jobs;
     private final Supplier<WriteObserver.Observation> writes;
     private final String hostname;
+    /** The last plan made, for the procedure's copy step. */
+    private final java.util.concurrent.atomic.AtomicReference<CopyPlan> last = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile Instant lastAt;
 
     public CopyPlanner(JobEnvironment env, ThrottleMetrics metrics, Supplier<List<Job>> jobs, Supplier<WriteObserver.Observation> writes, String hostname) {
         this.env = env;
@@ -64,6 +67,25 @@ public final class CopyPlanner {
     }
 
     public CopyPlan plan(PlanCopyRequest r) {
+        CopyPlan p = make(r);
+        lastAt = Instant.now();
+        last.set(p);
+        return p;
+    }
+
+    /** The last plan in a line, for the copy step of the procedure; empty before any. */
+    public java.util.Optional<String> lastSummary() {
+        CopyPlan p = last.get();
+        if (p == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the plan of " + lastAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " says "
+                + p.getVerdict().name().replace("VERDICT_", "").replace('_', '-') + ": about " + Duration.ofSeconds(p.getWallSeconds())
+                .toString().substring(2).toLowerCase() + ", CSMHE +" + Bytes.of(p.getTargetBytesAdded())
+                + p.getReasonsList().stream().map(x -> x.getCode()).reduce((a, b) -> a + ", " + b).map(c -> " (" + c + ")").orElse(""));
+    }
+
+    private CopyPlan make(PlanCopyRequest r) {
         StartCopyRequest copy = r.getCopy();
         long growthSeconds = CopyStarter.checkRequest(copy);
         Pace pace = PaceRules.forRequest(JobKind.JOB_KIND_COPY, copy.getPace(), env::hasEndpoint);
@@ -136,17 +158,36 @@ public final class CopyPlanner {
             plan.setBinlogOn(binlog.on()).setBinlogFormat(binlog.on() ? binlog.format() : "").setBinlogBytes(binlogBytes)
                     .setBinlogExpireSeconds(binlog.expireSeconds());
             BinlogFacts sourceBinlog = on(source, () -> BinlogFacts.of(src));
-            plan.setPurgeBinlogBytes(sourceBinlog.on() && !"STATEMENT".equals(sourceBinlog.format())
-                    ? CostModel.binlogBytes(sourceBinlog, sourceFacts.mariaDb(), CostModel.Path.INSERT_VALUES, rows, sample.payloadPerRow()) : 0);
+            // A chunked DELETE logs each row's before image under ROW (binlog_row_image FULL); a DELETE logged as a
+            // statement (MIXED, STATEMENT) is a few hundred bytes a chunk. An estimate from the copy's row factor.
+            plan.setPurgeBinlogBytes(sourceBinlog.on() && "ROW".equals(sourceBinlog.format())
+                    ? Math.round(rows * sample.payloadPerRow() * CostModel.ROW_EVENTS) : 0);
             if (mode == CopyMode.COPY_MODE_SAME_INSTANCE && binlog.on() && "STATEMENT".equals(binlog.format())) {
                 reasons.noGo("binlog_format", "binlog_format=STATEMENT: the copy refuses a same-instance INSERT..SELECT there; set ROW or MIXED,"
                         + " or copy with mode cross-server");
             }
 
-            // Time.
-            Rate rate = lastJobRate(mode).orElseGet(() -> new Rate(sample.secondsPerRow() * CostModel.timeFactor(mariaDbTarget, costPath),
-                    "sampled read rate x " + CostModel.timeFactor(mariaDbTarget, costPath) + " (" + (mariaDbTarget ? "MariaDB" : "MySQL") + ", "
-                            + costPath.name().toLowerCase().replace('_', ' ') + ", measured by bench plan-accuracy)"));
+            if (targetTable && last > 0) {
+                try {
+                    on(target, () -> {
+                        CopyPreflight.requireGap(out, target.database(), Math.max(highest, last));
+                        return null;
+                    });
+                } catch (org.csmh.agent.util.PreconditionException e) {
+                    reasons.noGo("auto_increment", e.getMessage());
+                }
+            }
+            // Time: the target's write rate probed where the copy could start (its ids below CSMHE's AUTO_INCREMENT).
+            WriteProbe.Result probe = reasons.blocks("tables", "auto_increment") || last < first ? new WriteProbe.Result(0, 0,
+                    "not timed: the copy could not start") : probeWrites(path.insertSelect(), tables, src, tgt, Math.max(first, last - pace.getChunkSize() + 1), last);
+            plan.setWriteProbe(probe.how()).setProbedWriteRowsPerSecond(probe.rows() == 0 ? 0 : 1 / probe.secondsPerRow());
+            String engine = (mariaDbTarget ? "MariaDB" : "MySQL") + ", " + costPath.name().toLowerCase().replace('_', ' ');
+            Rate rate = lastJobRate(mode).orElseGet(() -> probe.rows() > 0
+                    ? new Rate(CostModel.basis(costPath, sample.secondsPerRow(), probe.secondsPerRow()) * CostModel.timeFactor(mariaDbTarget, costPath),
+                            (costPath == CostModel.Path.INSERT_SELECT ? "probed write rate" : "sampled read + probed write time") + " x "
+                                    + CostModel.timeFactor(mariaDbTarget, costPath) + " (" + engine + ", measured by bench plan-accuracy)")
+                    : new Rate(sample.secondsPerRow() * CostModel.readOnlyFactor(mariaDbTarget, costPath), "sampled read rate x "
+                            + CostModel.readOnlyFactor(mariaDbTarget, costPath) + " (" + engine + "; writes not probed)"));
             plan.setRowsPerSecond(rate.secondsPerRow() == 0 ? 0 : 1 / rate.secondsPerRow()).setRateSource(rate.source());
             boolean seesTransactions = on(source, in::seesOpenTransactions);
             if (writes.get().verdict() == WriteObserver.Verdict.ONLY_CSMHE) {
@@ -213,16 +254,6 @@ public final class CopyPlanner {
                             + ": purge is behind; a copy adds to it (throttle on it: max_load trx_rseg_history_len=...)");
                 }
             }
-            if (targetTable && last > 0) {
-                try {
-                    on(target, () -> {
-                        CopyPreflight.requireGap(out, target.database(), Math.max(highest, last));
-                        return null;
-                    });
-                } catch (org.csmh.agent.util.PreconditionException e) {
-                    reasons.noGo("auto_increment", e.getMessage());
-                }
-            }
             WriteObserver.Observation seen = writes.get();
             if (seen.verdict() == WriteObserver.Verdict.OLD_TABLE_GROWS) {
                 reasons.noGo("writes", seen.detail() + ": the copy is refused until every server writes only CSMHE (csmhctl restart)");
@@ -251,6 +282,19 @@ public final class CopyPlanner {
     }
 
     private record Rate(double secondsPerRow, String source) {
+    }
+
+    /** The write probe on the copy's own connections: the same-instance copier's for INSERT..SELECT, else the target's. */
+    private WriteProbe.Result probeWrites(boolean insertSelect, Tables tables, Connection src, Connection tgt, long lo, long hi) {
+        if (!insertSelect) {
+            return on(env.target(), () -> WriteProbe.run(tgt, src, tables, lo, hi, false));
+        }
+        Endpoint copier = env.sameInstanceCopier();
+        try (Connection c = env.plain(copier)) {
+            return on(copier, () -> WriteProbe.run(c, c, tables, lo, hi, true));
+        } catch (SQLException e) {
+            throw DatabaseAccessException.from(copier, "copy plan", e);
+        }
     }
 
     /** Replica applier threads: replica_parallel_workers (MySQL 8.0.26+), slave_parallel_workers, slave_parallel_threads (MariaDB). */

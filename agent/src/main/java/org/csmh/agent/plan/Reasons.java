@@ -17,6 +17,12 @@ final class Reasons {
         list.add(PlanReason.newBuilder().setVerdict(Verdict.VERDICT_GO_WITH_WARNINGS).setCode(code).setMessage(message).build());
     }
 
+    /** Whether a blocker with one of these codes was found. */
+    boolean blocks(String... codes) {
+        java.util.Set<String> set = java.util.Set.of(codes);
+        return list.stream().anyMatch(r -> r.getVerdict() == Verdict.VERDICT_NO_GO && set.contains(r.getCode()));
+    }
+
     List<PlanReason> list() {
         return List.copyOf(list);
     }

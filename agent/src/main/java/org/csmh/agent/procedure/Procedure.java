@@ -41,7 +41,11 @@ public final class Procedure {
         }
     }
 
-    public Procedure(StatusChecker checker, JobManager jobs, CutoverGate gate, Supplier<Optional<String>> migrating) {
+    /** The last capacity plan in a line, shown on the copy step before it runs. */
+    private final Supplier<Optional<String>> plan;
+
+    public Procedure(StatusChecker checker, JobManager jobs, CutoverGate gate, Supplier<Optional<String>> migrating, Supplier<Optional<String>> plan) {
+        this.plan = plan;
         this.checker = checker;
         this.jobs = jobs;
         this.gate = gate;
@@ -73,7 +77,7 @@ public final class Procedure {
             // After the cutover the old table should not grow: rows it gained since the last copy (a server never
             // restarted with the new settings) are copied and verified again before anything is purged.
             case COPY -> noOldRows ? StepStatus.done(step, "no old rows to copy") : cutOver && writtenAfterCopy(all, old).isEmpty()
-                    ? StepStatus.done(step, "cut over already") : copy(step, all, Long.parseLong(old.getOrDefault("max_id", "0")));
+                    ? StepStatus.done(step, "cut over already") : copy(step, all, Long.parseLong(old.getOrDefault("max_id", "0")), plan.get());
             case VERIFY -> noOldRows ? StepStatus.done(step, "no old rows to verify") : cutOver && verifiedSinceLastCopy(all)
                     ? StepStatus.done(step, "cut over already") : verify(step, all, before);
             case PURGE -> noOldRows ? purged(step, all, "true".equals(old.get("exists"))) : purge(step, all, old);
@@ -94,7 +98,7 @@ public final class Procedure {
         return gateOnly ? StepStatus.blocked(step, why) : StepStatus.todo(step, why);
     }
 
-    private static StepStatus copy(ProcedureStep step, List<Job> all, long maxId) {
+    private static StepStatus copy(ProcedureStep step, List<Job> all, long maxId, Optional<String> plan) {
         Optional<Job> running = active(all, JobKind.JOB_KIND_COPY);
         if (running.isPresent()) {
             return running(step, running.get());
@@ -106,7 +110,7 @@ public final class Procedure {
         return newest.filter(j -> j.getState() != JobState.JOB_STATE_SUCCEEDED)
                 .map(j -> StepStatus.todo(step, "copy " + j.getId() + " " + j.getState().name().replace("JOB_STATE_", "").toLowerCase()
                         + (j.getError().isEmpty() ? "" : ": " + j.getError()) + "; a new copy resumes where it stopped").withJob(j.getId()))
-                .orElse(StepStatus.todo(step, "old ids up to " + maxId + " to copy"));
+                .orElse(StepStatus.todo(step, "old ids up to " + maxId + " to copy; " + plan.orElse("plan it first: csmhctl plan")));
     }
 
     private StepStatus verify(ProcedureStep step, List<Job> all, List<StepStatus> before) {

@@ -41,6 +41,10 @@ class PlanIT {
             assertEquals(50_000, p.getLastId());
             assertEquals(8, p.getSampleChunks());
             assertTrue(p.getSampledRowsPerSecond() > 0 && p.getRowsPerSecond() > 0, p.toString());
+            // The write probe inserted a chunk at the top of the range and rolled it back.
+            assertTrue(p.getProbedWriteRowsPerSecond() > 0, p.toString());
+            assertTrue(p.getWriteProbe().startsWith("multi-row INSERT of ids 49001..50000 (the second half timed), rolled back"), p.getWriteProbe());
+            assertTrue(p.getRateSource().startsWith("sampled read + probed write time x "), p.getRateSource());
             assertTrue(p.getTargetBytesAdded() > 0 && p.getOldTableDataBytes() > 0, p.toString());
             // The sandbox runs on this host: its datadir's filesystem tells the free space.
             assertTrue(p.getTargetFreeBytes() > 0 && p.getTargetFreeSource().startsWith("the datadir's filesystem"), p.toString());

@@ -91,6 +91,13 @@ final class PlanCommand implements Callable<Integer> {
         return s.toString();
     }
 
+    /** One line: the verdict, the time, the disk. */
+    static String summary(CopyPlan p) {
+        return p.getVerdict().name().replace("VERDICT_", "").replace('_', '-') + String.format(Locale.ROOT, ", %,d rows, about %s, CSMHE +%s",
+                p.getRows(), duration(p.getWallSeconds()), bytes(p.getTargetBytesAdded())) + (p.getReasonsCount() == 0 ? ""
+                : " (" + p.getReasonsList().stream().map(PlanReason::getCode).collect(java.util.stream.Collectors.joining(", ")) + ")");
+    }
+
     private static void row(StringBuilder s, String name, String value) {
         s.append(String.format(Locale.ROOT, "  %-11s %s%n", name, value));
     }

@@ -13,7 +13,10 @@ import org.csmh.proto.v1.GetStatusRequest;
 import org.csmh.proto.v1.MigrationEvent;
 import org.csmh.proto.v1.PurgeMethod;
 import org.csmh.proto.v1.RunMigrationsRequest;
+import org.csmh.proto.v1.CopyPlan;
+import org.csmh.proto.v1.PlanCopyRequest;
 import org.csmh.proto.v1.StartCopyRequest;
+import org.csmh.proto.v1.Verdict;
 import org.csmh.proto.v1.StartPurgeRequest;
 import org.csmh.proto.v1.StartVerifyRequest;
 import org.csmh.proto.v1.Step;
@@ -123,6 +126,15 @@ final class RunCommand implements Callable<Integer> {
                 StartCopyRequest.Builder b = StartCopyRequest.newBuilder().setPace(pace.toPace());
                 if (growth != null) {
                     b.setGrowthCheckSeconds(growth);
+                }
+                // The plan first: a copy that would fill the disk or cannot start does not begin.
+                CopyPlan plan = c.planCopy(PlanCopyRequest.newBuilder().setCopy(b).build());
+                if (!root.json) {
+                    root.out.printf("[%d] %-20s plan: %s%n", n, st.getId(), PlanCommand.summary(plan));
+                }
+                if (plan.getVerdict() == Verdict.VERDICT_NO_GO) {
+                    return stop(n, st, "the plan says NO-GO: " + plan.getReasonsList().stream().filter(r -> r.getVerdict() == Verdict.VERDICT_NO_GO)
+                            .map(r -> r.getCode() + ": " + r.getMessage()).collect(java.util.stream.Collectors.joining("; ")) + " (csmhctl plan)");
                 }
                 return followed(n, st, JobCommands.started(root, c, c.startCopy(b.build()), false));
             }
