@@ -14,8 +14,10 @@ run="$here/demo-run"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 if ! ls agent/target/csmh-agent-*-all.jar client/target/csmh-client-*-all.jar >/dev/null 2>&1; then
-  step "building (mvn package)"
-  mvn -q -B -ntp package -DskipTests
+  step "building (mvn package: a few minutes the first time; each module as it is built)"
+  # Maven's own lines for each module, not its download log: progress without four silent minutes.
+  mvn -B -ntp package -DskipTests 2>&1 | grep --line-buffered -E '^\[INFO\] (Building |BUILD )|ERROR' || true
+  ls agent/target/csmh-agent-*-all.jar >/dev/null 2>&1 || { echo "the build failed: run mvn package -DskipTests to see why" >&2; exit 1; }
 fi
 agent_jar="$(ls agent/target/csmh-agent-*-all.jar | head -n1)"
 ctl() { "$here/bin/csmhctl" --agent "unix:$run/agent.sock" "$@"; }

@@ -47,8 +47,15 @@ public final class AgentChannel implements AutoCloseable {
                     .build();
             return new AgentChannel(target, channel, loop);
         }
+        if (!TCP_TARGET.matcher(target).matches()) {
+            throw new IllegalArgumentException("agent address '" + target + "': expected unix:/path/to/socket or host:port");
+        }
         return new AgentChannel(target, NettyChannelBuilder.forTarget(target, security.credentials()).build(), null);
     }
+
+    /** host:port, [v6]:port, or a gRPC name-resolver target (dns:///host:port). */
+    private static final java.util.regex.Pattern TCP_TARGET = java.util.regex.Pattern.compile(
+            "([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):\\d{1,5}|(dns|ipv4|ipv6):.+");
 
     /** Starts connecting now instead of at the first call. */
     public void connectNow() {

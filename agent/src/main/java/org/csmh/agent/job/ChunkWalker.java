@@ -99,13 +99,6 @@ public final class ChunkWalker {
         }
     }
 
-    /** Starts over from a new done-point (after an error: the target says how far it got). */
-    public void restartFrom(long done) {
-        doneThrough = Math.max(done, first - 1);
-        issuedThrough = doneThrough;
-        ids.reset(System.nanoTime());
-    }
-
     /** The next chunk, or empty when the range is done or the job was cancelled. */
     public Optional<IdRange> next() throws Exception {
         if (issuedThrough >= last) {

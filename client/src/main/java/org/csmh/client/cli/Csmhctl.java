@@ -91,6 +91,15 @@ public final class Csmhctl implements Callable<Integer> {
             cl.setOut(new java.io.PrintWriter(out, true));
             cl.setErr(new java.io.PrintWriter(err, true));
             cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> root.fail(e));
+            // A usage error says what is wrong in one line (and as {"error": ...} with --json), then how to get help.
+            cl.setParameterExceptionHandler((e, ignored) -> {
+                root.json = java.util.Arrays.asList(args).contains("--json");
+                root.report("INVALID_ARGUMENT", e.getMessage());
+                if (!root.json) {
+                    err.println("see: csmhctl " + (e.getCommandLine().getParent() == null ? "" : e.getCommandLine().getCommandName() + " ") + "--help");
+                }
+                return ExitCodes.USAGE;
+            });
             return cl.execute(args);
         }
     }
@@ -123,6 +132,8 @@ public final class Csmhctl implements Callable<Integer> {
         } else {
             byName.forEach(cl::addSubcommand);
         }
+        // `csmhctl help [COMMAND]`: picocli's help command ("help" names no command above, so every one is there).
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
         return cl;
     }
 
@@ -164,6 +175,9 @@ public final class Csmhctl implements Callable<Integer> {
 
     /** A client with the TLS and token options given; the token never comes from argv. */
     CsmhClient connect() {
+        if (timeoutSeconds <= 0) {
+            throw new UsageException("--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new UsageException("--tls-cert and --tls-key go together");
         }
@@ -186,7 +200,9 @@ public final class Csmhctl implements Callable<Integer> {
         }
         try {
             return CsmhClient.connect(agent, timeoutSeconds * 1000, security);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        } catch (java.io.IOException e) {
             throw new UsageException("TLS files: " + e.getMessage());
         }
     }
@@ -213,7 +229,7 @@ public final class Csmhctl implements Callable<Integer> {
         return ExitCodes.ERROR;
     }
 
-    private void report(String code, String message) {
+    void report(String code, String message) {
         if (json) {
             out.println("{\"error\": {\"code\": \"" + code + "\", \"message\": " + jsonString(message) + "}}");
         }

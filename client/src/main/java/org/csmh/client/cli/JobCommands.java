@@ -91,8 +91,9 @@ final class JobCommands {
             // Only a copy has a mode; a verify's or purge's would print as "unspecified".
             String mode = job.getMode() == CopyMode.COPY_MODE_UNSPECIFIED ? ""
                     : ", " + job.getMode().name().replace("COPY_MODE_", "").toLowerCase(Locale.ROOT);
-            root.err.println("started " + ProgressBar.kind(job) + " job " + job.getId() + " (ids " + job.getRangeStart() + ".." + job.getRangeEnd()
-                    + mode + "); Ctrl-C stops watching, not the job");
+            // An empty table's range is 1..0: no ids to name then.
+            String ids = job.getRangeEnd() >= job.getRangeStart() ? "ids " + job.getRangeStart() + ".." + job.getRangeEnd() : "no ids";
+            root.err.println("started " + ProgressBar.kind(job) + " job " + job.getId() + " (" + ids + mode + "); Ctrl-C stops watching, not the job");
         }
         return out.follow(c, job.getId());
     }
@@ -114,7 +115,11 @@ final class JobCommands {
         public Integer call() {
             return root.withClient(c -> {
                 JobOutput out = new JobOutput(root);
-                c.listJobs().getJobsList().forEach(out::print);
+                var jobs = c.listJobs().getJobsList();
+                if (jobs.isEmpty() && !root.json) {
+                    root.out.println("no jobs");
+                }
+                jobs.forEach(out::print);
                 return ExitCodes.OK;
             });
         }
@@ -127,7 +132,9 @@ final class JobCommands {
             return root.withClient(c -> {
                 Job j = c.getJob(id);
                 new JobOutput(root).print(j);
-                return ExitCodes.OK;
+                // As watch ends: a failed or cancelled job exits 7, a running one 0.
+                return j.getState() == org.csmh.proto.v1.JobState.JOB_STATE_FAILED || j.getState() == org.csmh.proto.v1.JobState.JOB_STATE_CANCELLED
+                        ? ExitCodes.JOB_FAILED : ExitCodes.OK;
             });
         }
     }

@@ -64,7 +64,7 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--migrate-password-env") String migratePwEnv;
     @Option(names = "--migrate-password-stdin") boolean migratePwStdin;
 
-    @Option(names = "--user-host", description = "host pattern for the users; repeat for several (default %)")
+    @Option(names = "--user-host", description = "host pattern for the users; repeat for several (default %%)")
     List<String> hosts;
     @Option(names = "--update-password", description = "always (default, as community.mysql: lms.yml and the database keep the same"
             + " password) or on_create")
