@@ -48,10 +48,12 @@ options:
   statement:
     description:
       - Which statements write CSMHE. C(auto) takes C(simple-inserts) under innodb_autoinc_lock_mode 1 (MariaDB's default),
-        so the LMS's inserts do not queue behind a chunk, else C(bulk).
+        so the LMS's inserts do not queue behind a chunk, or C(short-insert-select) there when the server runs on another host,
+        else C(bulk).
       - C(bulk) (INSERT..SELECT or LOAD DATA) is about twice as fast there but holds CSMHE's table AUTO-INC lock per chunk.
+      - C(short-insert-select) (same instance) runs INSERT..SELECT in statements of 250 ids, a chunk's in one round trip.
     type: str
-    choices: [auto, bulk, simple-inserts]
+    choices: [auto, bulk, simple-inserts, short-insert-select]
     default: auto
   writers:
     description:

@@ -91,7 +91,7 @@ COPY_ARGS = dict(
     range_start=dict(type='int'),
     range_end=dict(type='int'),
     growth_check_seconds=dict(type='int'),
-    statement=dict(type='str', choices=['auto', 'bulk', 'simple-inserts'], default='auto'),
+    statement=dict(type='str', choices=['auto', 'bulk', 'simple-inserts', 'short-insert-select'], default='auto'),
     writers=dict(type='int'),
 )
 

@@ -262,14 +262,21 @@ public final class CopyRunner implements JobPass {
     /** The copiers for the job's write path ({@link WritePath}: chosen once from the request and the lock mode). */
     private ChunkCopier copier(JobHandle job, CopyMode mode, Endpoint source, Endpoint target, Tables tables, int lockMode) throws SQLException {
         java.util.function.Consumer<String> path = p -> job.progress(b -> b.setWritePath(p));
-        WritePath chosen = WritePath.choose(job.spec().getCopy(), mode, lockMode);
+        WritePath chosen;
+        Endpoint server = mode == CopyMode.COPY_MODE_SAME_INSTANCE ? env.sameInstanceCopier() : target;
+        try (Connection probe = env.plain(server)) {
+            chosen = WritePath.choose(job.spec().getCopy(), mode, lockMode, WritePath.onAnotherHost(probe, server.host()));
+        }
         int writers = chosen.writers();
         String simpleInserts = chosen.simpleInsertsBecause();
         java.util.function.Consumer<String> described = p -> path.accept(p + chosen.writersNote());
         boolean insertSelect = chosen.insertSelect();
         List<ConnectionFactory.Opening> openings = new ArrayList<>();
         if (insertSelect) {
-            openings.addAll(Collections.nCopies(writers + 1, JobEnvironment.plainTo(env.sameInstanceCopier())));
+            openings.add(JobEnvironment.plainTo(env.sameInstanceCopier()));
+            // Short statements: a chunk's batch goes as one multi-statement round trip (Connector/J's batch rewrite).
+            openings.addAll(Collections.nCopies(writers, chosen.shortIds() > 0 ? JobEnvironment.batching(env.sameInstanceCopier())
+                    : JobEnvironment.plainTo(env.sameInstanceCopier())));
         } else {
             openings.add(JobEnvironment.reading(source));
             openings.addAll(Collections.nCopies(writers, JobEnvironment.writing(target)));
@@ -277,8 +284,8 @@ public final class CopyRunner implements JobPass {
         List<Connection> opened = env.openAll(openings);
         try {
             if (insertSelect) {
-                described.accept("INSERT..SELECT per chunk (same instance)");
-                return new SameInstanceCopier(opened.get(0), opened.subList(1, opened.size()), tables);
+                path.accept(chosen.describe(true));
+                return new SameInstanceCopier(opened.get(0), opened.subList(1, opened.size()), tables, chosen.shortIds());
             }
             return new CrossServerCopier(opened.get(0), opened.subList(1, opened.size()), tables, described, simpleInserts);
         } catch (RuntimeException | SQLException e) {

@@ -62,7 +62,7 @@ public final class CopyStarter {
             throw new InvalidInputException("unknown copy mode " + r.getModeValue());
         }
         if (r.getStatementValue() < 0 || org.csmh.proto.v1.CopyStatement.forNumber(r.getStatementValue()) == null) {
-            throw new InvalidInputException("unknown copy statement " + r.getStatementValue() + " (AUTO, BULK or SIMPLE_INSERTS)");
+            throw new InvalidInputException("unknown copy statement " + r.getStatementValue() + " (AUTO, BULK, SIMPLE_INSERTS or SHORT_INSERT_SELECT)");
         }
         IdRange.checkRequested(r.getRangeStart(), r.getRangeEnd());
         if (r.hasSettleTimeoutSeconds()) {

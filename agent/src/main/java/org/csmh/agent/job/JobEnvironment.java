@@ -61,6 +61,14 @@ public final class JobEnvironment {
         return new ConnectionFactory.Opening(e, new Properties());
     }
 
+    /** A writer whose JDBC batches go as one multi-statement round trip (rewriteBatchedStatements). */
+    public static ConnectionFactory.Opening batching(Endpoint e) {
+        Properties p = new Properties();
+        p.setProperty("rewriteBatchedStatements", "true");
+        p.setProperty("socketTimeout", "600000");
+        return new ConnectionFactory.Opening(e, p);
+    }
+
     /** A streaming reader's: text protocol, results streamed row by row (the caller sets fetch size Integer.MIN_VALUE). */
     public static ConnectionFactory.Opening reading(Endpoint e) {
         Properties p = new Properties();

@@ -120,7 +120,7 @@ public final class CopyPlanner {
             long last = copy.getRangeEnd() == 0 ? highest : copy.getRangeEnd();
             plan.setFirstId(first).setLastId(last);
 
-            WritePath path = WritePath.choose(copy, mode, targetFacts.autoincLockMode());
+            WritePath path = WritePath.choose(copy, mode, targetFacts.autoincLockMode(), on(target, () -> WritePath.onAnotherHost(tgt, target.host())));
             plan.setWritePath(path.describe(targetFacts.localInfile())).setAutoincLockMode(targetFacts.autoincLockMode())
                     .setLmsInsertsWait(path.blocksLmsInserts());
             if (path.blocksLmsInserts()) {

@@ -15,6 +15,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile int drops;
+    /** Held before each forwarded read, each way: a round trip this much longer, as across a network. */
+    private volatile long delayNanos;
 
     public TcpProxy(int targetPort) throws IOException {
         this(targetPort, InetAddress.getLoopbackAddress());
@@ -27,6 +29,12 @@ public final class TcpProxy implements AutoCloseable {
         Thread accept = new Thread(this::accept, "proxy-accept");
         accept.setDaemon(true);
         accept.start();
+    }
+
+    /** Holds what passes by this long each way from now on (a stand-in for a link's latency; no bandwidth limit). */
+    public TcpProxy delay(long micros) {
+        delayNanos = micros * 1000;
+        return this;
     }
 
     public int port() {
@@ -70,6 +78,10 @@ public final class TcpProxy implements AutoCloseable {
             byte[] buf = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    long hold = delayNanos;
+                    if (hold > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(hold);
+                    }
                     out.write(buf, 0, n);
                 }
             } catch (IOException ignored) {

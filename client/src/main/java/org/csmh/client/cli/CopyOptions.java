@@ -16,8 +16,9 @@ final class CopyOptions {
     String mode = "auto";
     @Option(names = "--growth-check-seconds", description = "watch the old table this long and refuse if it grows (default 5)")
     Integer growth;
-    @Option(names = "--statement", description = "auto (default: simple-inserts under innodb_autoinc_lock_mode 1, else bulk),"
-            + " bulk (INSERT..SELECT / LOAD DATA: fastest, holds CSMHE's AUTO-INC lock per chunk under mode 0/1) or simple-inserts")
+    @Option(names = "--statement", description = "auto (default: under innodb_autoinc_lock_mode 1 simple-inserts, or short-insert-select"
+            + " when the server runs on another host; else bulk), bulk (INSERT..SELECT / LOAD DATA: fastest, holds CSMHE's AUTO-INC lock per"
+            + " chunk under mode 0/1), simple-inserts, or short-insert-select (same instance: INSERT..SELECT of 250 ids a statement)")
     String statement = "auto";
     @Option(names = "--writers", description = "target connections writing chunks at once, commits in id order (1..4,"
             + " default 2; one under --sleep-ms, and for bulk statements under innodb_autoinc_lock_mode 0/1)")
@@ -42,7 +43,8 @@ final class CopyOptions {
             case "auto" -> org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_AUTO;
             case "bulk" -> org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_BULK;
             case "simple-inserts" -> org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_SIMPLE_INSERTS;
-            default -> throw new UsageException("--statement: expected auto, bulk or simple-inserts, got '" + statement + "'");
+            case "short-insert-select" -> org.csmh.proto.v1.CopyStatement.COPY_STATEMENT_SHORT_INSERT_SELECT;
+            default -> throw new UsageException("--statement: expected auto, bulk, simple-inserts or short-insert-select, got '" + statement + "'");
         });
         if (growth != null) {
             b.setGrowthCheckSeconds(growth);
