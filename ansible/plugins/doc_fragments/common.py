@@ -26,7 +26,7 @@ options:
   replica_endpoints: {description: Agent endpoint names of replicas whose lag to watch., type: list, elements: str}
   max_load:
     description:
-      - Throttle while any of these signals is above its limit, as gh-ost's C(--max-load), e.g. C({Innodb_row_lock_current_waits: 10}).
+      - "Throttle while any of these signals is above its limit, as gh-ost's C(--max-load), e.g. C({Innodb_row_lock_current_waits: 10})."
       - A name is a SHOW GLOBAL STATUS variable or C(trx_rseg_history_len), InnoDB's history list length (needs PROCESS).
       - Replaces the job's list; a limit of 0 removes that name.
     type: dict

@@ -39,7 +39,7 @@ EXAMPLES = r'''
 
 RETURN = r'''
 plan: {description: "The agent's CopyPlan (rows, bytes, binlog, time, replicas, reasons; numbers as csmhctl --json prints them).", type: dict, returned: always}
-verdict: {description: GO, GO_WITH_WARNINGS or NO_GO., type: str, returned: always}
+verdict: {description: "GO, GO_WITH_WARNINGS or NO_GO.", type: str, returned: always}
 '''
 
 from ansible.module_utils.basic import AnsibleModule
