@@ -134,7 +134,8 @@ public final class ScaleBenchmark {
         double last = t.secondsPerMillion(maxId - segment, maxId);
         List<String> heap = new ArrayList<>();
         for (long lo = 0; lo < maxId; lo += segment) {
-            heap.add(Long.toString(heapAfterGc(gcLog, t.uptimeAt(lo), t.uptimeAt(Math.min(maxId, lo + segment)))));
+            long mb = heapAfterGc(gcLog, t.uptimeAt(lo), t.uptimeAt(Math.min(maxId, lo + segment)));
+            heap.add(mb < 0 ? "-" : Long.toString(mb)); // "-": no collection ran in that segment
         }
         s.append(String.format(Locale.ROOT, "| %s | %s | %.0f s%s | %.1f | %.1f | %.2f | %s |%n", label,
                 plan == null ? "" : String.format(Locale.ROOT, "%d s / %.1f GiB", plan.getWorkSeconds(), plan.getTargetBytesAdded() / 1073741824.0),
@@ -142,9 +143,9 @@ public final class ScaleBenchmark {
                 String.join(", ", heap)));
     }
 
-    /** The largest heap after a collection between two agent uptimes (the GC log's decoration is uptime). */
+    /** The largest heap after a collection between two agent uptimes (the GC log's decoration is uptime); -1: none ran. */
     static long heapAfterGc(Path log, double from, double to) throws Exception {
-        long max = 0;
+        long max = -1;
         for (String line : Files.readAllLines(log)) {
             Matcher m = GC.matcher(line);
             if (m.find()) {
