@@ -34,7 +34,7 @@ public final class Csmhctl implements Callable<Integer> {
             PlanCommand.class, JobCommands.Copy.class, JobCommands.Verify.class, JobCommands.Watch.class, JobCommands.Jobs.class, JobCommands.Show.class,
             JobCommands.Pause.class, JobCommands.Resume.class, JobCommands.Cancel.class, JobCommands.Retune.class,
             ProcedureCommands.Migrate.class, ProcedureCommands.Cutover.class, ProcedureCommands.Rollback.class,
-            ProcedureCommands.Purge.class, ProcedureCommands.Restart.class, RunCommand.class, CommandLine.HelpCommand.class);
+            ProcedureCommands.Purge.class, ProcedureCommands.Restart.class, RunCommand.class, HelpCommand.class);
     /** The global options that take a value: what {@link #commandLine} skips, with its value, to find the command's name. */
     private static final Set<String> VALUED_GLOBALS = Set.of("--agent", "--timeout", "--tls-ca", "--tls-cert", "--tls-key", "--token-file");
 
@@ -127,8 +127,7 @@ public final class Csmhctl implements Callable<Integer> {
         for (Class<?> c : SUBCOMMANDS) {
             byName.put(c.getAnnotation(Command.class).name(), c);
         }
-        // `csmhctl help [COMMAND]` (picocli's help command) needs every command there for it to name.
-        if (named != null && byName.containsKey(named) && !named.equals("help")) {
+        if (named != null && byName.containsKey(named)) {
             cl.addSubcommand(named, byName.get(named));
         } else {
             byName.forEach(cl::addSubcommand);
