@@ -131,7 +131,10 @@ public final class CopyPlanner {
             ChunkSample sample = on(source, () -> ChunkSample.take(reading, tables, first, last, pace.getChunkSize(), sampleChunks));
             plan.setSampleChunks(sample.chunks()).setSamplePayloadBytesPerRow(sample.payloadPerRow())
                     .setSampledRowsPerSecond(sample.secondsPerRow() == 0 ? 0 : 1 / sample.secondsPerRow());
-            long estimate = on(source, () -> freshStats(src) ? in.estimatedRows(source.database(), TableNames.CSMH) : 0);
+            long estimate = on(source, () -> {
+                freshStats(src);
+                return in.estimatedRows(source.database(), TableNames.CSMH);
+            });
             plan.setRowsInnodbEstimate(estimate);
             long rows;
             if (r.getExactCount() || sample.coversAll(first, last)) {
@@ -190,7 +193,8 @@ public final class CopyPlanner {
                             + CostModel.readOnlyFactor(mariaDbTarget, costPath) + " (" + engine + "; writes not probed)"));
             plan.setRowsPerSecond(rate.secondsPerRow() == 0 ? 0 : 1 / rate.secondsPerRow()).setRateSource(rate.source());
             boolean seesTransactions = on(source, in::seesOpenTransactions);
-            if (writes.get().verdict() == WriteObserver.Verdict.ONLY_CSMHE) {
+            WriteObserver.Observation seen = writes.get();
+            if (seen.verdict() == WriteObserver.Verdict.ONLY_CSMHE) {
                 growthSeconds = 0;
             }
             long settleSeconds = seesTransactions ? 0 : 2L * (copy.hasSettleSeconds() ? Unsigned.of(copy.getSettleSeconds()) : 10);
@@ -254,7 +258,6 @@ public final class CopyPlanner {
                             + ": purge is behind; a copy adds to it (throttle on it: max_load trx_rseg_history_len=...)");
                 }
             }
-            WriteObserver.Observation seen = writes.get();
             if (seen.verdict() == WriteObserver.Verdict.OLD_TABLE_GROWS) {
                 reasons.noGo("writes", seen.detail() + ": the copy is refused until every server writes only CSMHE (csmhctl restart)");
             }
@@ -316,13 +319,12 @@ public final class CopyPlanner {
      * MySQL 8 caches information_schema's table statistics for a day (information_schema_stats_expiry): this session
      * reads them fresh. MariaDB has no such cache.
      */
-    private static boolean freshStats(Connection c) {
+    private static void freshStats(Connection c) {
         try (Statement st = c.createStatement()) {
             st.execute("SET SESSION information_schema_stats_expiry = 0");
         } catch (SQLException mariaDb) {
             // No such variable: nothing cached.
         }
-        return true;
     }
 
     private static long countRows(Connection c, Tables tables, long first, long last) throws SQLException {

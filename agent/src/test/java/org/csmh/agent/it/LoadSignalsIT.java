@@ -3,10 +3,6 @@ package org.csmh.agent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +16,6 @@ import org.csmh.agent.sandbox.SandboxEngine;
 import org.csmh.agent.testing.TestDatabases;
 import org.csmh.agent.throttle.LoadSignals;
 import org.csmh.agent.throttle.ThrottleMetrics;
-import org.csmh.client.cli.Csmhctl;
 import org.csmh.proto.v1.ControlJobRequest;
 import org.csmh.proto.v1.Job;
 import org.csmh.proto.v1.JobAction;
@@ -142,12 +137,12 @@ class LoadSignalsIT {
             assertEquals(0, h.client.getJob(job.getId()).getRowsDone(), "nothing copied outside the window");
 
             // A bad window is refused and the job keeps its own.
-            Run bad = csmhctl(h, "pace", job.getId(), "--window", "25:00-26:00");
+            CopyCliIT.Run bad = csmhctl(h, "pace", job.getId(), "--window", "25:00-26:00");
             assertEquals(2, bad.code(), bad.toString());
             assertTrue(bad.err().contains("window range '25:00-26:00': '25:00' is not a time HH:MM"), bad.err());
             assertEquals(window, h.client.getJob(job.getId()).getPace().getWindow());
             // The operator opens it live: any time from now on.
-            Run open = csmhctl(h, "pace", job.getId(), "--window", "");
+            CopyCliIT.Run open = csmhctl(h, "pace", job.getId(), "--window", "");
             assertEquals(0, open.code(), open.toString());
             Job done = h.awaitState(job.getId(), JobState.JOB_STATE_SUCCEEDED, 60_000);
             assertEquals(5_000, done.getRowsDone());
@@ -161,7 +156,7 @@ class LoadSignalsIT {
         try (CopyHarness h = new CopyHarness(dir, root, root, 1_000)) {
             h.startInProcess();
             h.configureTarget();
-            Run r = csmhctl(h, "copy", "--growth-check-seconds", "0", "--max-load", "Threads_running=abc");
+            CopyCliIT.Run r = csmhctl(h, "copy", "--growth-check-seconds", "0", "--max-load", "Threads_running=abc");
             assertEquals(2, r.code(), r.toString());
             assertTrue(r.err().contains("--max-load: the limit of Threads_running is not a whole number"), r.err());
             io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
@@ -172,19 +167,10 @@ class LoadSignalsIT {
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    private static Run csmhctl(CopyHarness h, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] full = new String[args.length + 2];
-        full[0] = "--agent";
-        full[1] = h.target();
-        System.arraycopy(args, 0, full, 2, args.length);
-        int code = Csmhctl.run(full, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new ByteArrayInputStream(new byte[0]));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** csmhctl against this harness's agent, as CopyCliIT runs it (not on a terminal). */
+    private static CopyCliIT.Run csmhctl(CopyHarness h, String... args) {
+        return CopyCliIT.run(h, false, args);
     }
 
     private static Job awaitThrottle(CopyHarness h, String id, ThrottleCause cause) throws InterruptedException {

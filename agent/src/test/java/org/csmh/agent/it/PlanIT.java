@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.csmh.agent.mysql.TableNames;
 import org.csmh.agent.testing.TestDatabases;
-import org.csmh.client.cli.Csmhctl;
 import org.csmh.proto.v1.CopyMode;
 import org.csmh.proto.v1.CopyPlan;
 import org.csmh.proto.v1.Pace;
@@ -68,7 +63,7 @@ class PlanIT {
                     .setPace(Pace.newBuilder().setWindow(window).setTimeZone("UTC"))).build());
             assertTrue(night.getWallSeconds() >= 11 * 3600, night.toString());
 
-            Run human = csmhctl(h, "plan", "--chunk-size", "1000", "--sleep-ms", "0");
+            CopyCliIT.Run human = csmhctl(h, "plan", "--chunk-size", "1000", "--sleep-ms", "0");
             assertEquals(0, human.code(), human.toString());
             assertTrue(human.out().contains("copy plan: same instance") && human.out().contains("verdict: GO"), human.out());
         }
@@ -86,10 +81,10 @@ class PlanIT {
             assertEquals(Verdict.VERDICT_NO_GO, p.getVerdict(), p.toString());
             assertTrue(p.getReasonsList().stream().anyMatch(r -> r.getCode().equals("auto_increment") && r.getVerdict() == Verdict.VERDICT_NO_GO),
                     p.getReasonsList().toString());
-            Run cli = csmhctl(h, "plan");
+            CopyCliIT.Run cli = csmhctl(h, "plan");
             assertEquals(8, cli.code(), cli.toString());
             assertTrue(cli.out().contains("verdict: NO-GO") && cli.out().contains("NO-GO auto_increment: "), cli.out());
-            Run json = csmhctl(h, "--json", "plan");
+            CopyCliIT.Run json = csmhctl(h, "--json", "plan");
             assertEquals(8, json.code(), json.toString());
             assertTrue(json.out().contains("\"verdict\":\"VERDICT_NO_GO\""), json.out());
 
@@ -101,23 +96,14 @@ class PlanIT {
             io.grpc.StatusRuntimeException bad = assertThrows(io.grpc.StatusRuntimeException.class, () -> h.client.planCopy(
                     PlanCopyRequest.newBuilder().setSampleChunks(101).setCopy(StartCopyRequest.getDefaultInstance()).build()));
             assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
-            Run usage = csmhctl(h, "plan", "--sample-chunks", "0");
+            CopyCliIT.Run usage = csmhctl(h, "plan", "--sample-chunks", "0");
             assertEquals(2, usage.code(), usage.toString());
         }
     }
 
-    record Run(int code, String out, String err) {
-    }
 
-    private static Run csmhctl(CopyHarness h, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] full = new String[args.length + 2];
-        full[0] = "--agent";
-        full[1] = h.target();
-        System.arraycopy(args, 0, full, 2, args.length);
-        int code = Csmhctl.run(full, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new ByteArrayInputStream(new byte[0]));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** csmhctl against this harness's agent, as CopyCliIT runs it (not on a terminal). */
+    private static CopyCliIT.Run csmhctl(CopyHarness h, String... args) {
+        return CopyCliIT.run(h, false, args);
     }
 }
